@@ -1,0 +1,225 @@
+/**
+ * The gated recurrent unit (GRU) in float64 with its analytic Jacobians.
+ *
+ * @module
+ */
+import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
+import { sigmoid } from './activations.js';
+import { addDiagonal, addScaledRows, productThroughDiagonal } from './internal/rows.js';
+import { checkLength, gateWeights, inputAffine, matVec, recurrentAffine } from './internal/weights.js';
+import { type Cell, CellShapeError, type GateWeights } from './types.js';
+
+/** One gate's weights in canonical orientation (W: hidden x input, U: hidden x hidden). */
+export interface GateSpec {
+  input: Matrix;
+  recurrent: Matrix;
+  inputBias?: readonly number[];
+  recurrentBias?: readonly number[];
+}
+
+/** A GRU in canonical form: gates z (update), r (reset), n (candidate). */
+export interface GruSpec {
+  inputSize: number;
+  hiddenSize: number;
+  /** true: r multiplies (U_n h + c_n) (Keras TF2 default, PyTorch); false: U_n (r * h). */
+  resetAfter: boolean;
+  /** Bias vectors per gate in the source layout, for parameter counting (default 2 if resetAfter, else 1). */
+  biasVectors?: 1 | 2;
+  z: GateSpec;
+  r: GateSpec;
+  n: GateSpec;
+}
+
+/** Canonical GRU weights as stored by {@link GruCell}. */
+export interface GruWeights {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly resetAfter: boolean;
+  readonly biasVectors: 1 | 2;
+  readonly z: GateWeights;
+  readonly r: GateWeights;
+  readonly n: GateWeights;
+}
+
+interface GruForward {
+  z: Float64Array;
+  r: Float64Array;
+  n: Float64Array;
+  /** reset_after: U_n h + c_n; reset_before: unused (empty). */
+  q: Float64Array;
+  next: Float64Array;
+}
+
+/**
+ * GRU cell, state h in R^H, input x in R^D.
+ *
+ * Equations (Cho et al. 2014 with the Keras/PyTorch convention that z weighs the old state):
+ *
+ *     z  = sigma(W_z x + b_z + U_z h + c_z)                 update gate
+ *     r  = sigma(W_r x + b_r + U_r h + c_r)                 reset gate
+ *     n  = tanh(W_n x + b_n + r * (U_n h + c_n))            resetAfter = true  (Keras TF2, PyTorch)
+ *     n  = tanh(W_n x + b_n + U_n (r * h) + c_n)            resetAfter = false (Keras 1/2 option)
+ *     h' = z * h + (1 - z) * n
+ *
+ * The paper's eqs. (10)-(13) write u = 1 - z and, in (12), h_t where h_{t-1} is meant (see
+ * proofs/). Jacobian with respect to the state, with a = (h - n) z (1 - z),
+ * delta = (1 - z)(1 - n^2), s = h r (1 - r):
+ *
+ *     dh'/dh = diag(z) + diag(a) U_z + diag(delta q r (1 - r)) U_r + diag(delta r) U_n      (after)
+ *     dh'/dh = diag(z) + diag(a) U_z + diag(delta) (U_n diag(r) + U_n diag(s) U_r)         (before)
+ *
+ * and with respect to the input
+ *
+ *     dh'/dx = diag(a) W_z + diag(delta q r (1 - r)) W_r + diag(delta) W_n                  (after)
+ *     dh'/dx = diag(a) W_z + diag(delta) (W_n + U_n diag(s) W_r)                             (before)
+ *
+ * References: K. Cho et al., Learning phrase representations using RNN encoder-decoder,
+ * EMNLP 2014, doi:10.3115/v1/D14-1179; Keras GRUCell; torch.nn.GRUCell documentation.
+ */
+export class GruCell implements Cell {
+  readonly kind = 'gru' as const;
+  readonly variant = 'dense' as const;
+  readonly groups = 1;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly stateSize: number;
+  readonly parameterCount: number;
+  readonly flopsPerStep: number;
+  readonly weights: GruWeights;
+
+  constructor(spec: GruSpec | GruWeights) {
+    const d = spec.inputSize, h = spec.hiddenSize;
+    if (!Number.isInteger(d) || d < 0 || !Number.isInteger(h) || h < 1) {
+      throw new CellShapeError(`GruCell: expected integer inputSize >= 0 and hiddenSize >= 1, found ${d} and ${h}`);
+    }
+    const biasVectors = spec.biasVectors ?? (spec.resetAfter ? 2 : 1);
+    const gate = (g: GateSpec | GateWeights, name: string): GateWeights =>
+      g.input instanceof Float64Array
+        ? (g as GateWeights)
+        : gateWeights((g as GateSpec).input, (g as GateSpec).recurrent, (g as GateSpec).inputBias, (g as GateSpec).recurrentBias, h, d, `GruCell gate ${name}`);
+    this.weights = { inputSize: d, hiddenSize: h, resetAfter: spec.resetAfter, biasVectors, z: gate(spec.z, 'z'), r: gate(spec.r, 'r'), n: gate(spec.n, 'n') };
+    this.inputSize = d;
+    this.hiddenSize = h;
+    this.stateSize = h;
+    this.parameterCount = 3 * (h * d + h * h + biasVectors * h);
+    this.flopsPerStep = 2 * 3 * (h * d + h * h);
+  }
+
+  initialState(): Float64Array {
+    return new Float64Array(this.stateSize);
+  }
+
+  output(state: Float64Array): Float64Array {
+    checkLength(state, this.stateSize, 'GruCell.output state');
+    return Float64Array.from(state);
+  }
+
+  step(state: Float64Array, input: Float64Array): Float64Array {
+    return this.forward(state, input).next;
+  }
+
+  jacobian(state: Float64Array, input: Float64Array): Matrix {
+    return toRows(this.jacobianDense(state, input));
+  }
+
+  inputJacobian(state: Float64Array, input: Float64Array): Matrix {
+    return toRows(this.inputJacobianDense(state, input));
+  }
+
+  jacobianDense(state: Float64Array, input: Float64Array): DenseMatrix {
+    const h = this.hiddenSize;
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const f = this.forward(state, input);
+    const coef = this.coefficients(state, f);
+    const out = new Float64Array(h * h);
+    addDiagonal(out, h, 0, 0, f.z);
+    addScaledRows(out, h, 0, 0, coef.a, wz.recurrent, h, h);
+    if (resetAfter) {
+      addScaledRows(out, h, 0, 0, coef.b, wr.recurrent, h, h);
+      addScaledRows(out, h, 0, 0, coef.c, wn.recurrent, h, h);
+    } else {
+      // diag(delta) (U_n diag(r) + U_n diag(s) U_r)
+      const unr = productThroughDiagonal(wn.recurrent, coef.s, wr.recurrent, h, h, h);
+      for (let i = 0; i < h; i++) {
+        const dl = coef.delta[i] as number;
+        if (dl === 0) continue;
+        for (let j = 0; j < h; j++) {
+          out[i * h + j] = (out[i * h + j] as number) + dl * ((wn.recurrent[i * h + j] as number) * (f.r[j] as number) + (unr[i * h + j] as number));
+        }
+      }
+    }
+    return { rows: h, cols: h, data: out };
+  }
+
+  inputJacobianDense(state: Float64Array, input: Float64Array): DenseMatrix {
+    const h = this.hiddenSize, d = this.inputSize;
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const f = this.forward(state, input);
+    const coef = this.coefficients(state, f);
+    const out = new Float64Array(h * d);
+    addScaledRows(out, d, 0, 0, coef.a, wz.input, h, d);
+    if (resetAfter) {
+      addScaledRows(out, d, 0, 0, coef.b, wr.input, h, d);
+      addScaledRows(out, d, 0, 0, coef.delta, wn.input, h, d);
+    } else {
+      addScaledRows(out, d, 0, 0, coef.delta, wn.input, h, d);
+      const unw = productThroughDiagonal(wn.recurrent, coef.s, wr.input, h, h, d);
+      addScaledRows(out, d, 0, 0, coef.delta, unw, h, d);
+    }
+    return { rows: h, cols: d, data: out };
+  }
+
+  /** Row coefficients of the Jacobians (see the class comment). */
+  private coefficients(state: Float64Array, f: GruForward) {
+    const h = this.hiddenSize;
+    const a = new Float64Array(h), b = new Float64Array(h), c = new Float64Array(h);
+    const delta = new Float64Array(h), s = new Float64Array(h);
+    for (let i = 0; i < h; i++) {
+      const z = f.z[i] as number, r = f.r[i] as number, n = f.n[i] as number, hi = state[i] as number;
+      a[i] = (hi - n) * z * (1 - z);
+      delta[i] = (1 - z) * (1 - n * n);
+      const dr = r * (1 - r);
+      if (this.weights.resetAfter) {
+        b[i] = (delta[i] as number) * (f.q[i] as number) * dr;
+        c[i] = (delta[i] as number) * r;
+      } else {
+        s[i] = hi * dr;
+      }
+    }
+    return { a, b, c, delta, s };
+  }
+
+  private forward(state: Float64Array, input: Float64Array): GruForward {
+    const h = this.hiddenSize, d = this.inputSize;
+    checkLength(state, h, 'GruCell state');
+    checkLength(input, d, 'GruCell input');
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const z = inputAffine(wz, h, d, input);
+    const r = inputAffine(wr, h, d, input);
+    const an = inputAffine(wn, h, d, input);
+    const rz = recurrentAffine(wz, h, state, 0);
+    const rr = recurrentAffine(wr, h, state, 0);
+    for (let i = 0; i < h; i++) {
+      z[i] = sigmoid((z[i] as number) + (rz[i] as number));
+      r[i] = sigmoid((r[i] as number) + (rr[i] as number));
+    }
+    let q: Float64Array = new Float64Array(0);
+    if (resetAfter) {
+      q = recurrentAffine(wn, h, state, 0);
+      for (let i = 0; i < h; i++) an[i] = (an[i] as number) + (r[i] as number) * (q[i] as number);
+    } else {
+      const rh = new Float64Array(h);
+      for (let i = 0; i < h; i++) rh[i] = (r[i] as number) * (state[i] as number);
+      matVec(wn.recurrent, h, h, rh, 0, an, true);
+      for (let i = 0; i < h; i++) an[i] = (an[i] as number) + (wn.recurrentBias[i] as number);
+    }
+    const n = an;
+    const next = new Float64Array(h);
+    for (let i = 0; i < h; i++) {
+      n[i] = Math.tanh(n[i] as number);
+      const zi = z[i] as number;
+      next[i] = zi * (state[i] as number) + (1 - zi) * (n[i] as number);
+    }
+    return { z, r, n, q, next };
+  }
+}

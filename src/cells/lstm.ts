@@ -1,0 +1,196 @@
+/**
+ * The long short-term memory cell (LSTM) in float64 with its analytic Jacobians.
+ *
+ * @module
+ */
+import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
+import { sigmoid } from './activations.js';
+import type { GateSpec } from './gru.js';
+import { addDiagonal, addScaledRows } from './internal/rows.js';
+import { checkLength, gateWeights, inputAffine, matVec } from './internal/weights.js';
+import { type Cell, CellShapeError, type GateWeights } from './types.js';
+
+/** An LSTM in canonical form: gates i (input), f (forget), g (candidate), o (output). */
+export interface LstmSpec {
+  inputSize: number;
+  hiddenSize: number;
+  /** Bias vectors per gate in the source layout, for parameter counting (Keras 1, PyTorch 2; default 1). */
+  biasVectors?: 1 | 2;
+  i: GateSpec;
+  f: GateSpec;
+  g: GateSpec;
+  o: GateSpec;
+}
+
+/** Canonical LSTM weights as stored by {@link LstmCell}. */
+export interface LstmWeights {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly biasVectors: 1 | 2;
+  readonly i: GateWeights;
+  readonly f: GateWeights;
+  readonly g: GateWeights;
+  readonly o: GateWeights;
+}
+
+const GATES = ['i', 'f', 'g', 'o'] as const;
+
+/**
+ * LSTM cell with state s = [h; c] in R^{2H} (h the output, c the memory cell), input x in R^D.
+ *
+ * Equations (Hochreiter & Schmidhuber 1997 with the forget gate of Gers et al. 2000; the
+ * Keras and PyTorch cell):
+ *
+ *     i  = sigma(W_i x + b_i + U_i h + c_i)      input gate
+ *     f  = sigma(W_f x + b_f + U_f h + c_f)      forget gate
+ *     g  = tanh (W_g x + b_g + U_g h + c_g)      candidate (the paper's c~)
+ *     o  = sigma(W_o x + b_o + U_o h + c_o)      output gate
+ *     c' = f * c + i * g
+ *     h' = o * tanh(c')
+ *
+ * The paper's eq. (7) writes c_t = f_t c~_t + i_t c_{t-1}, swapping the roles of f and i; the
+ * standard cell is used here (see proofs/). With tau = tanh(c') and
+ * dc'/dh = diag(c f (1-f)) U_f + diag(g i (1-i)) U_i + diag(i (1-g^2)) U_g, the state Jacobian
+ * in the [h; c] ordering is
+ *
+ *     [ diag(tau o (1-o)) U_o + diag(o (1-tau^2)) dc'/dh    diag(o (1-tau^2) f) ]
+ *     [ dc'/dh                                              diag(f)             ]
+ *
+ * and the input Jacobian replaces U_k by W_k (no c column).
+ *
+ * References: S. Hochreiter, J. Schmidhuber, Long short-term memory, Neural Computation 9(8)
+ * 1997, doi:10.1162/neco.1997.9.8.1735; F.A. Gers, J. Schmidhuber, F. Cummins, Learning to
+ * forget, Neural Computation 12(10) 2000, doi:10.1162/089976600300015015.
+ */
+export class LstmCell implements Cell {
+  readonly kind = 'lstm' as const;
+  readonly variant = 'dense' as const;
+  readonly groups = 1;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly stateSize: number;
+  readonly parameterCount: number;
+  readonly flopsPerStep: number;
+  readonly weights: LstmWeights;
+
+  constructor(spec: LstmSpec | LstmWeights) {
+    const d = spec.inputSize, h = spec.hiddenSize;
+    if (!Number.isInteger(d) || d < 0 || !Number.isInteger(h) || h < 1) {
+      throw new CellShapeError(`LstmCell: expected integer inputSize >= 0 and hiddenSize >= 1, found ${d} and ${h}`);
+    }
+    const biasVectors = spec.biasVectors ?? 1;
+    const gate = (g: GateSpec | GateWeights, name: string): GateWeights =>
+      g.input instanceof Float64Array
+        ? (g as GateWeights)
+        : gateWeights((g as GateSpec).input, (g as GateSpec).recurrent, (g as GateSpec).inputBias, (g as GateSpec).recurrentBias, h, d, `LstmCell gate ${name}`);
+    this.weights = { inputSize: d, hiddenSize: h, biasVectors, i: gate(spec.i, 'i'), f: gate(spec.f, 'f'), g: gate(spec.g, 'g'), o: gate(spec.o, 'o') };
+    this.inputSize = d;
+    this.hiddenSize = h;
+    this.stateSize = 2 * h;
+    this.parameterCount = 4 * (h * d + h * h + biasVectors * h);
+    this.flopsPerStep = 2 * 4 * (h * d + h * h);
+  }
+
+  initialState(): Float64Array {
+    return new Float64Array(this.stateSize);
+  }
+
+  output(state: Float64Array): Float64Array {
+    checkLength(state, this.stateSize, 'LstmCell.output state');
+    return state.slice(0, this.hiddenSize);
+  }
+
+  step(state: Float64Array, input: Float64Array): Float64Array {
+    return this.forward(state, input).next;
+  }
+
+  jacobian(state: Float64Array, input: Float64Array): Matrix {
+    return toRows(this.jacobianDense(state, input));
+  }
+
+  inputJacobian(state: Float64Array, input: Float64Array): Matrix {
+    return toRows(this.inputJacobianDense(state, input));
+  }
+
+  jacobianDense(state: Float64Array, input: Float64Array): DenseMatrix {
+    const h = this.hiddenSize, n = 2 * h;
+    const w = this.weights;
+    const k = this.coefficients(state, input);
+    const out = new Float64Array(n * n);
+    // rows h..2h-1: dc'/dh, dc'/dc
+    addScaledRows(out, n, h, 0, k.cf, w.f.recurrent, h, h);
+    addScaledRows(out, n, h, 0, k.ci, w.i.recurrent, h, h);
+    addScaledRows(out, n, h, 0, k.cg, w.g.recurrent, h, h);
+    addDiagonal(out, n, h, h, k.f);
+    // rows 0..h-1: dh'/dh = diag(tau o (1-o)) U_o + diag(o (1-tau^2)) dc'/dh; dh'/dc = diag(o (1-tau^2) f)
+    addScaledRows(out, n, 0, 0, k.co, w.o.recurrent, h, h);
+    for (let i = 0; i < h; i++) {
+      const t = k.ot[i] as number;
+      const src = (h + i) * n, dst = i * n;
+      for (let j = 0; j < h; j++) out[dst + j] = (out[dst + j] as number) + t * (out[src + j] as number);
+      out[dst + h + i] = t * (k.f[i] as number);
+    }
+    return { rows: n, cols: n, data: out };
+  }
+
+  inputJacobianDense(state: Float64Array, input: Float64Array): DenseMatrix {
+    const h = this.hiddenSize, d = this.inputSize, n = 2 * h;
+    const w = this.weights;
+    const k = this.coefficients(state, input);
+    const out = new Float64Array(n * d);
+    addScaledRows(out, d, h, 0, k.cf, w.f.input, h, d);
+    addScaledRows(out, d, h, 0, k.ci, w.i.input, h, d);
+    addScaledRows(out, d, h, 0, k.cg, w.g.input, h, d);
+    addScaledRows(out, d, 0, 0, k.co, w.o.input, h, d);
+    for (let i = 0; i < h; i++) {
+      const t = k.ot[i] as number;
+      const src = (h + i) * d, dst = i * d;
+      for (let j = 0; j < d; j++) out[dst + j] = (out[dst + j] as number) + t * (out[src + j] as number);
+    }
+    return { rows: n, cols: d, data: out };
+  }
+
+  /** Gate values and the row coefficients of the Jacobians (see the class comment). */
+  private coefficients(state: Float64Array, input: Float64Array) {
+    const h = this.hiddenSize;
+    const fw = this.forward(state, input);
+    const cf = new Float64Array(h), ci = new Float64Array(h), cg = new Float64Array(h), co = new Float64Array(h), ot = new Float64Array(h);
+    for (let j = 0; j < h; j++) {
+      const i = fw.i[j] as number, f = fw.f[j] as number, g = fw.g[j] as number, o = fw.o[j] as number;
+      const c = state[h + j] as number, tau = fw.tau[j] as number;
+      cf[j] = c * f * (1 - f);
+      ci[j] = g * i * (1 - i);
+      cg[j] = i * (1 - g * g);
+      co[j] = tau * o * (1 - o);
+      ot[j] = o * (1 - tau * tau);
+    }
+    return { f: fw.f, cf, ci, cg, co, ot };
+  }
+
+  private forward(state: Float64Array, input: Float64Array) {
+    const h = this.hiddenSize, d = this.inputSize;
+    checkLength(state, 2 * h, 'LstmCell state [h; c]');
+    checkLength(input, d, 'LstmCell input');
+    const pre = GATES.map((name) => {
+      const gw = this.weights[name];
+      const a = inputAffine(gw, h, d, input);
+      matVec(gw.recurrent, h, h, state, 0, a, true);
+      for (let j = 0; j < h; j++) a[j] = (a[j] as number) + (gw.recurrentBias[j] as number);
+      return a;
+    }) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const [i, f, g, o] = pre;
+    const tau = new Float64Array(h);
+    const next = new Float64Array(2 * h);
+    for (let j = 0; j < h; j++) {
+      i[j] = sigmoid(i[j] as number);
+      f[j] = sigmoid(f[j] as number);
+      g[j] = Math.tanh(g[j] as number);
+      o[j] = sigmoid(o[j] as number);
+      const c = (f[j] as number) * (state[h + j] as number) + (i[j] as number) * (g[j] as number);
+      tau[j] = Math.tanh(c);
+      next[h + j] = c;
+      next[j] = (o[j] as number) * (tau[j] as number);
+    }
+    return { i, f, g, o, tau, next };
+  }
+}
