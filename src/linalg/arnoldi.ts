@@ -52,7 +52,9 @@ export interface DominantEigenvalue {
  * for random Gaussian matrices) it stops with a ConvergenceError rather than returning an
  * unverified number. A small residual certifies that theta is an eigenvalue of a matrix
  * within residual * |theta| of A, not that no larger eigenvalue exists: Krylov methods can
- * miss an eigenvalue whose eigenvector is orthogonal to the start vector.
+ * miss an eigenvalue whose eigenvector is orthogonal to the start vector, and for a highly
+ * non-normal or defective A (a Jordan block of size m) eigenvalues of A + E differ from A's by
+ * up to ||E||^(1/m), so the returned value is then only a pseudo-eigenvalue.
  *
  * References: Y. Saad, Variations on Arnoldi's method for computing eigenelements of large
  * unsymmetric matrices, Linear Algebra Appl. 34 (1980) 269-295,

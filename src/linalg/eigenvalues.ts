@@ -59,9 +59,26 @@ function eigenvaluesOfBlock(a: DenseMatrix, start: number, size: number): Spectr
   }
   const h = new Float64Array(size * size);
   for (let i = 0; i < size; i++) h.set(a.data.subarray((start + i) * n + start, (start + i) * n + start + size), i * size);
+  // Scale by a power of two (exact) so that the largest entry is about 1: the QR shifts square
+  // entries, and for matrices with entries near 1e-200 (or 1e200) those squares would
+  // underflow (overflow) and stall the iteration.
+  let amax = 0;
+  for (const v of h) if (Math.abs(v) > amax) amax = Math.abs(v);
+  if (amax === 0) return { re: new Float64Array(size), im: new Float64Array(size) };
+  const e = Math.round(Math.log2(amax));
+  const down = 2 ** -Math.max(-1000, Math.min(1000, e));
+  if (down !== 1) for (let i = 0; i < h.length; i++) h[i] = (h[i] as number) * down;
   balanceInPlace(h, size);
   hessenbergInPlace(h, size);
-  return hessenbergEigenvaluesInPlace(h, size);
+  const s = hessenbergEigenvaluesInPlace(h, size);
+  if (down !== 1) {
+    const up = 1 / down;
+    for (let i = 0; i < size; i++) {
+      s.re[i] = (s.re[i] as number) * up;
+      s.im[i] = (s.im[i] as number) * up;
+    }
+  }
+  return s;
 }
 
 /** max_i |lambda_i| over a spectrum (hypot, so no overflow for huge entries). */

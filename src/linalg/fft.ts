@@ -122,7 +122,7 @@ function transform(re: Float64Array, im: Float64Array, sign: 1 | -1): void {
  * ```ts
  * const re = Float64Array.from([1, 2, 3, 4]);
  * const im = new Float64Array(4);
- * fft(re, im); // re = [10, -2, -2, -2], im = [0, 2, 0, -2]
+ * fft(re, im); // re = [10, -2, -2, -2], im = [0, 2, 0, -2] (up to round-off ~1e-16)
  * ```
  */
 export function fft(re: Float64Array, im: Float64Array): void {

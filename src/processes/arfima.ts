@@ -6,9 +6,12 @@
  */
 
 import type { Rng } from './prng.js';
-import { stationaryGaussianSampler } from './circulantEmbedding.js';
+import { type StationaryGaussianSampler, stationaryGaussianSampler } from './circulantEmbedding.js';
 import { lnGamma } from './internal/lnGamma.js';
 import { assertInteger, assertNonnegativeFinite, assertNonnegativeInteger } from './internal/validate.js';
+
+/** The sampler of the last (n, d, sigma) requested: repeated draws reuse its eigenvalues. */
+let lastSampler: { readonly key: string; readonly sampler: StationaryGaussianSampler } | undefined;
 
 function assertD(where: string, d: number): void {
   if (typeof d !== 'number' || !Number.isFinite(d) || d <= -0.5 || d >= 0.5) {
@@ -84,7 +87,8 @@ export function arfimaAutocovariance(k: number, d: number, sigma = 1): number {
  *
  * Method: Davies-Harte circulant embedding of the autocovariances (tabulated iteratively by
  * the ratio recursion, extended lazily when the embedding size doubles), with Hosking's exact
- * method as the fallback; see {@link stationaryGaussianSampler}.
+ * method as the fallback; see {@link stationaryGaussianSampler}. The eigenvalues of the last
+ * (n, d, sigma) are cached, so repeated calls cost one FFT each.
  *
  * References: Hosking (1981), DOI 10.1093/biomet/68.1.165; P. F. Craigmile, J. Time Ser. Anal.
  * 24(5):505-511, 2003, DOI 10.1111/1467-9892.00318 (the Davies-Harte embedding is nonnegative
@@ -101,20 +105,24 @@ export function arfima(rng: Rng, n: number, d: number, sigma = 1): Float64Array 
   assertD('arfima', d);
   assertNonnegativeFinite('arfima', 'sigma', sigma);
   if (sigma === 0) return new Float64Array(n);
-  let table = arfimaAutocovariances(Math.max(n, 1), d, sigma);
-  const autocovariance = (k: number): number => {
-    if (k >= table.length) {
-      // Grow geometrically; the recursion restarts from the last tabulated lag.
-      const grown = new Float64Array(Math.max(k + 1, 2 * table.length));
-      grown.set(table);
-      let g = table[table.length - 1] ?? 0;
-      for (let j = table.length; j < grown.length; j++) {
-        g = (g * (j - 1 + d)) / (j - d);
-        grown[j] = g;
+  const key = `${n}:${d}:${sigma}`;
+  if (lastSampler?.key !== key) {
+    let table = arfimaAutocovariances(Math.max(n, 1), d, sigma);
+    const autocovariance = (k: number): number => {
+      if (k >= table.length) {
+        // Grow geometrically; the recursion restarts from the last tabulated lag.
+        const grown = new Float64Array(Math.max(k + 1, 2 * table.length));
+        grown.set(table);
+        let g = table[table.length - 1] ?? 0;
+        for (let j = table.length; j < grown.length; j++) {
+          g = (g * (j - 1 + d)) / (j - d);
+          grown[j] = g;
+        }
+        table = grown;
       }
-      table = grown;
-    }
-    return table[k] ?? 0;
-  };
-  return stationaryGaussianSampler(n, autocovariance).sample(rng);
+      return table[k] ?? 0;
+    };
+    lastSampler = { key, sampler: stationaryGaussianSampler(n, autocovariance) };
+  }
+  return lastSampler.sampler.sample(rng);
 }

@@ -6,8 +6,19 @@
  */
 
 import type { Rng } from './prng.js';
-import { stationaryGaussianSampler } from './circulantEmbedding.js';
+import { type StationaryGaussianSampler, stationaryGaussianSampler } from './circulantEmbedding.js';
 import { assertInteger, assertNonnegativeFinite, assertNonnegativeInteger } from './internal/validate.js';
+
+/** The sampler of the last (n, H, sigma) requested: repeated draws reuse its eigenvalues. */
+let lastSampler: { readonly key: string; readonly sampler: StationaryGaussianSampler } | undefined;
+
+function fgnSampler(n: number, hurst: number, sigma: number): StationaryGaussianSampler {
+  const key = `${n}:${hurst}:${sigma}`;
+  if (lastSampler?.key === key) return lastSampler.sampler;
+  const sampler = stationaryGaussianSampler(n, (k) => fgnAutocovariance(k, hurst, sigma));
+  lastSampler = { key, sampler };
+  return sampler;
+}
 
 /** Lags from which the series form of the fGn autocovariance is used (no cancellation). */
 const SERIES_FROM_LAG = 4;
@@ -71,7 +82,8 @@ export function fgnAutocovariance(k: number, hurst: number, sigma = 1): number {
  * {@link stationaryGaussianSampler}. Every eigenvalue of the embedding is checked at run time;
  * for fGn it is nonnegative (proved by Craigmile 2003 for H <= 1/2, where all correlations at
  * nonzero lags are <= 0, and observed for H > 1/2), so the sample is exact. Hosking's method
- * remains the fallback.
+ * remains the fallback. The eigenvalues of the last (n, H, sigma) are cached, so repeated calls
+ * (one per sequence) cost one FFT of size 2 nextPowerOfTwo(n) each.
  *
  * References: Davies & Harte (1987), DOI 10.1093/biomet/74.1.95; P. F. Craigmile, "Simulating
  * a class of stationary Gaussian processes using the Davies-Harte algorithm, with application
@@ -87,7 +99,7 @@ export function fgn(rng: Rng, n: number, hurst: number, sigma = 1): Float64Array
   assertHurst('fgn', hurst);
   assertNonnegativeFinite('fgn', 'sigma', sigma);
   if (sigma === 0) return new Float64Array(n);
-  return stationaryGaussianSampler(n, (k) => fgnAutocovariance(k, hurst, sigma)).sample(rng);
+  return fgnSampler(n, hurst, sigma).sample(rng);
 }
 
 /**

@@ -11,7 +11,13 @@ import { assertNonnegativeInteger } from './internal/validate.js';
 export type AutocovarianceFunction = (lag: number) => number;
 
 /**
- * Evaluate gamma(0..count-1) into a Float64Array, checking finiteness and gamma(0) > 0.
+ * gamma(0), ..., gamma(count - 1) tabulated into a Float64Array; throws a RangeError if a value
+ * is not finite or gamma(0) <= 0. Internal to the samplers (not re-exported from the index).
+ *
+ * @example
+ * ```ts
+ * tabulateAutocovariance('demo', (k) => 0.5 ** k, 3); // Float64Array [1, 0.5, 0.25]
+ * ```
  */
 export function tabulateAutocovariance(
   where: string,
@@ -33,8 +39,13 @@ export function tabulateAutocovariance(
 }
 
 /**
- * Sample x_0..x_{n-1} given gamma(0..n-1) as an array (length >= n). Exported for the
- * circulant-embedding fallback; see {@link hosking}.
+ * {@link hosking} on tabulated autocovariances gamma(0..n-1) (array length >= n); the
+ * circulant-embedding fallback calls it. Internal (not re-exported from the index).
+ *
+ * @example
+ * ```ts
+ * hoskingFromAutocovariances(createRng(1), 3, Float64Array.of(1, 0.5, 0.25)); // Float64Array(3)
+ * ```
  */
 export function hoskingFromAutocovariances(rng: Rng, n: number, gammas: Float64Array): Float64Array {
   const x = new Float64Array(n);

@@ -18,6 +18,10 @@
 import { ConvergenceError } from '../errors.js';
 
 const EPS = 2 ** -52;
+/** Smallest normalised double (LAPACK dlamch('S')). */
+const SAFE_MIN = 2 ** -1022;
+/** Bounds on the cumulative balancing factor of one index, far from overflow and underflow. */
+const BALANCE_MAX = 2 ** 500;
 /** Iterations without a deflation after which the QR iteration is declared stalled. */
 const MAX_ITERATIONS_PER_EIGENVALUE = 100;
 
@@ -30,6 +34,7 @@ const MAX_ITERATIONS_PER_EIGENVALUE = 100;
 export function balanceInPlace(a: Float64Array, n: number): void {
   const RADIX = 2;
   const sqrdx = RADIX * RADIX;
+  const scale = new Float64Array(n).fill(1);
   let done = false;
   while (!done) {
     done = true;
@@ -48,7 +53,10 @@ export function balanceInPlace(a: Float64Array, n: number): void {
         while (c < g) { f *= RADIX; c *= sqrdx; }
         g = r * RADIX;
         while (c > g) { f /= RADIX; c /= sqrdx; }
-        if ((c + r) / f < 0.95 * s) {
+        const total = (scale[i] as number) * f;
+        if ((c + r) / f < 0.95 * s && total < BALANCE_MAX && total > 1 / BALANCE_MAX) {
+          // (LAPACK dgebal likewise refuses factors that would overflow or underflow.)
+          scale[i] = total;
           done = false;
           const gInv = 1 / f;
           for (let j = 0; j < n; j++) a[i * n + j] = (a[i * n + j] as number) * gInv;
@@ -135,7 +143,9 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
     while (l > low) {
       s = Math.abs(at(l - 1, l - 1)) + Math.abs(at(l, l));
       if (s === 0) s = norm;
-      if (Math.abs(at(l, l - 1)) < EPS * s) break;
+      // LAPACK dlahqr: also deflate below smlnum = safmin (n / ulp), so exact zeros and
+      // subnormal subdiagonals deflate even when the neighbouring diagonal is zero.
+      if (Math.abs(at(l, l - 1)) <= Math.max(EPS * s, SAFE_MIN * (nn / EPS))) break;
       l--;
     }
     if (l === n) {
