@@ -1,1 +1,78 @@
-export {};
+/**
+ * lrdkit: verify, by computation, the theory of "Factorized Recurrent Neural Architectures
+ * for Longer Range Dependence" (Belletti, Beutel, Jain, Chi, AISTATS 2018) and audit GRU/LSTM
+ * checkpoints for long range dependence.
+ *
+ * Explicit re-exports only: every public name is listed here.
+ *
+ * @packageDocumentation
+ */
+
+// linalg
+export type { DenseMatrix, Matrix } from './linalg/dense.js';
+export { fromRows, toRows, MatrixShapeError } from './linalg/dense.js';
+export type { Block } from './linalg/blockDiagonal.js';
+export { blockDiagonal, detectBlocks, isBlockDiagonal } from './linalg/blockDiagonal.js';
+export type { Spectrum } from './linalg/eigenvalues.js';
+export { eigenvalues, spectralRadius } from './linalg/eigenvalues.js';
+export type { ArnoldiOptions, DominantEigenvalue, LinearOperator } from './linalg/arnoldi.js';
+export { dominantEigenvalue } from './linalg/arnoldi.js';
+export { frobeniusNorm, infinityNorm, spectralNorm } from './linalg/norms.js';
+export { cholesky, inverseSqrtSPD, logDetSPD } from './linalg/spd.js';
+export { ConvergenceError, NotPositiveDefiniteError } from './linalg/errors.js';
+export { fft, ifft, nextPowerOfTwo } from './linalg/fft.js';
+
+// cells
+export type { Cell, CellKind, CellVariant, GateWeights } from './cells/types.js';
+export { CellShapeError } from './cells/types.js';
+export {
+  KERAS_GRU_GATE_ORDER,
+  KERAS_LSTM_GATE_ORDER,
+  PYTORCH_GRU_GATE_ORDER,
+  PYTORCH_LSTM_GATE_ORDER,
+} from './cells/layouts.js';
+export type { GateSpec, GruSpec, GruWeights } from './cells/gru.js';
+export { GruCell } from './cells/gru.js';
+export type { LstmSpec, LstmWeights } from './cells/lstm.js';
+export { LstmCell } from './cells/lstm.js';
+export type { KerasRecurrentWeights, PytorchRecurrentWeights } from './cells/frameworks.js';
+export { gruFromKeras, gruFromPytorch, lstmFromKeras, lstmFromPytorch, toKeras, toPytorch } from './cells/frameworks.js';
+export type { DenseCell } from './cells/factorized.js';
+export { FactorizedCell, factorize } from './cells/factorized.js';
+export type { ContextSwitchingSpec } from './cells/contextSwitching.js';
+export { ContextSwitchingCell } from './cells/contextSwitching.js';
+export type { CellShape, MatchedWidth } from './cells/counts.js';
+export { flopsPerStep, gateCount, matchedHiddenSize, parameterCount } from './cells/counts.js';
+export type { RandomCellOptions } from './cells/random.js';
+export { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from './cells/random.js';
+export { sigmoid } from './cells/activations.js';
+
+// processes
+export {
+  Rng,
+  createRng,
+  iidGaussian,
+  ar1,
+  ar1Autocovariance,
+  var1,
+  var1StationaryCovariance,
+  hosking,
+  gaussianFromAutocovariance,
+  gaussianFromAutocovarianceWithInfo,
+  stationaryGaussianSampler,
+  fgn,
+  fgnAutocovariance,
+  fbm,
+  arfima,
+  arfimaAutocovariance,
+  arfimaAutocovariances,
+} from './processes/index.js';
+export type {
+  Ar1Options,
+  AutocovarianceFunction,
+  CirculantEmbeddingOptions,
+  GaussianSampleWithInfo,
+  GaussianSamplingMethod,
+  StationaryGaussianSampler,
+  XoshiroState,
+} from './processes/index.js';

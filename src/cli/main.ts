@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The `lrdkit` command. Results go to stdout or files, progress and errors to stderr.
+ * Exit status: 0 success, 1 a required verdict was not met, 2 bad input or usage.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError, parseArgs } from './args.js';
+import { INSPECT_HELP, INSPECT_OPTIONS, runInspect } from './inspect.js';
+import { CellShapeError } from '../cells/types.js';
+import { MatrixShapeError } from '../linalg/dense.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const HELP = `lrdkit ${version}: long range dependence in GRU/LSTM networks (Belletti et al., AISTATS 2018)
+
+Usage: lrdkit <command> [options]
+
+Commands:
+  inspect    dense vs factorized cells: parameters, FLOPs, rho(U), Jacobian spectra
+             along a seeded trajectory (runs on embedded defaults)
+
+Run 'lrdkit <command> --help' for a command's options. --version prints the version.`;
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  if (command === 'inspect') {
+    if (rest.includes('--help')) {
+      process.stdout.write(`${INSPECT_HELP}\n`);
+      return 0;
+    }
+    return runInspect(parseArgs(rest, INSPECT_OPTIONS, 'inspect'), version);
+  }
+  throw new UsageError(`lrdkit: unknown command "${command}" (expected one of: inspect; see lrdkit --help)`);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError || e instanceof CellShapeError || e instanceof MatrixShapeError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}
