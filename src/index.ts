@@ -23,7 +23,7 @@ export { ConvergenceError, NotPositiveDefiniteError } from './linalg/errors.js';
 export { fft, ifft, nextPowerOfTwo } from './linalg/fft.js';
 
 // cells
-export type { Cell, CellKind, CellVariant, GateWeights } from './cells/types.js';
+export type { Cell, CellKind, CellVariant, GateSpec, GateWeights } from './cells/types.js';
 export { CellShapeError } from './cells/types.js';
 export {
   KERAS_GRU_GATE_ORDER,
@@ -31,7 +31,7 @@ export {
   PYTORCH_GRU_GATE_ORDER,
   PYTORCH_LSTM_GATE_ORDER,
 } from './cells/layouts.js';
-export type { GateSpec, GruSpec, GruWeights } from './cells/gru.js';
+export type { GruSpec, GruWeights } from './cells/gru.js';
 export { GruCell } from './cells/gru.js';
 export type { LstmSpec, LstmWeights } from './cells/lstm.js';
 export { LstmCell } from './cells/lstm.js';

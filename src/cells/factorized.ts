@@ -13,10 +13,10 @@
  */
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
-import { GruCell, type GateSpec } from './gru.js';
+import { GruCell } from './gru.js';
 import { checkLength, nested } from './internal/weights.js';
 import { LstmCell } from './lstm.js';
-import { type Cell, type CellKind, CellShapeError, type GateWeights } from './types.js';
+import { type Cell, type CellKind, CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
 /** A dense GRU or LSTM: the blocks of a factorized cell. */
 export type DenseCell = GruCell | LstmCell;

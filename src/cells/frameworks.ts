@@ -5,11 +5,11 @@
  * @module
  */
 import type { Matrix } from '../linalg/dense.js';
-import { GruCell, type GateSpec } from './gru.js';
+import { GruCell } from './gru.js';
 import { KERAS_GRU_GATE_ORDER, KERAS_LSTM_GATE_ORDER, PYTORCH_GRU_GATE_ORDER, PYTORCH_LSTM_GATE_ORDER } from './layouts.js';
 import { LstmCell } from './lstm.js';
 import { nested } from './internal/weights.js';
-import { CellShapeError, type GateWeights } from './types.js';
+import { CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
 /** Keras recurrent weights: kernel (d, G h), recurrent_kernel (h, G h), bias (G h) or (2, G h). */
 export interface KerasRecurrentWeights {

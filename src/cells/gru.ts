@@ -6,16 +6,10 @@
 import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
 import { addDiagonal, addScaledRows, productThroughDiagonal } from './internal/rows.js';
-import { checkLength, gateWeights, inputAffine, matVec, recurrentAffine } from './internal/weights.js';
-import { type Cell, CellShapeError, type GateWeights } from './types.js';
+import { checkCellSize, checkLength, inputAffine, matVec, recurrentAffine, toGateWeights } from './internal/weights.js';
+import type { Cell, GateSpec, GateWeights } from './types.js';
 
-/** One gate's weights in canonical orientation (W: hidden x input, U: hidden x hidden). */
-export interface GateSpec {
-  input: Matrix;
-  recurrent: Matrix;
-  inputBias?: readonly number[];
-  recurrentBias?: readonly number[];
-}
+export type { GateSpec } from './types.js';
 
 /** A GRU in canonical form: gates z (update), r (reset), n (candidate). */
 export interface GruSpec {
@@ -89,14 +83,9 @@ export class GruCell implements Cell {
 
   constructor(spec: GruSpec | GruWeights) {
     const d = spec.inputSize, h = spec.hiddenSize;
-    if (!Number.isInteger(d) || d < 0 || !Number.isInteger(h) || h < 1) {
-      throw new CellShapeError(`GruCell: expected integer inputSize >= 0 and hiddenSize >= 1, found ${d} and ${h}`);
-    }
+    checkCellSize(d, h, 'GruCell');
     const biasVectors = spec.biasVectors ?? (spec.resetAfter ? 2 : 1);
-    const gate = (g: GateSpec | GateWeights, name: string): GateWeights =>
-      g.input instanceof Float64Array
-        ? (g as GateWeights)
-        : gateWeights((g as GateSpec).input, (g as GateSpec).recurrent, (g as GateSpec).inputBias, (g as GateSpec).recurrentBias, h, d, `GruCell gate ${name}`);
+    const gate = (g: GateSpec | GateWeights, name: string): GateWeights => toGateWeights(g, h, d, `GruCell gate ${name}`);
     this.weights = { inputSize: d, hiddenSize: h, resetAfter: spec.resetAfter, biasVectors, z: gate(spec.z, 'z'), r: gate(spec.r, 'r'), n: gate(spec.n, 'n') };
     this.inputSize = d;
     this.hiddenSize = h;

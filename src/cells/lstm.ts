@@ -5,10 +5,9 @@
  */
 import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
-import type { GateSpec } from './gru.js';
 import { addDiagonal, addScaledRows } from './internal/rows.js';
-import { checkLength, gateWeights, inputAffine, matVec } from './internal/weights.js';
-import { type Cell, CellShapeError, type GateWeights } from './types.js';
+import { checkCellSize, checkLength, inputAffine, matVec, toGateWeights } from './internal/weights.js';
+import type { Cell, GateSpec, GateWeights } from './types.js';
 
 /** An LSTM in canonical form: gates i (input), f (forget), g (candidate), o (output). */
 export interface LstmSpec {
@@ -75,14 +74,9 @@ export class LstmCell implements Cell {
 
   constructor(spec: LstmSpec | LstmWeights) {
     const d = spec.inputSize, h = spec.hiddenSize;
-    if (!Number.isInteger(d) || d < 0 || !Number.isInteger(h) || h < 1) {
-      throw new CellShapeError(`LstmCell: expected integer inputSize >= 0 and hiddenSize >= 1, found ${d} and ${h}`);
-    }
+    checkCellSize(d, h, 'LstmCell');
     const biasVectors = spec.biasVectors ?? 1;
-    const gate = (g: GateSpec | GateWeights, name: string): GateWeights =>
-      g.input instanceof Float64Array
-        ? (g as GateWeights)
-        : gateWeights((g as GateSpec).input, (g as GateSpec).recurrent, (g as GateSpec).inputBias, (g as GateSpec).recurrentBias, h, d, `LstmCell gate ${name}`);
+    const gate = (g: GateSpec | GateWeights, name: string): GateWeights => toGateWeights(g, h, d, `LstmCell gate ${name}`);
     this.weights = { inputSize: d, hiddenSize: h, biasVectors, i: gate(spec.i, 'i'), f: gate(spec.f, 'f'), g: gate(spec.g, 'g'), o: gate(spec.o, 'o') };
     this.inputSize = d;
     this.hiddenSize = h;

@@ -8,9 +8,9 @@
 import type { Rng } from '../processes/prng.js';
 import { ContextSwitchingCell } from './contextSwitching.js';
 import { type DenseCell, FactorizedCell } from './factorized.js';
-import { type GateSpec, GruCell } from './gru.js';
+import { GruCell } from './gru.js';
 import { LstmCell } from './lstm.js';
-import type { CellKind } from './types.js';
+import type { CellKind, GateSpec } from './types.js';
 
 /** Options of the random cell builders. */
 export interface RandomCellOptions {

@@ -60,6 +60,14 @@ export interface GateWeights {
   readonly recurrentBias: Float64Array;
 }
 
+/** One gate's weights as users supply them (W: hidden x input, U: hidden x hidden, row-major). */
+export interface GateSpec {
+  input: Matrix;
+  recurrent: Matrix;
+  inputBias?: readonly number[];
+  recurrentBias?: readonly number[];
+}
+
 /** Error for weights or vectors whose shape or values do not fit the cell. */
 export class CellShapeError extends Error {
   override name = 'CellShapeError';

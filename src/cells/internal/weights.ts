@@ -5,7 +5,7 @@
  * @internal
  */
 import type { Matrix } from '../../linalg/dense.js';
-import { CellShapeError, type GateWeights } from '../types.js';
+import { CellShapeError, type GateSpec, type GateWeights } from '../types.js';
 
 /** Flattens a rows x cols nested matrix, checking shape and finiteness. */
 export function flatMatrix(m: Matrix, rows: number, cols: number, what: string): Float64Array {
@@ -92,4 +92,18 @@ export function gateWeights(
 /** Nested-array view of a row-major flat matrix. */
 export function nested(w: Float64Array, rows: number, cols: number): Matrix {
   return Array.from({ length: rows }, (_, i) => Array.from(w.subarray(i * cols, (i + 1) * cols)));
+}
+
+/** Throws unless d >= 0 and h >= 1 are integers. */
+export function checkCellSize(d: number, h: number, what: string): void {
+  if (!Number.isInteger(d) || d < 0 || !Number.isInteger(h) || h < 1) {
+    throw new CellShapeError(`${what}: expected integer inputSize >= 0 and hiddenSize >= 1, found ${d} and ${h}`);
+  }
+}
+
+/** Canonical gate weights from either a user spec (copied, shape-checked) or stored weights (shared). */
+export function toGateWeights(g: GateSpec | GateWeights, h: number, d: number, what: string): GateWeights {
+  if (g.input instanceof Float64Array) return g as GateWeights;
+  const s = g as GateSpec;
+  return gateWeights(s.input, s.recurrent, s.inputBias, s.recurrentBias, h, d, what);
 }
