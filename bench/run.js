@@ -347,7 +347,7 @@ row('gru256-step+jacobian', 'GRU(256,256) cell.step + cell.jacobian (nested arra
   'numpy vectorized step + Jacobian', null);
 row('lstm256-step+jacobianDense', 'LSTM(256,256) (state 512) cell.step + cell.jacobianDense', js.lstm256.tStepJac, rc.lstm256.stepJacobian,
   'numpy vectorized step + Jacobian', null);
-row('dominant1024', 'dominantEigenvalue (Arnoldi), 1024x1024, separated |lambda_1|', js.dominant1024.tDom, rc.dominant1024.eigvals,
+row('dominant1024', 'dominantEigenvalue (Arnoldi), 1024x1024, well-separated dominant eigenvalue', js.dominant1024.tDom, rc.dominant1024.eigvals,
   'numpy eigvals on the full 1024x1024', null);
 row('dominant1024-vs-lrdkit-full', 'dominantEigenvalue vs spectralRadius, 1024x1024', js.dominant1024.tDom, js.dominant1024.tFull,
   'lrdkit spectralRadius 1024', null);
@@ -476,7 +476,7 @@ md.push('');
 md.push('| benchmark | what | lrdkit ms (median / min) | reference | reference ms (median / min) | ratio |');
 md.push('| --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
-  md.push(`| ${r.name} | ${r.description} | ${f(r.lrdkitMedianMs)} / ${f(r.lrdkitMinMs)} | ${r.reference} | ${f(r.referenceMedianMs)} / ${f(r.referenceMinMs)} | ${fr(r.ratio)} |`);
+  md.push(`| ${r.name} | ${r.description.replaceAll('|', '\\|')} | ${f(r.lrdkitMedianMs)} / ${f(r.lrdkitMinMs)} | ${r.reference} | ${f(r.referenceMedianMs)} / ${f(r.referenceMinMs)} | ${fr(r.ratio)} |`);
 }
 md.push('');
 md.push(`Extra: numpy per-block eigvals with slicing inside the loop ${f(rc.block512.eigvalsPerBlockSliced.medianMs)} ms; ` +
