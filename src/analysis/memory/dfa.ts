@@ -184,7 +184,7 @@ export function dfa(x: Float64Array, options: DfaOptions = {}): DfaResult {
     const m2 = total / count;
     const varW = Math.max(0, total2 / count - m2 * m2) * count / Math.max(1, count - 1);
     // Var(log F) = Var(log F^2) / 4 ~ Var_w / (K m2^2) / 4, K = floor(n / s) distinct windows
-    logVariances.push(varW / (k * m2 * m2) / 4);
+    logVariances.push((varW * s) / (n * m2 * m2) / 4);
     if (!(f > 0)) {
       throw new AnalysisInputError(
         `${FN}: the fluctuation F(${s}) is ${f}, expected a positive number (the profile is a polynomial of degree <= ${order} in every window)`,
@@ -197,10 +197,14 @@ export function dfa(x: Float64Array, options: DfaOptions = {}): DfaResult {
     scales.map((s) => Math.log(s)),
     fluctuations.map((f) => Math.log(f)),
   );
+  const beta = Number(process.env.BETA ?? 1);
   let sandwich = 0;
   scales.forEach((s, i) => {
-    const c = (Math.log(s) - fit.meanX) / fit.sxx;
-    sandwich += c * c * (logVariances[i] as number);
+    const ci = (Math.log(s) - fit.meanX) / fit.sxx;
+    scales.forEach((t, j) => {
+      const cj = (Math.log(t) - fit.meanX) / fit.sxx;
+      sandwich += ci * cj * Math.sqrt((logVariances[i] as number) * (logVariances[j] as number)) * (Math.min(s, t) / Math.max(s, t)) ** beta;
+    });
   });
   const octaves = Math.log2((scales[scales.length - 1] as number) / (scales[0] as number));
   const effective = Math.min(scales.length, octaves + 1);
@@ -216,5 +220,6 @@ export function dfa(x: Float64Array, options: DfaOptions = {}): DfaResult {
     intercept: fit.intercept,
     r2: fit.r2,
     order,
-  };
+    logVariances,
+  } as DfaResult;
 }

@@ -89,28 +89,55 @@ export function hessenbergInPlace(h: Float64Array, n: number): void {
     hh -= (ort[m] as number) * g;
     ort[m] = (ort[m] as number) - g;
     // Left: H <- (I - u u^T / hh) H on rows m..n-1, columns m..n-1.
-    // f_j = sum_i u_i H[i][j], accumulated row by row.
+    // f_j = sum_i u_i H[i][j], accumulated four rows at a time (one pass over f per 4 rows).
     f.fill(0, m, n);
-    for (let i = m; i < n; i++) {
+    let i = m;
+    for (; i + 3 < n; i += 4) {
+      const u0 = ort[i] as number, u1 = ort[i + 1] as number, u2 = ort[i + 2] as number, u3 = ort[i + 3] as number;
+      const b0 = i * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = m; j < n; j++) {
+        f[j] = (f[j] as number) + u0 * (h[b0 + j] as number) + u1 * (h[b1 + j] as number) + u2 * (h[b2 + j] as number) + u3 * (h[b3 + j] as number);
+      }
+    }
+    for (; i < n; i++) {
       const ui = ort[i] as number;
-      if (ui === 0) continue;
       const base = i * n;
       for (let j = m; j < n; j++) f[j] = (f[j] as number) + ui * (h[base + j] as number);
     }
     for (let j = m; j < n; j++) f[j] = (f[j] as number) / hh;
-    for (let i = m; i < n; i++) {
-      const ui = ort[i] as number;
+    for (let r = m; r < n; r++) {
+      const ui = ort[r] as number;
       if (ui === 0) continue;
-      const base = i * n;
+      const base = r * n;
       for (let j = m; j < n; j++) h[base + j] = (h[base + j] as number) - ui * (f[j] as number);
     }
-    // Right: H <- H (I - u u^T / hh) on rows 0..n-1, columns m..n-1.
-    for (let i = 0; i < n; i++) {
-      const base = i * n;
-      let s = 0;
-      for (let j = m; j < n; j++) s += (ort[j] as number) * (h[base + j] as number);
-      s /= hh;
-      for (let j = m; j < n; j++) h[base + j] = (h[base + j] as number) - s * (ort[j] as number);
+    // Right: H <- H (I - u u^T / hh) on rows 0..n-1, columns m..n-1, four rows at a time.
+    let r = 0;
+    for (; r + 3 < n; r += 4) {
+      const b0 = r * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let j = m; j < n; j++) {
+        const o = ort[j] as number;
+        s0 += o * (h[b0 + j] as number);
+        s1 += o * (h[b1 + j] as number);
+        s2 += o * (h[b2 + j] as number);
+        s3 += o * (h[b3 + j] as number);
+      }
+      s0 /= hh; s1 /= hh; s2 /= hh; s3 /= hh;
+      for (let j = m; j < n; j++) {
+        const o = ort[j] as number;
+        h[b0 + j] = (h[b0 + j] as number) - s0 * o;
+        h[b1 + j] = (h[b1 + j] as number) - s1 * o;
+        h[b2 + j] = (h[b2 + j] as number) - s2 * o;
+        h[b3 + j] = (h[b3 + j] as number) - s3 * o;
+      }
+    }
+    for (; r < n; r++) {
+      const base = r * n;
+      let sum = 0;
+      for (let j = m; j < n; j++) sum += (ort[j] as number) * (h[base + j] as number);
+      sum /= hh;
+      for (let j = m; j < n; j++) h[base + j] = (h[base + j] as number) - sum * (ort[j] as number);
     }
     h[m * n + m - 1] = scale * g;
     for (let i = m + 1; i < n; i++) h[i * n + m - 1] = 0;
