@@ -107,6 +107,12 @@ export class GruCell implements Cell {
     return this.forward(state, input).next;
   }
 
+  /** Gate values of the step from (state, input): update z, reset r, candidate n. */
+  gates(state: Float64Array, input: Float64Array): { z: Float64Array; r: Float64Array; n: Float64Array } {
+    const { z, r, n } = this.forward(state, input);
+    return { z, r, n };
+  }
+
   jacobian(state: Float64Array, input: Float64Array): Matrix {
     return toRows(this.jacobianDense(state, input));
   }

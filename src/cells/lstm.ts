@@ -98,6 +98,12 @@ export class LstmCell implements Cell {
     return this.forward(state, input).next;
   }
 
+  /** Gate values of the step from (state, input): input i, forget f, candidate g, output o. */
+  gates(state: Float64Array, input: Float64Array): { i: Float64Array; f: Float64Array; g: Float64Array; o: Float64Array } {
+    const { i, f, g, o } = this.forward(state, input);
+    return { i, f, g, o };
+  }
+
   jacobian(state: Float64Array, input: Float64Array): Matrix {
     return toRows(this.jacobianDense(state, input));
   }
