@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, parseArgs } from './args.js';
 import { INSPECT_HELP, INSPECT_OPTIONS, runInspect } from './inspect.js';
+import { VERIFY_HELP, VERIFY_OPTIONS, runVerify } from './verify.js';
 import { CellShapeError } from '../cells/types.js';
 import { MatrixShapeError } from '../linalg/dense.js';
 
@@ -20,6 +21,8 @@ Usage: lrdkit <command> [options]
 Commands:
   inspect    dense vs factorized cells: parameters, FLOPs, rho(U), Jacobian spectra
              along a seeded trajectory (runs on embedded defaults)
+  verify     the paper's section 1 statements, as written and corrected: table,
+             JSON, JUnit XML; exit 1 if a corrected statement fails
 
 Run 'lrdkit <command> --help' for a command's options. --version prints the version.`;
 
@@ -40,7 +43,14 @@ function main(argv: string[]): number {
     }
     return runInspect(parseArgs(rest, INSPECT_OPTIONS, 'inspect'), version);
   }
-  throw new UsageError(`lrdkit: unknown command "${command}" (expected one of: inspect; see lrdkit --help)`);
+  if (command === 'verify') {
+    if (rest.includes('--help')) {
+      process.stdout.write(`${VERIFY_HELP}\n`);
+      return 0;
+    }
+    return runVerify(parseArgs(rest, VERIFY_OPTIONS, 'verify'), version);
+  }
+  throw new UsageError(`lrdkit: unknown command "${command}" (expected one of: inspect, verify; see lrdkit --help)`);
 }
 
 try {

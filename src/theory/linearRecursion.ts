@@ -75,12 +75,15 @@ function inverseSqrtDiagonal(s: DenseMatrix): { v: Float64Array; min: number } {
  * linearRecursionCorrelations({ matrices: [[[0.5]]], noise: [[1]] }, 0, 3).norms; // [1, 0.5, 0.25, 0.125]
  */
 export function linearRecursionCorrelations(rec: LinearRecursion, t0: number, maxLag: number): CorrelationProfile {
-  const q = (t: number): DenseMatrix => fromRows(typeof rec.noise === 'function' ? rec.noise(t) : rec.noise, 'noise covariance');
+  const constantNoise = typeof rec.noise === 'function' ? undefined : fromRows(rec.noise, 'noise covariance');
+  const q = (t: number): DenseMatrix => constantNoise ?? fromRows((rec.noise as (t: number) => Matrix)(t), 'noise covariance');
+  // A periodic list is converted once, with its transposes.
+  const periodic = typeof rec.matrices === 'function' ? undefined : rec.matrices.map((m, i) => fromRows(m, `A_${i}`));
+  const periodicT = periodic?.map(transpose);
+  const aAt = (t: number): DenseMatrix => (periodic ? (periodic[t % periodic.length] as DenseMatrix) : fromRows(matrixAt(rec.matrices, t), `A_${t}`));
+  const aTAt = (t: number): DenseMatrix => (periodicT ? (periodicT[t % periodicT.length] as DenseMatrix) : transpose(aAt(t)));
   let sigma = fromRows(rec.initialCovariance ?? (typeof rec.noise === 'function' ? rec.noise(0) : rec.noise), 'initial covariance');
-  for (let t = 0; t < t0; t++) {
-    const a = fromRows(matrixAt(rec.matrices, t), `A_${t}`);
-    sigma = addInPlace(multiply(multiply(a, sigma), transpose(a)), q(t));
-  }
+  for (let t = 0; t < t0; t++) sigma = addInPlace(multiply(multiply(aAt(t), sigma), aTAt(t)), q(t));
   const d0 = inverseSqrtDiagonal(sigma);
   let minVariance = d0.min;
   let p = sigma; // Sigma_t0 Phi(t0 + h, t0)^T
@@ -95,9 +98,9 @@ export function linearRecursionCorrelations(rec: LinearRecursion, t0: number, ma
     norms.push(n);
     sum += n;
     partialSums.push(sum);
-    const a = fromRows(matrixAt(rec.matrices, t0 + h), `A_${t0 + h}`);
-    p = multiply(p, transpose(a));
-    s = addInPlace(multiply(multiply(a, s), transpose(a)), q(t0 + h));
+    const at = aTAt(t0 + h);
+    p = multiply(p, at);
+    s = addInPlace(multiply(multiply(aAt(t0 + h), s), at), q(t0 + h));
   }
   return { t0, norms, partialSums, minVariance };
 }
