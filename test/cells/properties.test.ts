@@ -252,3 +252,25 @@ describe('cell validation', () => {
     fc.assert(fc.property(vectorArbitrary(5, 1), (v) => v.length === 5));
   });
 });
+
+describe('gates(state, input)', () => {
+  it('returns the gate values the step combines: GRU h\' = z h + (1 - z) n, LSTM c\' = f c + i g, h\' = o tanh(c\')', () => {
+    fc.assert(
+      fc.property(cellAtPointArbitrary(['dense']), ({ c, state, input }) => {
+        const next = c.cell.step(state, input);
+        const h = c.cell.hiddenSize;
+        if (c.cell.kind === 'gru') {
+          const { z, n } = (c.cell as import('../../src/cells/gru.js').GruCell).gates(state, input);
+          for (let i = 0; i < h; i++) expect(next[i]).toBe(z[i]! * state[i]! + (1 - z[i]!) * n[i]!);
+        } else {
+          const g = (c.cell as import('../../src/cells/lstm.js').LstmCell).gates(state, input);
+          for (let i = 0; i < h; i++) {
+            const cNext = g.f[i]! * state[h + i]! + g.i[i]! * g.g[i]!;
+            expect(next[h + i]).toBe(cNext);
+            expect(next[i]).toBe(g.o[i]! * Math.tanh(cNext));
+          }
+        }
+      }),
+    );
+  });
+});
