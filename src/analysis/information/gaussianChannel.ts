@@ -38,7 +38,16 @@ export type NoiseCovariance = number | number[][];
 
 /**
  * Sigma^-1/2 W in the Cholesky sense: L^-1 W with Sigma = L L^T (same Gram W^T Sigma^-1 W as
- * the symmetric square root). Exported for the sibling modules; not part of the public index.
+ * the symmetric square root), after validating sigma (a variance or an SPD m x m matrix).
+ * Exported for the sibling modules; not part of the public index.
+ *
+ * Method: W / sqrt(sigma), or forward substitution L B = W (Golub & Van Loan, Matrix
+ * Computations, 4th ed., Johns Hopkins 2013, ISBN 978-1-4214-0794-4, Alg. 3.1.3 and 4.2.1).
+ *
+ * References: Cover & Thomas (2006), DOI 10.1002/047174882X, section 9.5 (whitening coloured noise).
+ *
+ * @example
+ * whitenedChannel(fromRows([[2], [0]]), [[4, 0], [0, 1]], 'f').data; // Float64Array [1, 0]
  */
 export function whitenedChannel(w: DenseMatrix, sigma: unknown, fn: string): DenseMatrix {
   const m = w.rows, n = w.cols;
@@ -78,7 +87,16 @@ export function whitenedChannel(w: DenseMatrix, sigma: unknown, fn: string): Den
   return { rows: m, cols: n, data: b };
 }
 
-/** The smaller Gram matrix of B: B^T B (n x n) if n <= m, else B B^T (m x m). */
+/**
+ * The smaller Gram matrix of B times `scale`: B^T B (n x n) if n <= m, else B B^T (m x m);
+ * both have the same nonzero eigenvalues, so log det(I + G) is the same (Sylvester).
+ *
+ * Method: accumulated lower triangle, mirrored. References: Golub & Van Loan (2013),
+ * ISBN 978-1-4214-0794-4, section 1.1 (Gram products); Sylvester's determinant identity.
+ *
+ * @example
+ * smallerGram(fromRows([[1, 2]])).g; // Float64Array [5] (B B^T, 1 x 1)
+ */
 export function smallerGram(b: DenseMatrix, scale = 1): { g: Float64Array; k: number } {
   const m = b.rows, n = b.cols, d = b.data;
   if (n <= m) {
@@ -130,7 +148,7 @@ export function smallerGram(b: DenseMatrix, scale = 1): { g: Float64Array; k: nu
  *   sigma <= 0, a sigma matrix of the wrong size, not symmetric or not positive definite
  * @example
  * gaussianChannelMutualInformation([[1, 0], [0, 1]], 1, 1); // 0.6931471805599453 (= 2 * 1/2 log 2)
- * gaussianChannelMutualInformation([[2], [0]], 1, [[2, 0], [0, 1]]); // 0.5493061443340549 (= 1/2 log 3)
+ * gaussianChannelMutualInformation([[2], [0]], 1, [[2, 0], [0, 1]]); // 0.5493061443340548 (= 1/2 log 3)
  */
 export function gaussianChannelMutualInformation(W: number[][], eta: number, sigma: number | number[][]): number {
   const fn = 'gaussianChannelMutualInformation';
@@ -141,7 +159,15 @@ export function gaussianChannelMutualInformation(W: number[][], eta: number, sig
   return channelInformationOfWhitened(b, e, fn);
 }
 
-/** 1/2 log det(I + eta G) for the whitened channel B (internal). */
+/**
+ * 1/2 log det(I + eta G), G the smaller Gram of the whitened channel B (internal).
+ *
+ * Method: {@link smallerGram} then the log1p Cholesky of special.ts. References: Cover &
+ * Thomas (2006), DOI 10.1002/047174882X, ch. 9.
+ *
+ * @example
+ * channelInformationOfWhitened(fromRows([[1, 0], [0, 1]]), 1, 'f'); // 0.6931471805599453
+ */
 export function channelInformationOfWhitened(b: DenseMatrix, eta: number, fn: string): number {
   const { g, k } = smallerGram(b, eta);
   const ld = logDetIdentityPlus(g, k);
@@ -164,7 +190,7 @@ export function channelInformationOfWhitened(b: DenseMatrix, eta: number, fn: st
  *
  * @example
  * singularValueChannelMutualInformation([1, 1, 1], 1, 1); // 1.0397207708399179 (= 3/2 log 2)
- * singularValueChannelMutualInformation([2, 0], 1, 1); // 0.8047189562170503 (= 1/2 log 5)
+ * singularValueChannelMutualInformation([2, 0], 1, 1); // 0.8047189562170501 (= 1/2 log 5)
  */
 export function singularValueChannelMutualInformation(singularValues: readonly number[], eta: number, sigma: number): number {
   const fn = 'singularValueChannelMutualInformation';

@@ -8,7 +8,13 @@ import type { DenseMatrix } from '../../linalg/dense.js';
 import { AnalysisInputError } from '../errors.js';
 import type { Series } from '../series.js';
 
-/** Copies a nested-array matrix into a DenseMatrix after checking it is non-empty, rectangular and finite. */
+/**
+ * Copies a nested-array matrix into a DenseMatrix after checking it is non-empty, rectangular and finite.
+ *
+ * @example
+ * checkedMatrix([[1, 2]], 'f', 'W').cols; // 2; checkedMatrix([[1], [2, 3]], 'f', 'W') throws
+ * // "f: W row 1 has 2 entries, expected 1 (as row 0)"
+ */
 export function checkedMatrix(m: unknown, fn: string, what: string): DenseMatrix {
   if (!Array.isArray(m) || m.length === 0) {
     throw new AnalysisInputError(`${fn}: ${what} is ${describe(m)}, expected a non-empty matrix (array of rows)`);
@@ -37,7 +43,13 @@ export function checkedMatrix(m: unknown, fn: string, what: string): DenseMatrix
   return { rows, cols, data };
 }
 
-/** Checks a Series (rows = samples, cols = dimension): consistent shape, finite entries. */
+/**
+ * Checks a Series (rows = samples, cols = dimension): consistent shape, finite entries.
+ *
+ * @example
+ * checkSeries({ rows: 1, cols: 1, data: Float64Array.from([NaN]) }, 'f', 'x');
+ * // throws "f: x entry (0, 0) is NaN, expected a finite number"
+ */
 export function checkSeries(s: unknown, fn: string, what: string): Series {
   const o = s as Partial<Series> | null | undefined;
   if (
@@ -67,14 +79,24 @@ export function checkSeries(s: unknown, fn: string, what: string): Series {
   return series;
 }
 
-/** Checks that two series have the same number of samples (rows). */
+/**
+ * Checks that two series have the same number of samples (rows).
+ *
+ * @example
+ * checkPaired(x10, y9, 'f'); // throws "f: y has 9 samples (rows), expected 10 (as x)"
+ */
 export function checkPaired(x: Series, y: Series, fn: string): void {
   if (x.rows !== y.rows) {
     throw new AnalysisInputError(`${fn}: y has ${y.rows} samples (rows), expected ${x.rows} (as x)`);
   }
 }
 
-/** Throws unless v is a finite number > 0 (or >= 0 when `allowZero`). */
+/**
+ * Throws unless v is a finite number > 0 (or >= 0 when `allowZero`); returns v.
+ *
+ * @example
+ * checkPositive(0, 'f', 'sigma'); // throws "f: sigma is 0, expected a finite number > 0"
+ */
 export function checkPositive(v: unknown, fn: string, what: string, allowZero = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || (allowZero ? v < 0 : v <= 0)) {
     throw new AnalysisInputError(
@@ -84,7 +106,12 @@ export function checkPositive(v: unknown, fn: string, what: string, allowZero = 
   return v;
 }
 
-/** Throws unless v is an integer in [min, max]. */
+/**
+ * Throws unless v is an integer in [min, max]; returns v.
+ *
+ * @example
+ * checkInteger(10, 'f', 'k', 1, 9); // throws "f: k is 10, expected an integer in [1, 9]"
+ */
 export function checkInteger(v: unknown, fn: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER, why = ''): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
