@@ -1,14 +1,19 @@
 /**
- * Spectral radius and spectral norm of the state Jacobian J_t = d s_{t+1} / d s_t along a
- * trajectory of a cell driven by a given input sequence.
+ * Spectral radius and spectral norm of the state Jacobian J_t = d s_{t+1} / d s_t along
+ * driven trajectories (per block for factorized cells, per layer for stacks, the c -> c block
+ * for LSTMs), and rho(U) of the recurrent matrix of every gate family.
  *
  * @module
  */
-import type { Cell } from '../cells/types.js';
 import { FactorizedCell } from '../cells/factorized.js';
+import { GruCell } from '../cells/gru.js';
+import type { Cell, GateWeights } from '../cells/types.js';
 import type { DenseMatrix } from '../linalg/dense.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
 import { spectralNorm } from '../linalg/norms.js';
+import { AnalysisInputError } from './errors.js';
+import { cellUnits, cellUnitsAt, isDenseCell } from './stackedCells.js';
+import { type TrajectoryOptions, resolveTrajectory, visitTrajectories } from './trajectories.js';
 
 /** rho(J_t) and ||J_t||_2 at the sampled steps. */
 export interface JacobianSpectrumTrace {
@@ -18,15 +23,244 @@ export interface JacobianSpectrumTrace {
   readonly spectralNorm: number[];
 }
 
+/** Which visited states to evaluate: every `stride`-th step of each sequence, or `count` states evenly spread over all N x T. */
+export type JacobianSampling = { readonly stride: number } | { readonly count: number };
+
+/** Options of {@link jacobianSpectrum}. */
+export interface JacobianSpectrumOptions extends TrajectoryOptions {
+  /** Default { stride: 1 } (every visited state). */
+  sample?: JacobianSampling;
+}
+
+/** Location and summary statistics of a sample of values. */
+export interface DistributionSummary {
+  readonly count: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** Empirical quantiles (linear interpolation between order statistics). */
+  readonly q05: number;
+  readonly q50: number;
+  readonly q95: number;
+}
+
+/** rho and ||.||_2 of one unit's diagonal block of J_t at every sample. */
+export interface UnitJacobianTrace {
+  /** 'cell', 'block b', 'layer l', 'layer l / block b', 'expert b', 'auxiliary'. */
+  readonly label: string;
+  readonly spectralRadius: number[];
+  readonly spectralNorm: number[];
+}
+
+/** The c -> c block diag(f_t) of an LSTM unit: rho = ||.||_2 = max_i f_i. */
+export interface CellToCellTrace {
+  readonly label: string;
+  /** max_i f_t[i] at every sample (= rho = ||diag(f_t)||_2, f in (0, 1)). */
+  readonly spectralRadius: number[];
+}
+
+/** rho(U_k) of one gate family's recurrent matrix in one unit. */
+export interface RecurrentSpectralRadius {
+  readonly label: string;
+  /** 'z', 'r', 'n' (GRU), 'i', 'f', 'g', 'o' (LSTM). */
+  readonly gate: string;
+  readonly spectralRadius: number;
+}
+
+/** The result of {@link jacobianSpectrum}: plain data. */
+export interface JacobianSpectrumReport {
+  /** Sequence index of each sample. */
+  readonly sequence: number[];
+  /** Recorded step t of each sample (J_t evaluated at (s_t, x_t)). */
+  readonly step: number[];
+  /** rho(J_t) = max over units of rho(unit block) (exact: J is block triangular over the units). */
+  readonly spectralRadius: number[];
+  /** ||J_t||_2 of the full Jacobian (the max of the unit norms for dense and factorized cells). */
+  readonly spectralNorm: number[];
+  /** Per unit (block, layer, expert, auxiliary): the diagonal block's rho and ||.||_2. */
+  readonly units: UnitJacobianTrace[];
+  /** LSTM units only: the c -> c block diag(f_t). */
+  readonly cellToCell: CellToCellTrace[];
+  /** rho(U) per gate family and unit (constant along the trajectory). */
+  readonly recurrent: RecurrentSpectralRadius[];
+  readonly summary: { readonly spectralRadius: DistributionSummary; readonly spectralNorm: DistributionSummary };
+  readonly sequences: number;
+  readonly steps: number;
+  readonly burnIn: number;
+  readonly input: string;
+}
+
 /**
- * Drives `cell` from `initial` with `inputs` and evaluates the state Jacobian at every
+ * Summary of a sample: count, mean, min, max and the 5 %, 50 %, 95 % quantiles.
+ *
+ * Method: quantile q = x_(k) + (h - k)(x_(k+1) - x_(k)), h = q (n - 1), on the sorted sample
+ * (Hyndman & Fan type 7, the default of R and numpy).
+ *
+ * References: R. J. Hyndman & Y. Fan, Sample quantiles in statistical packages, The American
+ * Statistician 50(4) 1996, doi:10.1080/00031305.1996.10473566.
+ *
+ * @throws AnalysisInputError for an empty sample
+ * @example
+ * summarize([1, 2, 3, 4]); // { count: 4, mean: 2.5, min: 1, max: 4, q05: 1.15, q50: 2.5, q95: 3.85 }
+ */
+export function summarize(values: readonly number[]): DistributionSummary {
+  if (values.length === 0) throw new AnalysisInputError('summarize: values has 0 entries, expected at least 1');
+  const sorted = [...values].sort((a, b) => a - b);
+  const q = (p: number): number => {
+    const h = p * (sorted.length - 1);
+    const k = Math.floor(h);
+    const lo = sorted[k] as number, hi = sorted[Math.min(k + 1, sorted.length - 1)] as number;
+    return lo + (h - k) * (hi - lo);
+  };
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  return { count: values.length, mean, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, q05: q(0.05), q50: q(0.5), q95: q(0.95) };
+}
+
+const GATES: Record<'gru' | 'lstm', readonly string[]> = { gru: ['z', 'r', 'n'], lstm: ['i', 'f', 'g', 'o'] };
+
+/**
+ * rho(U_k) of the recurrent matrix of every gate family k of every dense unit of a cell:
+ * U_z, U_r, U_n for a GRU, U_i, U_f, U_g, U_o for an LSTM; per block of a factorized cell
+ * (rho of the block-diagonal U is the max over blocks), per expert block and auxiliary net of
+ * a context-switching cell, per layer (and block) of a stack.
+ *
+ * Method: full eigenvalues (balanced Hessenberg QR) of each h_b x h_b matrix U_k of each unit,
+ * rho = max |lambda|. rho(U) < 1 is the condition of the paper's Propositions 1.1 and 1.2.
+ *
+ * References: R. Pascanu, T. Mikolov, Y. Bengio, On the difficulty of training recurrent
+ * neural networks, ICML 2013, arXiv:1211.5063 (Prop. 1.1's source); F. Belletti, A. Beutel, S. Jain & E. Chi,
+ * Factorized recurrent neural architectures for longer range dependence, AISTATS 2018, PMLR
+ * vol. 84 (no DOI), section 1.4.2.
+ *
+ * @example
+ * const gru = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 4, hiddenSize: 16 });
+ * recurrentSpectralRadii(gru).map((x) => [x.gate, x.spectralRadius]);
+ * // [['z', 0.47976...], ['r', 0.56227...], ['n', 0.60899...]]
+ */
+export function recurrentSpectralRadii(cell: Cell): RecurrentSpectralRadius[] {
+  const out: RecurrentSpectralRadius[] = [];
+  for (const u of cellUnits(cell)) {
+    if (!isDenseCell(u.cell)) continue;
+    const h = u.cell.hiddenSize;
+    const weights = u.cell.weights as unknown as Record<string, GateWeights>;
+    for (const gate of GATES[u.cell instanceof GruCell ? 'gru' : 'lstm']) {
+      const w = weights[gate] as GateWeights;
+      out.push({ label: u.label, gate, spectralRadius: spectralRadius({ rows: h, cols: h, data: w.recurrent }) });
+    }
+  }
+  return out;
+}
+
+/**
+ * rho(J_t) and ||J_t||_2 of the state Jacobian at the visited states of driven trajectories
+ * (all of them, every stride-th, or a stated count), with the per-unit blocks (factorized
+ * blocks, stack layers, context-switching experts and auxiliary net), the LSTM c -> c block
+ * diag(f_t), and rho(U) per gate family.
+ *
+ * Method: J_t = d F(s_t, x_t) / d s at the sampled (s_t, x_t) of {@link visitTrajectories}.
+ * The cell's units (see `cellUnits`) are the diagonal blocks of J_t after a permutation of
+ * the state, and J_t is block diagonal (factorized) or block triangular (context switching,
+ * stacks) over them, so rho(J_t) = max_u rho(J_u) exactly, from g small eigenproblems.
+ * ||J_t||_2 = max_u ||J_u||_2 for block-diagonal cells; otherwise from the full J_t (largest
+ * eigenvalue of J^T J). For an LSTM unit, the c -> c block of J_u is diag(f_t) (dc'/dc = f),
+ * so its rho and norm are max_i f_t[i]. With `count` samples, the visited states with global
+ * index floor((k + 1/2) N T / count), k = 0..count-1, are taken.
+ *
+ * References: Belletti et al., Factorized recurrent neural architectures for longer range
+ * dependence, AISTATS 2018, PMLR vol. 84 (no DOI), section 1.2 (Lemma 1.1: rho(A_t) <= 1 - alpha);
+ * G. H. Golub & C. F. Van Loan, Matrix Computations, 4th ed., 2013, sections 7.1, 7.5.
+ *
+ * @throws AnalysisInputError for bad trajectory options or sampling
+ * @example
+ * const cell = randomFactorizedCell(createRng(1), { kind: 'gru', inputSize: 8, hiddenSize: 32, groups: 4 });
+ * const r = jacobianSpectrum(cell, { sequences: 2, steps: 200, seed: 1, sample: { stride: 10 } });
+ * r.spectralRadius.length; // 40
+ * r.units.map((u) => u.label); // ['block 0', 'block 1', 'block 2', 'block 3']
+ * r.summary.spectralRadius; // { count: 40, mean: 0.72786..., min: 0.66104..., max: 0.82907..., ... }
+ */
+export function jacobianSpectrum(cellOrLayers: Cell | readonly Cell[], options: JacobianSpectrumOptions): JacobianSpectrumReport {
+  const fn = 'jacobianSpectrum';
+  const r = resolveTrajectory(cellOrLayers, options, fn);
+  const cell = r.cell;
+  const total = r.sequences * r.steps;
+  const sample = options.sample ?? { stride: 1 };
+  let take: (i: number, t: number) => boolean;
+  if ('stride' in sample) {
+    const stride = sample.stride;
+    if (!Number.isSafeInteger(stride) || stride < 1) throw new AnalysisInputError(`${fn}: sample.stride is ${String(stride)}, expected an integer >= 1`);
+    take = (_i, t) => t % stride === 0;
+  } else {
+    const count = sample.count;
+    if (!Number.isSafeInteger(count) || count < 1 || count > total) throw new AnalysisInputError(`${fn}: sample.count is ${String(count)}, expected an integer in 1..${total} (sequences x steps)`);
+    const chosen = new Set<number>();
+    for (let k = 0; k < count; k++) chosen.add(Math.floor(((k + 0.5) * total) / count));
+    take = (i, t) => chosen.has(i * r.steps + t);
+  }
+  const blockDiagonal = isDenseCell(cell) || cell instanceof FactorizedCell;
+  const labels = cellUnits(cell).map((u) => u.label);
+  const units = labels.map((label) => ({ label, spectralRadius: [] as number[], spectralNorm: [] as number[] }));
+  const lstmUnits = cellUnits(cell).map((u, k) => ({ k, u })).filter(({ u }) => isDenseCell(u.cell) && u.cell.kind === 'lstm');
+  const cellToCell = lstmUnits.map(({ u }) => ({ label: u.label, spectralRadius: [] as number[] }));
+  const report = { sequence: [] as number[], step: [] as number[], spectralRadius: [] as number[], spectralNorm: [] as number[] };
+  const info = visitTrajectories(
+    cell,
+    options,
+    {
+      step({ sequence, t, state, input }) {
+        if (!take(sequence, t)) return;
+        const at = cellUnitsAt(cell, state, input);
+        const jac: DenseMatrix[] = at.map((u) => u.cell.jacobianDense(u.state, u.input));
+        let rho = 0, norm = 0;
+        jac.forEach((j, k) => {
+          const ur = spectralRadius(j), un = spectralNorm(j);
+          const tr = units[k] as UnitJacobianTrace;
+          tr.spectralRadius.push(ur);
+          tr.spectralNorm.push(un);
+          rho = Math.max(rho, ur);
+          norm = Math.max(norm, un);
+        });
+        if (!blockDiagonal) norm = spectralNorm(cell.jacobianDense(state, input));
+        lstmUnits.forEach(({ k }, m) => {
+          const j = jac[k] as DenseMatrix;
+          const h = j.rows / 2;
+          let fmax = 0;
+          for (let i = h; i < 2 * h; i++) fmax = Math.max(fmax, Math.abs(j.data[i * j.cols + i] as number));
+          (cellToCell[m] as CellToCellTrace).spectralRadius.push(fmax);
+        });
+        report.sequence.push(sequence);
+        report.step.push(t);
+        report.spectralRadius.push(rho);
+        report.spectralNorm.push(norm);
+      },
+    },
+    fn,
+  );
+  if (report.spectralRadius.length === 0) throw new AnalysisInputError(`${fn}: sampling selected no states, expected at least 1`);
+  return {
+    ...report,
+    units,
+    cellToCell,
+    recurrent: recurrentSpectralRadii(cell),
+    summary: { spectralRadius: summarize(report.spectralRadius), spectralNorm: summarize(report.spectralNorm) },
+    sequences: info.sequences,
+    steps: info.steps,
+    burnIn: info.burnIn,
+    input: info.input,
+  };
+}
+
+/**
+ * Drives `cell` from `initial` with `inputs` and evaluates rho(J_t) and ||J_t||_2 at every
  * `stride`-th visited state (the Jacobian of the step that reads inputs[t] from state s_t).
+ * The single-sequence form of {@link jacobianSpectrum} for given inputs.
  *
- * Method: for a factorized cell the Jacobian is block diagonal up to a permutation of the
- * state, so rho(J) = max_b rho(J_b) and ||J||_2 = max_b ||J_b||_2 over its g blocks (g small
- * eigenproblems instead of one large one); otherwise rho by the full eigenvalue computation
- * (which still exploits any contiguous block structure) and ||J||_2 from the Gram matrix.
+ * Method: as {@link jacobianSpectrum}: rho(J) = max over the units' diagonal blocks (g small
+ * eigenproblems for a factorized cell); ||J||_2 = max over blocks for block-diagonal cells,
+ * else from the full Jacobian's Gram matrix.
  *
+ * References: see {@link jacobianSpectrum}.
+ *
+ * @throws AnalysisInputError for stride < 1, an input of the wrong width or a NaN input
  * @example
  * jacobianSpectrumAlongTrajectory(cell, inputs, 10).spectralRadius; // [0.61, 0.58, ...]
  */
@@ -36,16 +270,14 @@ export function jacobianSpectrumAlongTrajectory(
   stride = 1,
   initial: Float64Array = cell.initialState(),
 ): JacobianSpectrumTrace {
-  const trace = { steps: [] as number[], spectralRadius: [] as number[], spectralNorm: [] as number[] };
-  let s = initial;
-  inputs.forEach((x, t) => {
-    if (t % stride === 0) {
-      const blocks: DenseMatrix[] = cell instanceof FactorizedCell ? cell.blockJacobians(s, x) : [cell.jacobianDense(s, x)];
-      trace.steps.push(t);
-      trace.spectralRadius.push(Math.max(...blocks.map((b) => spectralRadius(b))));
-      trace.spectralNorm.push(Math.max(...blocks.map((b) => spectralNorm(b))));
-    }
-    s = cell.step(s, x);
+  if (!Number.isSafeInteger(stride) || stride < 1) throw new AnalysisInputError(`jacobianSpectrumAlongTrajectory: stride is ${String(stride)}, expected an integer >= 1`);
+  if (inputs.length === 0) return { steps: [], spectralRadius: [], spectralNorm: [] };
+  const r = jacobianSpectrum(cell, {
+    sequences: 1,
+    steps: inputs.length,
+    input: { kind: 'file', sequences: [inputs as Float64Array[]], source: 'inputs' },
+    initialState: initial,
+    sample: { stride },
   });
-  return trace;
+  return { steps: r.step, spectralRadius: r.spectralRadius, spectralNorm: r.spectralNorm };
 }

@@ -9,13 +9,13 @@ import { lemma11CorrelationStatement, lemma11Statement } from './statements/lemm
 import { prop12Statement } from './statements/prop12.js';
 import { prop13Statement } from './statements/prop13.js';
 import { proposition14Statement, theorem12Statement } from './statements/information.js';
-// LEMMA12_IMPORT
+import { lemma12Statement } from './statements/lemma12.js';
 
 /** Every statement, in the paper's order. */
 export const STATEMENTS: readonly Statement[] = [
   lemma11Statement,
   lemma11CorrelationStatement,
-  // LEMMA12_ENTRY
+  lemma12Statement,
   prop12Statement,
   prop13Statement,
   theorem12Statement,
