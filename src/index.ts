@@ -76,3 +76,9 @@ export type {
   StationaryGaussianSampler,
   XoshiroState,
 } from './processes/index.js';
+
+// analysis
+export * from './analysis/index.js';
+
+// theory
+export * from './theory/index.js';

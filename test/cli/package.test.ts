@@ -19,6 +19,20 @@ function run(args: string[]): { status: number | null; stdout: string; stderr: s
 }
 
 describe("import from 'lrdkit'", () => {
+  it('exports the theory checkers, arbitraries and analysis functions by name', () => {
+    const script = `
+      import * as lrdkit from 'lrdkit';
+      const names = ['gaussianChannelMutualInformation', 'lemma11', 'lemma12GateBound', 'spectralRadiusBoundedArbitrary', 'nonNormalMatrixArbitrary', 'blockDiagonalMatrixArbitrary', 'cellCaseArbitrary', 'runVerification', 'lyapunovSpectrum', 'dfa', 'gph', 'ksgMutualInformation', 'runTrajectories', 'jacobianSpectrum', 'gateSaturation'];
+      console.log(JSON.stringify(names.filter((n) => typeof lrdkit[n] !== 'function')));
+      console.log(lrdkit.gaussianChannelMutualInformation([[1, 0], [0, 1]], 1, 1));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const [missing, mi] = r.stdout.trim().split('\n');
+    expect(JSON.parse(missing as string)).toEqual([]);
+    expect(Number(mi)).toBeCloseTo(Math.log(2), 14);
+  });
+
   it('resolves the package by name and exposes the public API', () => {
     const script = `
       import { spectralRadius, gruFromPytorch, lstmFromKeras, GruCell, LstmCell, FactorizedCell, ContextSwitchingCell, createRng, fgn } from 'lrdkit';

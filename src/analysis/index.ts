@@ -1,0 +1,66 @@
+/**
+ * The analysis engine: measures of long range dependence on cells and their trajectories, in
+ * float64, no tfjs. Definitions: ../shared/DESIGN.md "Measures".
+ *
+ * @module
+ */
+export { AnalysisInputError } from './errors.js';
+export type { Series } from './series.js';
+export { channel, seriesFromRows, seriesFromScalar } from './series.js';
+export type { InputProcess, InputSequence, InputSpec, ParseInputSpecOptions } from './inputs.js';
+export { inputProcess, parseInputSpec, parseSequencesText } from './inputs.js';
+export type { RunTrajectoriesOptions, TrajectoryOptions, TrajectoryRunInfo, TrajectoryStep, TrajectoryVisitor } from './trajectories.js';
+export { runTrajectories, visitTrajectories } from './trajectories.js';
+export type { CellUnit, CellUnitAt } from './stackedCells.js';
+export { StackedCell, cellUnits, outputJacobianDense } from './stackedCells.js';
+export type {
+  CellToCellTrace,
+  DistributionSummary,
+  JacobianSampling,
+  JacobianSpectrumOptions,
+  JacobianSpectrumReport,
+  JacobianSpectrumTrace,
+  RecurrentSpectralRadius,
+  UnitJacobianTrace,
+} from './jacobianSpectrum.js';
+export { jacobianSpectrum, jacobianSpectrumAlongTrajectory, recurrentSpectralRadii } from './jacobianSpectrum.js';
+export type { LyapunovOptions, LyapunovSpectrum, TwinTrajectoryExponent } from './lyapunov.js';
+export { lyapunovSpectrum, twinTrajectoryExponent } from './lyapunov.js';
+export type {
+  GateFamilySaturation,
+  GateInputBounds,
+  GateSaturationOptions,
+  GateSaturationReport,
+  Lemma12Bound,
+  Lemma12RowBounds,
+  MemoryHorizons,
+  UnitGateBound,
+} from './gateSaturation.js';
+export { gateSaturation, lemma12CellBounds, lemma12GateBound, memoryHorizonSteps } from './gateSaturation.js';
+export type {
+  BlockChannelInformation,
+  CurveSeries,
+  CurveWeights,
+  GaussianMutualInformationEstimate,
+  KsgEstimate,
+  MutualInformationCurve,
+  MutualInformationCurveOptions,
+  NoiseCovariance,
+  Proposition14Check,
+  StepMutualInformation,
+  StepMutualInformationOptions,
+} from './information/index.js';
+export {
+  blockDiagonalChannelMI,
+  empiricalStepMutualInformation,
+  gaussianChannelMutualInformation,
+  gaussianMutualInformation,
+  ksgMutualInformation,
+  mutualInformationCurve,
+  proposition14Check,
+  proposition14MutualInformation,
+  sampleGaussianChannel,
+  singularValueChannelMutualInformation,
+} from './information/index.js';
+export type { AggregatedVarianceResult, DfaResult, GphResult, MemoryExponentsOptions, MemoryExponentsResult } from './memory/index.js';
+export { aggregatedVariance, dfa, gph, memoryExponents } from './memory/index.js';
