@@ -64,3 +64,30 @@ export {
 } from './information/index.js';
 export type { AggregatedVarianceResult, DfaResult, GphResult, MemoryExponentsOptions, MemoryExponentsResult } from './memory/index.js';
 export { aggregatedVariance, dfa, gph, memoryExponents } from './memory/index.js';
+export type {
+  BetaInterval,
+  CorrelationBootstrap,
+  CorrelationBootstrapOptions,
+  CorrelationEstimator,
+  CorrelationEvidence,
+  CorrelationNoiseFloor,
+  CorrelationSums,
+  CorrelationSumsOptions,
+  CorrelationVerdict,
+  CorrelationVerdictOptions,
+  CrossCorrelationNorms,
+  CrossCorrelationOptions,
+  DependenceVerdict,
+  ExponentialDecayFit,
+  PowerLawDecayFit,
+} from './correlation/index.js';
+export {
+  correlationSums,
+  correlationVerdict,
+  crossCorrelationMatrix,
+  crossCorrelationNorms,
+  fitExponentialDecay,
+  fitPowerLawDecay,
+  logLagGrid,
+  partialSumsOverLags,
+} from './correlation/index.js';
