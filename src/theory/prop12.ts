@@ -10,10 +10,11 @@
  *
  * @module
  */
+import { correlationVerdict, crossCorrelationNorms } from '../analysis/correlation/index.js';
+import type { CorrelationNoiseFloor, CorrelationVerdict } from '../analysis/correlation/index.js';
+import type { Series } from '../analysis/series.js';
 import type { DenseCell } from '../cells/factorized.js';
-import { spectralNorm } from '../linalg/norms.js';
 import { createRng } from '../processes/prng.js';
-import type { Matrix } from '../linalg/dense.js';
 import { candidateSpectralRadius } from './candidateMatrix.js';
 import type { CheckResult } from './result.js';
 
@@ -32,75 +33,52 @@ export interface StateCorrelationOptions {
   inputDistribution?: 'gaussian' | 'uniform';
 }
 
-/** Ensemble estimates of ||Cor(h_t0, h_t0+k)||_2 and of the same between independent sequences. */
+/** Ensemble estimates of ||Cor(h_t0, h_t0+k)||_2, their noise floor and the SRD / LRD verdict. */
 export interface StateCorrelationProfile {
   readonly norms: number[];
-  /** Noise floor: the same statistic with h_t0 and h_t0+k taken from different (independent) sequences. */
+  /** Noise floor per lag (null norms between independent sequences, src/analysis/correlation). */
   readonly floor: number[];
+  readonly verdict: CorrelationVerdict;
 }
 
 /**
- * Ensemble estimator at a fixed time: drive N independent sequences of iid N(0, s^2) input
- * through `cell` from the zero state, discard `burnIn` steps, and estimate
- * Cor(h_t0, h_t0+k) = D_0^-1/2 C(k) D_k^-1/2 across sequences (C(k) the sample cross-covariance
- * of the hidden output, D the per-time sample variances), k = 0..K. The floor pairs sequence i
- * at t0 with sequence i+1 (mod N) at t0 + k: independent, so its expectation reflects only
- * sampling error (about sqrt(d / N) for d channels).
+ * Drives N independent sequences of iid input (N(0, s^2), or uniform on [-s, s]) through
+ * `cell` from the zero state, discards `burnIn` steps, records the hidden output for K + 1
+ * steps, and applies the analysis engine's ensemble estimator at t0 = the first recorded step
+ * (`crossCorrelationNorms` with estimator 'ensemble': Pearson correlations across sequences,
+ * per-time means and variances, a noise floor from independent sequences) and its verdict
+ * (`correlationVerdict`).
  */
 export function stateCorrelationProfile(cell: DenseCell, o: StateCorrelationOptions): StateCorrelationProfile {
   const { sequences: N, burnIn, maxLag: K } = o;
   const std = o.inputStd ?? 1;
   const d = cell.hiddenSize;
   const rng = createRng(o.seed);
-  // recorded[k][s * d + i]: channel i of sequence s at t0 + k
-  const recorded = Array.from({ length: K + 1 }, () => new Float64Array(N * d));
+  const ensemble: Series[] = [];
   for (let s = 0; s < N; s++) {
     const r = rng.fork(s);
     let state = cell.initialState();
     const x = new Float64Array(cell.inputSize);
+    const data = new Float64Array((K + 1) * d);
     for (let t = 0; t < burnIn + K + 1; t++) {
       for (let j = 0; j < x.length; j++) x[j] = o.inputDistribution === 'uniform' ? std * (2 * r.uniform() - 1) : std * r.normal();
       state = cell.step(state, x);
-      if (t >= burnIn) (recorded[t - burnIn] as Float64Array).set(cell.output(state), s * d);
+      if (t >= burnIn) data.set(cell.output(state), (t - burnIn) * d);
     }
+    ensemble.push({ rows: K + 1, cols: d, data });
   }
-  const stats = recorded.map((m) => meanStd(m, N, d));
-  const at = (k: number, shift: number): number => {
-    const a = recorded[0] as Float64Array, b = recorded[k] as Float64Array;
-    const sa = stats[0] as { mean: Float64Array; std: Float64Array }, sb = stats[k] as { mean: Float64Array; std: Float64Array };
-    const c: Matrix = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    for (let s = 0; s < N; s++) {
-      const s2 = (s + shift) % N;
-      for (let i = 0; i < d; i++) {
-        const ai = ((a[s * d + i] as number) - (sa.mean[i] as number)) / ((sa.std[i] as number) || 1);
-        const row = c[i] as number[];
-        for (let j = 0; j < d; j++) row[j] = (row[j] as number) + (ai * ((b[s2 * d + j] as number) - (sb.mean[j] as number))) / ((sb.std[j] as number) || 1);
-      }
-    }
-    return spectralNorm(c.map((row) => row.map((v) => v / (N - 1))));
-  };
-  const norms: number[] = [], floor: number[] = [];
-  for (let k = 0; k <= K; k++) {
-    norms.push(at(k, 0));
-    floor.push(at(k, 1));
-  }
-  return { norms, floor };
-}
-
-function meanStd(m: Float64Array, n: number, d: number): { mean: Float64Array; std: Float64Array } {
-  const mean = new Float64Array(d), std = new Float64Array(d);
-  for (let s = 0; s < n; s++) for (let i = 0; i < d; i++) mean[i] = (mean[i] as number) + (m[s * d + i] as number) / n;
-  for (let s = 0; s < n; s++) for (let i = 0; i < d; i++) std[i] = (std[i] as number) + ((m[s * d + i] as number) - (mean[i] as number)) ** 2 / (n - 1);
-  for (let i = 0; i < d; i++) std[i] = Math.sqrt(std[i] as number);
-  return { mean, std };
+  const res = crossCorrelationNorms(ensemble, { maxLag: K, estimator: 'ensemble', t0: 0 });
+  return { norms: res.norms, floor: (res.noiseFloor as CorrelationNoiseFloor).levels, verdict: correlationVerdict(res) };
 }
 
 /**
  * Prop. 1.2 / Theorem 1.1 on one cell: hypothesis rho(W_h) < 1; conclusion (finite-sample
- * SRD evidence) that the correlations fall to the noise floor within the lag window, i.e. the
- * mean of ||Cor(h_t0, h_t0+k)||_2 over the last half of the lags is at most 1.5 times the mean
- * floor there plus 0.02 (so that S(K) grows no faster than the floor's own linear growth).
- * margin = that allowance minus the observed mean.
+ * SRD evidence): the analysis engine's verdict on the ensemble correlations is not 'LRD', and
+ * it is 'SRD' or the correlations have reached the noise floor within the window (mean of
+ * ||Cor(h_t0, h_t0+k)||_2 over the last half of the lags at most 1.5 times the mean floor there
+ * plus 0.02). Over a short window the verdict is often 'inconclusive' (an exponential mixture
+ * and a power law are hard to tell apart over less than a decade); the floor criterion then
+ * decides. margin = the floor allowance minus the observed tail mean.
  */
 export function prop12(cell: DenseCell, o: StateCorrelationOptions): CheckResult & { readonly rho: number; readonly profile: StateCorrelationProfile } {
   const rho = candidateSpectralRadius(cell);
@@ -109,11 +87,13 @@ export function prop12(cell: DenseCell, o: StateCorrelationOptions): CheckResult
   const mean = (v: number[]): number => v.slice(half).reduce((a, b) => a + b, 0) / (v.length - half);
   const tail = mean(profile.norms), floor = mean(profile.floor);
   const margin = 1.5 * floor + 0.02 - tail;
+  const v = profile.verdict.verdict;
+  const conclusion = v !== 'LRD' && (v === 'SRD' || margin >= 0);
   return {
-    holds: rho >= 1 || margin >= 0,
+    holds: rho >= 1 || conclusion,
     hypothesesHold: rho < 1,
     margin,
-    witness: `${cell.kind} d=${cell.inputSize} h=${cell.hiddenSize}, rho(W_h) = ${rho.toPrecision(4)}; mean ||Cor|| over lags ${half}..${o.maxLag} = ${tail.toPrecision(4)}, noise floor ${floor.toPrecision(4)}`,
+    witness: `${cell.kind} d=${cell.inputSize} h=${cell.hiddenSize}, rho(W_h) = ${rho.toPrecision(4)}; mean ||Cor|| over lags ${half}..${o.maxLag} = ${tail.toPrecision(4)}, noise floor ${floor.toPrecision(4)}; verdict ${profile.verdict.verdict}: ${profile.verdict.reason}`,
     rho,
     profile,
   };
