@@ -5,6 +5,8 @@
  * @module
  */
 export { AnalysisInputError } from './errors.js';
+export type { AnalyzeCellOptions, CellAnalysis, ChannelInformation } from './analyzeCell.js';
+export { analyzeCell } from './analyzeCell.js';
 export type { Series } from './series.js';
 export { channel, seriesFromRows, seriesFromScalar } from './series.js';
 export type { InputProcess, InputSequence, InputSpec, ParseInputSpecOptions } from './inputs.js';
