@@ -1,14 +1,21 @@
 /**
  * fast-check configuration for every test file (vitest setupFiles).
  *
- * CI runs with a fixed seed (reproducible) unless FC_SEED is set: FC_SEED=<integer> replays a
- * reported run; FC_SEED=random draws a fresh seed and prints it so that a failure can be
- * replayed. A failing property prints its seed, path and counterexample (fast-check's report).
+ * CI runs with a fixed seed (reproducible) and, in `npm run test:fresh-seed`, once more with
+ * a fresh seed per test file that is printed with the file's name, so that a failure can be
+ * replayed: FC_SEED=<integer> npx vitest run <file>. A failing property prints its seed, path
+ * and counterexample (fast-check's report).
  */
 import fc from 'fast-check';
+import { beforeAll, expect } from 'vitest';
 
 const FIXED_SEED = 20180409; // AISTATS 2018
 const env = process.env.FC_SEED;
 const seed = env === 'random' ? (Date.now() ^ (process.pid << 10)) | 0 : env !== undefined && env !== '' ? Number(env) : FIXED_SEED;
-if (env === 'random') console.error(`[fast-check] FC_SEED=random: using seed ${seed} (replay with FC_SEED=${seed})`);
 fc.configureGlobal({ seed, numRuns: Number(process.env.FC_RUNS ?? 100), verbose: 1 });
+if (env === 'random') {
+  beforeAll(() => {
+    const file = expect.getState().testPath ?? 'this file';
+    console.error(`[fast-check] ${file}: fresh seed ${seed} (replay: FC_SEED=${seed} npx vitest run ${file})`);
+  });
+}
