@@ -5,6 +5,7 @@
  * @module
  */
 import { AnalysisInputError } from '../errors.js';
+import { fitLine } from '../internal/fitLine.js';
 
 /** Fit of log norm = log a - k / tau. */
 export interface ExponentialDecayFit {
@@ -40,41 +41,11 @@ export interface PowerLawDecayFit {
   readonly points: number;
 }
 
-interface LineFit {
-  intercept: number;
-  slope: number;
-  slopeSe: number;
-  rss: number;
-  r2: number;
-  residualSd: number;
-}
-
-function line(x: readonly number[], y: readonly number[]): LineFit {
+/** The least-squares line with the residual standard deviation sqrt(RSS / (n - 2)) the fits report. */
+function line(x: readonly number[], y: readonly number[]): { intercept: number; slope: number; slopeSe: number; rss: number; r2: number; residualSd: number } {
+  const f = fitLine(x, y);
   const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i] as number;
-    my += y[i] as number;
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (x[i] as number) - mx;
-    const dy = (y[i] as number) - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
-  }
-  const slope = sxy / sxx;
-  const intercept = my - slope * mx;
-  let rss = 0;
-  for (let i = 0; i < n; i++) rss += ((y[i] as number) - intercept - slope * (x[i] as number)) ** 2;
-  const residualSd = n > 2 ? Math.sqrt(rss / (n - 2)) : 0;
-  return { intercept, slope, slopeSe: residualSd / Math.sqrt(sxx), rss, r2: syy > 0 ? 1 - rss / syy : 1, residualSd };
+  return { intercept: f.intercept, slope: f.slope, slopeSe: f.slopeStandardError, rss: f.rss, r2: f.r2, residualSd: n > 2 ? Math.sqrt(f.rss / (n - 2)) : 0 };
 }
 
 function check(fn: string, lags: readonly number[], norms: readonly number[], minLag: number): void {

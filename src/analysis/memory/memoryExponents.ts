@@ -132,8 +132,8 @@ function run<T>(what: string, f: () => T): T {
  * // 0.5 (sd 1), n = 16384 (the test's sample)
  * const r = memoryExponents(series);
  * r.components[0].explainedVarianceRatio; // 0.7107 (population value 9 / 12.25 = 0.735)
- * r.components[0].dfa; // { hurst: 0.8778, standardError: 0.0216, ... }
- * r.components[1].dfa.hurst; // 0.6102
+ * r.components[0].dfa; // { hurst: 0.8782, standardError: 0.0187, ... }
+ * r.components[1].dfa.hurst; // 0.6056
  * ```
  */
 export function memoryExponents(series: Series | readonly Series[], options: MemoryExponentsOptions = {}): MemoryExponentsResult {

@@ -8,10 +8,12 @@
  * the rows for different H are not independent checks.
  *
  * Tolerances. The brief's requirement is |mean error| <= 0.05 over 20 seeds at n = 2^14 for DFA
- * and GPH (asserted as such). The tighter regression guards come from the measured numbers
- * (DFA bias <= 0.004, RMSE <= 0.021; GPH bias <= 0.01, RMSE 0.057-0.063) plus Monte-Carlo
- * margin: with 20 seeds the mean error has sd RMSE / sqrt(20) (0.005 for DFA, 0.014 for GPH) and
- * the RMSE itself is known to about +-16 % (1 / sqrt(2 * 20)).
+ * and GPH (asserted as such); for DFA also |mean error| < 0.01 and RMSE <= 0.02 at n = 2^14
+ * (the accuracy of the former power-law DFA from s = 10, kept or bettered by the fGn fit). The
+ * measured numbers (20 seeds: DFA bias <= +0.001, RMSE 0.013-0.016; GPH bias <= 0.01, RMSE
+ * 0.057-0.063) sit well inside; with 20 seeds the mean error has sd RMSE / sqrt(20) (0.003 for
+ * DFA, 0.014 for GPH) and the RMSE itself is known to about +-16 % (1 / sqrt(2 * 20)), but the
+ * samples are fixed, so the assertions are deterministic.
  */
 import { describe, expect, it } from 'vitest';
 import { aggregatedVariance, dfa, gph } from '../../../src/analysis/memory/index.js';
@@ -53,7 +55,7 @@ function fgnSamples(hurst: number): Float64Array[] {
 
 describe('fGn, n = 2^14, 20 seeds', () => {
   for (const hurst of HURSTS) {
-    it(`dfa(x).hurst is within 0.05 of H = ${hurst} on average, RMSE <= 0.035, SE calibrated`, () => {
+    it(`dfa(x).hurst is within 0.01 of H = ${hurst} on average, RMSE <= 0.02, SE calibrated`, () => {
       const results = fgnSamples(hurst).map((x) => dfa(x));
       const a = accuracy(
         results.map((r) => r.hurst),
@@ -62,8 +64,8 @@ describe('fGn, n = 2^14, 20 seeds', () => {
       );
       console.log(line(`dfa    n=2^14 H=${hurst}`, a));
       expect(Math.abs(a.bias)).toBeLessThanOrEqual(0.05); // the requirement
-      expect(Math.abs(a.bias)).toBeLessThanOrEqual(0.02); // measured 0.002-0.004
-      expect(a.rmse).toBeLessThanOrEqual(0.035); // measured 0.015-0.021
+      expect(Math.abs(a.bias)).toBeLessThan(0.01); // measured <= 0.001 (former power-law fit: 0.002-0.004)
+      expect(a.rmse).toBeLessThanOrEqual(0.02); // measured 0.013-0.016 (former: 0.015-0.021)
       // SE calibration: mean reported SE against the spread over seeds (sd known to +-16 %).
       expect(a.meanSe / a.sd).toBeGreaterThan(0.6);
       expect(a.meanSe / a.sd).toBeLessThan(1.7);
@@ -111,10 +113,12 @@ describe('fGn, n = 2^14, 20 seeds', () => {
 });
 
 describe('fGn, n = 1000 (the nolds comparison)', () => {
-  it('dfa(x) at n = 1000, H = 0.7, 50 seeds: RMSE <= 0.07 (measured 0.049; nolds-style DFA on the same samples 0.041)', () => {
-    // bench/memory-exponents.py (200 seeds, same generator and seeds 1000..): lrdkit DFA bias
-    // +0.008, RMSE 0.049; nolds 0.6 default DFA (scales 4..n/10, 50 % overlap, LS fit) bias
-    // +0.025, RMSE 0.041; nolds 0.5 (mean of window RMS) bias +0.041, RMSE 0.051.
+  it('dfa(x) at n = 1000, H = 0.7, 50 seeds: RMSE < 0.039, below the nolds-style 0.042 on the same samples (measured 0.035)', () => {
+    // Reproduce: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/memory-exponents.py --seeds 50 --long-seeds 0
+    // (same generator and seeds 1000..1049): lrdkit DFA bias +0.003, RMSE 0.035; nolds 0.6
+    // default DFA (scales 4..n/10 by factor 1.2, 50 % overlapping windows, least-squares fit)
+    // bias +0.027, RMSE 0.042; the former lrdkit fit (power law from s = 10) RMSE 0.049. Over
+    // 200 seeds (--seeds 200) and H = 0.5..0.9: lrdkit 0.031-0.038 against nolds-style 0.041-0.042.
     const xs = Array.from({ length: 50 }, (_, i) => fgn(createRng(1000 + i), 1000, 0.7));
     const results = xs.map((x) => dfa(x));
     const a = accuracy(
@@ -128,9 +132,9 @@ describe('fGn, n = 1000 (the nolds comparison)', () => {
     );
     console.log(line('dfa    n=1000 H=0.7 (50 seeds)', a));
     console.log(line('gph    n=1000 H=0.7 (50 seeds)', g));
-    expect(results[0]?.scales).toEqual([10, 12, 14, 16, 19, 23, 27, 32, 37, 44, 52, 61, 72, 85, 100]);
-    expect(Math.abs(a.bias)).toBeLessThanOrEqual(0.03);
-    expect(a.rmse).toBeLessThanOrEqual(0.07);
+    expect(results[0]?.scales).toEqual([4, 5, 6, 7, 8, 9, 11, 13, 16, 18, 22, 26, 31, 36, 43, 51, 60, 71, 84, 100]);
+    expect(Math.abs(a.bias)).toBeLessThanOrEqual(0.01); // measured +0.003 (nolds-style +0.027)
+    expect(a.rmse).toBeLessThan(0.039); // nolds-style 0.042 on these samples
     expect(a.meanSe / a.sd).toBeGreaterThan(0.7);
     expect(a.meanSe / a.sd).toBeLessThan(1.6);
     // GPH at n = 1000 uses m = 31 frequencies: SE pi / sqrt(24 * 31) = 0.115.
@@ -168,8 +172,10 @@ describe('short memory', () => {
     );
     console.log(line('gph d  AR(1) 0.5 n=2^14', g));
     expect(Math.abs(g.bias)).toBeLessThanOrEqual((3 * g.meanSe) / Math.sqrt(SEEDS));
-    // DFA at scales >= 10 still sees the AR(1) transient: measured H = 0.568 at n = 2^14 (nolds-style
-    // scales from 4: 0.619); at n = 2^12 and 2^16 it should order as 2^12 > 2^14 > 2^16 -> 1/2.
+    // DFA still sees the AR(1) transient (correlation 0.5 at lag 1 is that of fGn with H = 0.79):
+    // measured mean H 0.654 (n = 2^12, s_min = 4), 0.584 (2^14, s_min = 6), 0.547 (2^16, s_min = 10);
+    // the default s_min grows like n^(1/3), so the reading goes to 1/2 as n grows (with s_min = 4
+    // fixed it would stay higher: 0.604 at 2^14, 0.579 at 2^16). nolds-style scales from 4: 0.619 at 2^14.
     const dfaMean = (n: number, seeds: number): number =>
       Array.from({ length: seeds }, (_, i) => dfa(ar1(createRng(7000 + i), n, 0.5)).hurst).reduce((a, b) => a + b, 0) / seeds;
     const h12 = dfaMean(4096, 10);

@@ -2,11 +2,13 @@
  * Reference values and laws of dfa, gph and aggregatedVariance: numpy re-computations of the
  * fluctuation function, periodogram and block variances on a deterministic series, the
  * Bluestein DFT against the direct sum, the exact fGn terms of the aggregated-variance
- * correction against explicit matrices, and invariances (fast-check).
+ * correction and of the DFA fluctuation function against explicit matrices, the fGn fit on
+ * exact curves, and invariances (fast-check).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fgnSampleVarianceTerms } from '../../../src/analysis/memory/aggregatedVariance.js';
+import { dfaFgnExpectedSquare, dfaFgnFit } from '../../../src/analysis/memory/dfa.js';
 import { aggregatedVariance, dfa, dfaDefaultMinScale, gph } from '../../../src/analysis/memory/index.js';
 import { dft, periodogram } from '../../../src/analysis/memory/periodogram.js';
 import { fitLine, logSpacedIntegers } from '../../../src/analysis/memory/regression.js';
@@ -70,8 +72,12 @@ describe('reference values (numpy)', () => {
     expect(r.scales).toEqual([10, 12, 14, 17, 20]);
     expect(r.windowCounts).toEqual([30, 25, 42, 34, 15]); // 300 = 30 x 10 = 25 x 12 = 15 x 20: one pass
     expect(relativeError(r.fluctuations, NUMPY.fluctuations)).toBeLessThan(REFERENCE_TOL);
-    const fit = fitLine(r.scales.map(Math.log), NUMPY.fluctuations.map(Math.log));
-    expect(r.hurst).toBeCloseTo(fit.slope, 12);
+    const logF = NUMPY.fluctuations.map(Math.log);
+    // fit 'fgn' (default): the fit of the numpy F(s) to the exact fGn curves; 'powerLaw': the OLS slope.
+    expect(r.fit).toBe('fgn');
+    expect(r.hurst).toBeCloseTo(dfaFgnFit(r.scales, logF).hurst, 10);
+    const power = dfa(x, { minScale: 10, maxScale: 20, logBiasCorrection: false, fit: 'powerLaw' });
+    expect(power.hurst).toBeCloseTo(fitLine(r.scales.map(Math.log), logF).slope, 12);
   });
 
   it('gph(x) at n = 300 (Bluestein DFT) equals numpy: m = 17, periodogram and d', () => {
@@ -120,10 +126,16 @@ describe('periodogram internals', () => {
     expect(p[1]).toBeCloseTo(16 / (8 * Math.PI), 15);
   });
 
-  it('logSpacedIntegers(4, 32, 1) is [4, 8, 16, 32] and the DFA defaults are 10 and 5 (q + 1)', () => {
+  it('logSpacedIntegers(4, 32, 1) is [4, 8, 16, 32]; the DFA default s_min is max(2 (q + 1), round(n^(1/3) / 4))', () => {
     expect(logSpacedIntegers(4, 32, 1)).toEqual([4, 8, 16, 32]);
-    expect(dfaDefaultMinScale(1)).toBe(10);
-    expect(dfaDefaultMinScale(2)).toBe(15);
+    expect(dfaDefaultMinScale(1)).toBe(4);
+    expect(dfaDefaultMinScale(2)).toBe(6);
+    expect(dfaDefaultMinScale(1, 1000)).toBe(4);
+    expect(dfaDefaultMinScale(1, 5831)).toBe(4); // cbrt(5831) / 4 = 4.4999
+    expect(dfaDefaultMinScale(1, 5832)).toBe(5); // cbrt(5832) = 18
+    expect(dfaDefaultMinScale(1, 16384)).toBe(6);
+    expect(dfaDefaultMinScale(1, 65536)).toBe(10);
+    expect(dfaDefaultMinScale(3, 16384)).toBe(8);
   });
 });
 
@@ -162,6 +174,118 @@ describe('fgnSampleVarianceTerms (the exact fGn bias of the sample variance)', (
   }
 });
 
+describe('dfaFgnExpectedSquare (the exact DFA fluctuation function of fGn)', () => {
+  /**
+   * E F^2(s) from explicit s x s matrices: profile Y_j = x_1 + ... + x_j (j = 0..s-1, Y_0 = 0)
+   * with Cov(Y_i, Y_j) = sum_{t <= i, u <= j} gamma(t - u) (fgnAutocovariance), residual
+   * projector P = I - V (V^T V)^{-1} V^T for the Vandermonde V_jk = j^k (k <= q) (normal
+   * equations, no orthonormal basis, no FFT), E F^2 = tr(P C) / s.
+   */
+  function bruteForce(s: number, h: number, q: number): number {
+    const c = Array.from({ length: s }, (_, i) =>
+      Array.from({ length: s }, (_, j) => {
+        let sum = 0;
+        for (let t = 1; t <= i; t++) for (let u = 1; u <= j; u++) sum += fgnAutocovariance(t - u, h);
+        return sum;
+      }),
+    );
+    const vand = Array.from({ length: s }, (_, j) => Array.from({ length: q + 1 }, (_, k) => (j / s) ** k));
+    // G = V^T V and its inverse by Gauss-Jordan (q + 1 <= 4: tiny and well enough conditioned).
+    const m = q + 1;
+    const g = Array.from({ length: m }, (_, a) => Array.from({ length: 2 * m }, (_, b) => (b < m ? vand.reduce((acc, row) => acc + (row[a] as number) * (row[b] as number), 0) : b - m === a ? 1 : 0)));
+    for (let col = 0; col < m; col++) {
+      const pivot = (g[col] as number[])[col] as number;
+      for (let b = 0; b < 2 * m; b++) (g[col] as number[])[b] = ((g[col] as number[])[b] as number) / pivot;
+      for (let r = 0; r < m; r++) {
+        if (r === col) continue;
+        const f = (g[r] as number[])[col] as number;
+        for (let b = 0; b < 2 * m; b++) (g[r] as number[])[b] = ((g[r] as number[])[b] as number) - f * ((g[col] as number[])[b] as number);
+      }
+    }
+    let trace = 0;
+    for (let i = 0; i < s; i++) {
+      for (let j = 0; j < s; j++) {
+        let proj = 0; // (V G^-1 V^T)_ij
+        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) proj += ((vand[i] as number[])[a] as number) * ((g[a] as number[])[m + b] as number) * ((vand[j] as number[])[b] as number);
+        trace += ((i === j ? 1 : 0) - proj) * ((c[j] as number[])[i] as number);
+      }
+    }
+    return trace / s;
+  }
+
+  it('DFA-1 on white noise: (s^2 - 4) / (15 s) for s = 3..60 to 1e-12 relative', () => {
+    for (let s = 3; s <= 60; s++) {
+      expect(Math.abs(dfaFgnExpectedSquare(s, 0.5) / ((s * s - 4) / (15 * s)) - 1)).toBeLessThan(1e-12);
+    }
+  });
+
+  for (const q of [1, 2, 3]) {
+    it(`order ${q}: equals tr(P C) / s from explicit matrices for s in {${q + 2}, 7, 16, 33}, H in {0.2, 0.7, 0.95}, to 1e-9`, () => {
+      for (const s of [q + 2, 7, 16, 33]) {
+        for (const h of [0.2, 0.7, 0.95]) {
+          const ref = bruteForce(s, h, q);
+          expect(Math.abs(dfaFgnExpectedSquare(s, h, q) / ref - 1)).toBeLessThan(1e-9);
+        }
+      }
+    });
+  }
+
+  it('mean F(s)^2 of dfa over 20 fGn samples (H = 0.8, n = 2^14) is the exact curve within 4 standard errors at every scale', () => {
+    const runs = Array.from({ length: 20 }, (_, i) => dfa(fgn(createRng(1000 + i), 16384, 0.8)));
+    const scales = (runs[0] as { scales: number[] }).scales;
+    scales.forEach((s, i) => {
+      const f2 = runs.map((r) => (r.fluctuations[i] as number) ** 2);
+      const mean = f2.reduce((a, b) => a + b, 0) / f2.length;
+      const sd = Math.sqrt(f2.reduce((a, b) => a + (b - mean) ** 2, 0) / (f2.length - 1));
+      expect(Math.abs(mean - dfaFgnExpectedSquare(s, 0.8))).toBeLessThan((4 * sd) / Math.sqrt(f2.length));
+    });
+  });
+
+  it('rejects s < q + 2 and H outside (0, 1)', () => {
+    expect(() => dfaFgnExpectedSquare(2, 0.7)).toThrow(/^dfaFgnExpectedSquare: s is 2, expected an integer in \[3, /);
+    expect(() => dfaFgnExpectedSquare(10, 1)).toThrow(/^dfaFgnExpectedSquare: hurst is 1, expected a number in \(0, 1\)$/);
+    expect(() => dfaFgnExpectedSquare(10, 0.5, 6)).toThrow(/^dfaFgnExpectedSquare: order is 6, expected an integer in \[1, 5\]$/);
+  });
+});
+
+describe('dfaFgnFit (the fit step of dfa)', () => {
+  for (const q of [1, 2]) {
+    it(`order ${q}: recovers H and the level from the exact curve, H in {0.05, 0.3, 0.5, 0.7, 0.9, 0.99}, to 1e-9`, () => {
+      const scales = [q + 2, 5, 7, 10, 14, 20, 28, 40, 57, 80, 113, 160];
+      for (const h of [0.05, 0.3, 0.5, 0.7, 0.9, 0.99]) {
+        const y = scales.map((s) => -1.3 + 0.5 * Math.log(dfaFgnExpectedSquare(s, h, q)));
+        const fit = dfaFgnFit(scales, y, q);
+        expect(Math.abs(fit.hurst - h)).toBeLessThan(1e-9);
+        expect(Math.abs(fit.intercept + 1.3)).toBeLessThan(1e-8);
+        expect(fit.rss).toBeLessThan(1e-18);
+      }
+    });
+  }
+
+  it('the exact curve is not a power law at small s: an OLS slope on it is biased, the fit is not', () => {
+    const scales = [4, 5, 6, 7, 8, 9, 11, 13, 16, 18, 22, 26, 31, 36, 43, 51, 60, 71, 84, 100];
+    const y = scales.map((s) => 0.5 * Math.log(dfaFgnExpectedSquare(s, 0.5)));
+    // DFA-1 on white noise from s = 4: E F^2 = (s^2 - 4) / (15 s) rises faster than s at small s.
+    expect(fitLine(scales.map(Math.log), y).slope).toBeGreaterThan(0.52);
+    expect(Math.abs(dfaFgnFit(scales, y).hurst - 0.5)).toBeLessThan(1e-9);
+  });
+
+  it('residual sum of squares at the fit is below that at H +- 1e-4 (a minimum), on real F(s)', () => {
+    const r = dfa(fgn(createRng(21), 3000, 0.75), { logBiasCorrection: false });
+    const y = r.fluctuations.map(Math.log);
+    const fit = dfaFgnFit(r.scales, y);
+    expect(fit.hurst).toBe(r.hurst);
+    const rssAt = (h: number): number => {
+      const m = r.scales.map((s) => 0.5 * Math.log(dfaFgnExpectedSquare(s, h)));
+      const c = y.reduce((a, v, i) => a + v - (m[i] as number), 0) / y.length;
+      return y.reduce((a, v, i) => a + (v - (m[i] as number) - c) ** 2, 0);
+    };
+    expect(Math.abs(rssAt(fit.hurst) - fit.rss)).toBeLessThan(1e-12);
+    expect(rssAt(fit.hurst - 1e-4)).toBeGreaterThan(fit.rss);
+    expect(rssAt(fit.hurst + 1e-4)).toBeGreaterThan(fit.rss);
+  });
+});
+
 describe('laws', () => {
   it('dfa, gph and aggregatedVariance are invariant under x -> a x + b, a != 0 (fast-check)', () => {
     fc.assert(
@@ -191,22 +315,31 @@ describe('laws', () => {
     expect(Math.abs(r.hurst - 1.7)).toBeLessThan(0.06);
   });
 
-  it('dfa order 2 (s_min = 15) on fGn H = 0.8, n = 2^14: mean over 8 seeds within 0.03', () => {
+  it('dfa order 2 (s_min = 6) on fGn H = 0.8, n = 2^14: mean over 8 seeds within 0.03', () => {
     const est = Array.from({ length: 8 }, (_, i) => dfa(fgn(createRng(1000 + i), 16384, 0.8), { order: 2 }));
-    expect(est[0]?.scales[0]).toBe(15);
+    expect(est[0]?.scales[0]).toBe(6);
     expect(est[0]?.order).toBe(2);
     const mean = est.reduce((a, r) => a + r.hurst, 0) / est.length;
     expect(Math.abs(mean - 0.8)).toBeLessThan(0.03);
   });
 
-  it('the log bias correction raises H by the OLS slope of Var(log F(s)) = kappa^2 s / n on log s', () => {
+  it('the log bias correction raises H by the fit of Var(log F(s)) = kappa^2 s / n (exactly for the power law, to first order for fGn)', () => {
     const x = fgn(createRng(5), 4096, 0.8);
-    const on = dfa(x);
-    const off = dfa(x, { logBiasCorrection: false });
+    const on = dfa(x, { fit: 'powerLaw' });
+    const off = dfa(x, { fit: 'powerLaw', logBiasCorrection: false });
     const slope = fitLine(on.scales.map(Math.log), on.logFluctuationVariances).slope;
     expect(slope).toBeGreaterThan(0);
     expect(on.hurst - off.hurst).toBeCloseTo(slope, 12);
     expect(on.standardError).toBe(off.standardError);
+    // fit 'fgn': dH = sum_s c_s v_s, c_s = g_s / sum g^2 with g = dm_s/dH centred (the linearisation the SE uses).
+    const fgnOn = dfa(x);
+    const fgnOff = dfa(x, { logBiasCorrection: false });
+    const g = dfaFgnFit(fgnOff.scales, fgnOff.fluctuations.map(Math.log)).gradient;
+    const gMean = g.reduce((a, b) => a + b, 0) / g.length;
+    const gg = g.reduce((a, b) => a + (b - gMean) ** 2, 0);
+    const predicted = fgnOn.logFluctuationVariances.reduce((a, v, i) => a + (((g[i] as number) - gMean) / gg) * v, 0);
+    expect(predicted).toBeGreaterThan(0);
+    expect(Math.abs(fgnOn.hurst - fgnOff.hurst - predicted)).toBeLessThan(0.05 * predicted);
   });
 
   it('the OLS regression SE of dfa is several times smaller than the modelled SE (neighbouring scales are correlated)', () => {

@@ -1,11 +1,12 @@
 /**
  * Bad input gets one AnalysisInputError whose message names the function, the argument, what
- * was expected and what was found. Minimum lengths with the defaults: dfa 200 (20 s_min,
- * s_min = 10), gph 64 (bandwidth floor(n^0.5) >= 8), aggregatedVariance 200 (20 m_min), and so
+ * was expected and what was found. Minimum lengths with the defaults: dfa 80 (20 s_min,
+ * s_min = 4), gph 64 (bandwidth floor(n^0.5) >= 8), aggregatedVariance 200 (20 m_min), and so
  * memoryExponents 200 per sequence.
  */
 import { describe, expect, it } from 'vitest';
 import { AnalysisInputError } from '../../../src/analysis/errors.js';
+import { dfaFgnFit } from '../../../src/analysis/memory/dfa.js';
 import { aggregatedVariance, dfa, gph, memoryExponents } from '../../../src/analysis/memory/index.js';
 import { createRng } from '../../../src/processes/index.js';
 
@@ -28,13 +29,15 @@ const withNaN = (n: number, at: number): Float64Array => {
 };
 
 describe('dfa input validation', () => {
-  it('dfa(x) with n = 199 < 200 throws: too short for scales 10..n/10', () => {
-    expectError(() => dfa(noise(199)), /^dfa: x has length 199, expected at least 200 \(20 s_min with s_min = 10/);
-    expect(() => dfa(noise(200))).not.toThrow();
+  it('dfa(x) with n = 79 < 80 throws: too short for scales 4..n/10', () => {
+    expectError(() => dfa(noise(79)), /^dfa: x has length 79, expected at least 80 \(20 s_min with s_min = 4/);
+    expect(dfa(noise(80)).scales).toEqual([4, 5, 6, 7, 8]);
+    expectError(() => dfa(noise(199), { minScale: 10 }), /^dfa: x has length 199, expected at least 200 \(20 s_min with s_min = 10/);
   });
-  it('dfa(x) with an explicit maxScale needs n >= 8 s_min = 80', () => {
-    expectError(() => dfa(noise(79), { maxScale: 19 }), /^dfa: x has length 79, expected at least 80/);
-    expect(dfa(noise(80), { maxScale: 20 }).scales).toEqual([10, 12, 14, 17, 20]);
+  it('dfa(x) with an explicit maxScale needs n >= 8 s_min = 32', () => {
+    expectError(() => dfa(noise(31), { maxScale: 7 }), /^dfa: x has length 31, expected at least 32/);
+    expect(dfa(noise(32), { maxScale: 8 }).scales).toEqual([4, 5, 6, 7, 8]);
+    expect(dfa(noise(80), { minScale: 10, maxScale: 20 }).scales).toEqual([10, 12, 14, 17, 20]);
   });
   it('dfa(x) with a NaN names the entry', () => {
     expectError(() => dfa(withNaN(500, 17)), /^dfa: x entry 17 is NaN, expected a finite number$/);
@@ -42,11 +45,13 @@ describe('dfa input validation', () => {
   it('dfa(constant) throws: zero variance', () => {
     expectError(() => dfa(new Float64Array(500).fill(3)), /^dfa: x is constant \(all 500 values equal 3\), expected a series with positive variance$/);
   });
-  it('dfa(x) rejects bad options: order, maxScale, scalesPerOctave', () => {
+  it('dfa(x) rejects bad options: order, minScale, maxScale, scalesPerOctave, fit', () => {
     expectError(() => dfa(noise(500), { order: 0 }), /^dfa: options.order is 0, expected an integer in \[1, 5\]$/);
-    expectError(() => dfa(noise(500), { maxScale: 200 }), /^dfa: options.maxScale is 200, expected an integer in \[11, 125\]$/);
+    expectError(() => dfa(noise(500), { minScale: 2 }), /^dfa: options.minScale is 2, expected an integer in \[3, /);
+    expectError(() => dfa(noise(500), { maxScale: 200 }), /^dfa: options.maxScale is 200, expected an integer in \[5, 125\]$/);
     expectError(() => dfa(noise(500), { scalesPerOctave: 0 }), /^dfa: options.scalesPerOctave is 0, expected a number in \[1, 64\]$/);
-    expectError(() => dfa(noise(500), { maxScale: 12, scalesPerOctave: 1 }), /^dfa: the scale grid \[10, 12\] has 2 scales, expected at least 4/);
+    expectError(() => dfa(noise(500), { maxScale: 12, scalesPerOctave: 1 }), /^dfa: the scale grid \[4, 7, 12\] has 3 scales, expected at least 4/);
+    expectError(() => dfa(noise(500), { fit: 'ols' as 'fgn' }), /^dfa: options.fit is "ols", expected 'fgn' or 'powerLaw'$/);
   });
   it('dfa(x) of a series constant on aligned blocks of 16 throws: F(16) = 0 (profile linear in every window)', () => {
     const rng = createRng(8);
@@ -56,6 +61,13 @@ describe('dfa input validation', () => {
       () => dfa(x, { minScale: 16, maxScale: 256, scalesPerOctave: 1 }),
       /^dfa: the fluctuation F\(16\) is .*, expected a positive number above the round-off level .* \(the profile is a polynomial of degree <= 1 in every window of size 16\)$/,
     );
+  });
+  it('dfaFgnFit rejects too few or repeated scales, scales below q + 2, a y of the wrong length or with NaN', () => {
+    expectError(() => dfaFgnFit([4, 8], [0, 1]), /^dfaFgnFit: scales is an array of length 2, expected at least 3 distinct window sizes$/);
+    expectError(() => dfaFgnFit([4, 8, 8], [0, 1, 2]), /^dfaFgnFit: scales is an array of length 3, expected at least 3 distinct/);
+    expectError(() => dfaFgnFit([3, 8, 16], [0, 1, 2], 2), /^dfaFgnFit: scales\[0\] is 3, expected an integer in \[4, /);
+    expectError(() => dfaFgnFit([4, 8, 16], [0, 1]), /^dfaFgnFit: y has length 2, expected 3 \(one value per scale\)$/);
+    expectError(() => dfaFgnFit([4, 8, 16], [0, Number.NaN, 2]), /^dfaFgnFit: y\[1\] is NaN, expected a finite number$/);
   });
   it('dfa(x) rejects a non-array', () => {
     expectError(() => dfa('abc' as unknown as Float64Array), /^dfa: x is "abc", expected a Float64Array$/);
@@ -146,8 +158,13 @@ describe('memoryExponents input validation', () => {
   });
   it('memoryExponents with a sequence too short for an estimator names the sequence and component', () => {
     expectError(
+      () => memoryExponents([series(300, 2), series(70, 2, 2)], { aggregatedVariance: { bootstrapReplicates: 0 } }),
+      /^memoryExponents: series\[1\], component 0: dfa: x has length 70, expected at least 80/,
+    );
+    // dfa needs 80 with the defaults, aggregatedVariance 200: a sequence of 150 fails in the latter.
+    expectError(
       () => memoryExponents([series(300, 2), series(150, 2, 2)], { aggregatedVariance: { bootstrapReplicates: 0 } }),
-      /^memoryExponents: series\[1\], component 0: dfa: x has length 150, expected at least 200/,
+      /^memoryExponents: series\[1\], component 0: aggregatedVariance: x has length 150, expected at least 200/,
     );
   });
 });
