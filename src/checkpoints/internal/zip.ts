@@ -77,9 +77,16 @@ export function openZip(bytes: Uint8Array, file: string): ZipArchive {
       const id = view.getUint16(e, true), len = view.getUint16(e + 2, true);
       if (id === 0x0001) {
         let q = e + 4;
-        if (size === 0xffffffff) { size = Number(view.getBigUint64(q, true)); q += 8; }
-        if (compressedSize === 0xffffffff) { compressedSize = Number(view.getBigUint64(q, true)); q += 8; }
-        if (localHeaderOffset === 0xffffffff) { localHeaderOffset = Number(view.getBigUint64(q, true)); }
+        const end = Math.min(e + 4 + len, eEnd);
+        const next = (what: string): number => {
+          if (q + 8 > end) fail('zip', `central directory entry ${k} (${name}): ZIP64 extra field too short for the 64-bit ${what}`);
+          const v = Number(view.getBigUint64(q, true));
+          q += 8;
+          return v;
+        };
+        if (size === 0xffffffff) size = next('size');
+        if (compressedSize === 0xffffffff) compressedSize = next('compressed size');
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next('offset');
       }
       e += 4 + len;
     }
