@@ -82,3 +82,12 @@ export * from './analysis/index.js';
 
 // theory
 export * from './theory/index.js';
+
+// checkpoints
+export { CheckpointError, readCheckpoint } from './checkpoints/index.js';
+export type { Checkpoint, CheckpointFormat, LayerInfo } from './checkpoints/index.js';
+export { readLrdkitCheckpoint, writeLrdkitCheckpoint } from './checkpoints/lrdkitFormat.js';
+
+// audit
+export { AUDIT_SCHEMA_ID, auditCheckpoint } from './audit/auditDocument.js';
+export type { AuditDocument, AuditOptions, LayerAudit } from './audit/auditDocument.js';

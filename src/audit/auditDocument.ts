@@ -1,0 +1,296 @@
+/**
+ * The audit document (audit.json, schema `schemas/audit.schema.json`): per recurrent layer of a
+ * checkpoint, the measures of the design card, and the model's verdict.
+ *
+ *     checkpoint --readCheckpoint--> cells --chains--> analyzeCell per layer --> AuditDocument
+ *
+ * Same seed, same bytes: the document holds no timings (they go to timings.json) and no
+ * absolute paths (the checkpoint is named by its base name and content hash).
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis } from '../analysis/analyzeCell.js';
+import type { DependenceVerdict } from '../analysis/correlation/index.js';
+import { gaussianChannelMutualInformation } from '../analysis/information/gaussianChannel.js';
+import { candidateRecurrentBlocks } from '../analysis/information/curve.js';
+import { proposition14MutualInformation } from '../analysis/information/proposition14.js';
+import { FactorizedCell } from '../cells/factorized.js';
+import { GruCell } from '../cells/gru.js';
+import { LstmCell } from '../cells/lstm.js';
+import type { Cell } from '../cells/types.js';
+import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
+import { blockDiagonal } from '../linalg/blockDiagonal.js';
+import { spectralRadius } from '../linalg/eigenvalues.js';
+
+/** Schema identifier written into every audit.json. */
+export const AUDIT_SCHEMA_ID = 'https://github.com/lrdkit/lrdkit/schemas/audit.schema.json#v1';
+
+/** Options of {@link auditCheckpoint}: the run (defaults are the CLI's). */
+export interface AuditOptions {
+  sequences: number;
+  steps: number;
+  burnIn: number;
+  maxLag: number;
+  seed: number;
+  input: string;
+  jacobianStates: number;
+  lyapunovExponents: number;
+  bootstrapReplicates: number;
+  /** Audit only the layer with this name. */
+  layer?: string;
+  /** Called at the start of each layer and phase. */
+  onProgress?: (message: string) => void;
+}
+
+/** {min, median, max} of a sample. */
+export interface Range3 {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+/** One layer's entry in audit.json. */
+export interface LayerAudit {
+  readonly name: string;
+  readonly direction: 'forward' | 'backward';
+  readonly depth: number;
+  /** Layers driven below this one, in order (the audited chain), or [] when driven directly. */
+  readonly drivenThrough: string[];
+  readonly kind: 'gru' | 'lstm';
+  readonly variant: string;
+  readonly groups: number;
+  readonly detectedGroups: number;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly parameterCount: number;
+  /** rho of the candidate's recurrent matrix W_h (GRU U_n, LSTM U_g; block diagonal for factorized cells). */
+  readonly spectralRadiusWh: number;
+  readonly jacobian: { readonly spectralRadius: Range3; readonly spectralNorm: Range3; readonly states: number };
+  readonly lyapunov: { readonly exponents: number[]; readonly standardErrors: number[]; readonly unit: 'nats/step' };
+  readonly correlation: {
+    readonly lags: number[];
+    readonly norm: number[];
+    readonly partialSum: number[];
+    readonly noiseFloor: number[];
+    readonly verdict: DependenceVerdict;
+    readonly reason: string;
+    readonly evidence: {
+      readonly powerLawExponent: number | null;
+      readonly powerLawInterval: [number, number] | null;
+      readonly exponentialDecayLength: number | null;
+      readonly powerLawFitsBetter: boolean | null;
+      readonly sumEstimate: number | null;
+      readonly components: number;
+      readonly varianceExplained: number;
+    };
+  };
+  readonly hurst: {
+    readonly dfa: { readonly hurst: number; readonly standardError: number | null };
+    readonly gph: { readonly hurst: number; readonly d: number; readonly standardError: number | null };
+    /** standardError null: the audit skips the parametric bootstrap that gives it (cost). */
+    readonly aggregatedVariance: { readonly hurst: number; readonly standardError: number | null };
+    readonly component: 'leading principal component of h';
+  };
+  readonly mutualInformation: {
+    /** Theorem 1.2 (corrected) for W_h with eta = sigma = 1, nats. */
+    readonly gaussianChannelNats: number;
+    /** Proposition 1.4's d_h/2 log 2 at eta = sigma = 1 (exact only for orthogonal W_h). */
+    readonly proposition14Nats: number;
+    /** I of the leading k x k principal sub-block of W_h (blocks in order for factorized cells). */
+    readonly perChannelCount: { readonly channels: number; readonly nats: number }[];
+    /** Empirical I(h_t; h_{t+1}) by the bias-corrected Gaussian log-det estimator, nats. */
+    readonly stepGaussianNats: number;
+  };
+  readonly gates: {
+    readonly alphaG: number;
+    readonly maxGateValue: number;
+    readonly memoryGate: string;
+    readonly certifiedHorizonSteps: number;
+    readonly empiricalHorizonSteps: number;
+    readonly assumptionsHold: boolean;
+  };
+}
+
+/** The whole audit.json. */
+export interface AuditDocument {
+  readonly $schema: string;
+  readonly lrdkit: string;
+  readonly versions: { readonly lrdkit: string; readonly node: string };
+  readonly checkpoint: { readonly file: string; readonly sha256: string; readonly format: string; readonly layers: number };
+  readonly run: Omit<AuditOptions, 'onProgress' | 'layer'> & { readonly layer: string | null };
+  readonly layers: LayerAudit[];
+  readonly verdict: { readonly overall: DependenceVerdict; readonly rule: string };
+}
+
+function finiteOrNull(x: number | undefined): number | null {
+  return x !== undefined && Number.isFinite(x) ? x : null;
+}
+
+function range3(v: readonly number[]): Range3 {
+  const s = [...v].sort((a, b) => a - b);
+  const n = s.length;
+  const median = n === 0 ? Number.NaN : n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+  return { min: s[0] ?? Number.NaN, median, max: s[n - 1] ?? Number.NaN };
+}
+
+function candidateBlocks(cell: Cell): number[][][] {
+  if (cell instanceof GruCell || cell instanceof LstmCell || cell instanceof FactorizedCell) return candidateRecurrentBlocks(cell);
+  throw new Error(`audit: layer cell is a ${cell.constructor.name}, expected a GRU, LSTM or factorized cell`);
+}
+
+/** rho(W_h) over the blocks of the candidate's recurrent matrix. */
+export function spectralRadiusWh(cell: Cell): number {
+  return Math.max(...candidateBlocks(cell).map((b) => spectralRadius(b)));
+}
+
+/** I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). */
+function perChannelCount(cell: Cell): { channels: number; nats: number }[] {
+  const blocks = candidateBlocks(cell);
+  const w = blockDiagonal(blocks);
+  const h = w.length;
+  const ks: number[] = [];
+  for (let k = 1; k < h; k *= 2) ks.push(k);
+  ks.push(h);
+  return ks.map((k) => ({ channels: k, nats: gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
+}
+
+/**
+ * Chains: layers of one direction whose input width equals the previous layer's output width
+ * are driven through it (layer l reads layer l-1's outputs); any other layer (a backward
+ * direction, the upper layer of a bidirectional stack) is driven by the input process directly
+ * at its own input width.
+ */
+export function layerChains(ck: Checkpoint): number[][] {
+  const chains: number[][] = [];
+  ck.layerInfo.forEach((info, i) => {
+    const prevIndex = ck.layerInfo.findIndex((p, j) => j < i && p.direction === info.direction && p.depth === info.depth - 1);
+    const chain = prevIndex >= 0 ? chains.find((c) => c[c.length - 1] === prevIndex) : undefined;
+    const cell = ck.layers[i] as Cell;
+    if (chain && (ck.layers[prevIndex] as Cell).hiddenSize === cell.inputSize && info.direction === 'forward') chain.push(i);
+    else chains.push([i]);
+  });
+  return chains;
+}
+
+function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysis): LayerAudit {
+  const index = chain[pos] as number;
+  const info = ck.layerInfo[index] as LayerInfo;
+  const cell = ck.layers[index] as Cell;
+  const topPrefix = chain.length > 1 && pos > 0 ? `layer ${pos}` : null;
+  const mine = (label: string): boolean => (topPrefix === null ? !label.startsWith('layer ') || chain.length === 1 : label === topPrefix || label.startsWith(`${topPrefix} /`));
+  const units = a.jacobian.units.filter((u) => mine(u.label));
+  const perSample = (key: 'spectralRadius' | 'spectralNorm'): number[] =>
+    a.jacobian.spectralRadius.map((_, s) => Math.max(...units.map((u) => u[key][s] as number)));
+  const families = a.gates.families.filter((f) => mine(f.unit));
+  const memory = families.filter((f) => f.memory);
+  const alphaG = Math.min(...families.map((f) => f.lemma12.alpha));
+  const ev = a.correlation.evidence;
+  const lead = a.memory.components[0];
+  const blocks = candidateBlocks(cell);
+  return {
+    name: info.name,
+    direction: info.direction,
+    depth: info.depth,
+    drivenThrough: chain.slice(0, pos).map((j) => (ck.layerInfo[j] as LayerInfo).name),
+    kind: cell.kind,
+    variant: cell.variant,
+    groups: cell.groups,
+    detectedGroups: info.detectedGroups,
+    inputSize: cell.inputSize,
+    hiddenSize: cell.hiddenSize,
+    parameterCount: cell.parameterCount,
+    spectralRadiusWh: spectralRadiusWh(cell),
+    jacobian: { spectralRadius: range3(perSample('spectralRadius')), spectralNorm: range3(perSample('spectralNorm')), states: a.jacobian.spectralRadius.length },
+    lyapunov: { exponents: a.lyapunov?.lyapunovPerStep ?? [], standardErrors: a.lyapunov?.standardErrorPerStep ?? [], unit: 'nats/step' },
+    correlation: {
+      lags: a.correlation.norms.lags,
+      norm: a.correlation.norms.norms,
+      partialSum: a.correlation.norms.partialSums,
+      noiseFloor: a.correlation.norms.noiseFloor?.levels ?? [],
+      verdict: a.correlation.verdict,
+      reason: a.correlation.reason,
+      evidence: {
+        powerLawExponent: ev.powerLaw?.beta ?? null,
+        powerLawInterval: ev.betaInterval ? [ev.betaInterval.lower, ev.betaInterval.upper] : null,
+        exponentialDecayLength: ev.exponential && Number.isFinite(ev.exponential.tau) ? ev.exponential.tau : null,
+        powerLawFitsBetter: ev.powerLawFitsBetter,
+        sumEstimate: ev.sumEstimate !== null && Number.isFinite(ev.sumEstimate) ? ev.sumEstimate : null,
+        components: a.correlation.norms.components,
+        varianceExplained: a.correlation.norms.varianceExplained,
+      },
+    },
+    hurst: {
+      dfa: { hurst: lead?.dfa.hurst ?? Number.NaN, standardError: finiteOrNull(lead?.dfa.standardError) },
+      gph: { hurst: lead?.gph.hurst ?? Number.NaN, d: lead?.gph.d ?? Number.NaN, standardError: finiteOrNull(lead?.gph.standardError) },
+      aggregatedVariance: { hurst: lead?.aggregatedVariance.hurst ?? Number.NaN, standardError: finiteOrNull(lead?.aggregatedVariance.standardError) },
+      component: 'leading principal component of h',
+    },
+    mutualInformation: {
+      gaussianChannelNats: blocks.reduce((s, b) => s + gaussianChannelMutualInformation(b, 1, 1), 0),
+      proposition14Nats: proposition14MutualInformation(cell.hiddenSize, 1, 1),
+      perChannelCount: perChannelCount(cell),
+      stepGaussianNats: a.stepInformation.gaussian?.mutualInformationNats ?? Number.NaN,
+    },
+    gates: {
+      alphaG,
+      maxGateValue: Math.max(...families.map((f) => f.empiricalMax)),
+      memoryGate: memory[0]?.gate ?? (cell.kind === 'gru' ? 'z' : 'f'),
+      certifiedHorizonSteps: Math.max(...memory.map((f) => f.horizon?.lemma12 ?? 0)),
+      empiricalHorizonSteps: Math.max(...memory.map((f) => f.horizon?.empirical ?? 0)),
+      assumptionsHold: a.gates.assumptionsHold,
+    },
+  };
+}
+
+/** 'LRD' if any layer is LRD, 'SRD' if every layer is SRD, else 'inconclusive'. */
+export const OVERALL_RULE = "'LRD' if any audited layer is LRD, 'SRD' if every audited layer is SRD, otherwise 'inconclusive'";
+
+/**
+ * Audits every recurrent layer of a checkpoint (or the one named by `options.layer`).
+ *
+ * @returns the document and the per-layer phase timings (kept out of the document)
+ */
+export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, options: AuditOptions, version: string): { document: AuditDocument; timings: Record<string, Record<string, number>> } {
+  const chains = layerChains(ck);
+  const layers: LayerAudit[] = [];
+  const timings: Record<string, Record<string, number>> = {};
+  const analyzeOptions: AnalyzeCellOptions = {
+    sequences: options.sequences,
+    steps: options.steps,
+    burnIn: options.burnIn,
+    seed: options.seed,
+    input: options.input,
+    maxLag: options.maxLag,
+    jacobianStates: options.jacobianStates,
+    lyapunovExponents: options.lyapunovExponents,
+    bootstrapReplicates: options.bootstrapReplicates,
+  };
+  for (const chain of chains) {
+    chain.forEach((index, pos) => {
+      const info = ck.layerInfo[index] as LayerInfo;
+      if (options.layer !== undefined && info.name !== options.layer) return;
+      options.onProgress?.(`audit: layer ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''})`);
+      const cells = chain.slice(0, pos + 1).map((j) => ck.layers[j] as Cell);
+      const a = analyzeCell(cells.length === 1 ? (cells[0] as Cell) : cells, { ...analyzeOptions, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) });
+      layers.push(layerAudit(ck, chain, pos, a));
+      timings[info.name] = a.seconds;
+    });
+  }
+  const verdicts = layers.map((l) => l.correlation.verdict);
+  const overall: DependenceVerdict = verdicts.includes('LRD') ? 'LRD' : verdicts.length > 0 && verdicts.every((v) => v === 'SRD') ? 'SRD' : 'inconclusive';
+  const { onProgress: _p, layer, ...run } = options;
+  return {
+    document: {
+      $schema: AUDIT_SCHEMA_ID,
+      lrdkit: version,
+      versions: { lrdkit: version, node: process.version },
+      checkpoint: { file: basename(ck.path), sha256: createHash('sha256').update(bytesForHash).digest('hex'), format: ck.format, layers: ck.layers.length },
+      run: { ...run, layer: layer ?? null },
+      layers,
+      verdict: { overall, rule: OVERALL_RULE },
+    },
+    timings,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * `lrdkit audit CHECKPOINT`: reads a GRU/LSTM checkpoint (TF.js layers, Keras .h5 / .keras,
+ * PyTorch safetensors / torch.save, lrdkit's own), audits every recurrent layer for long range
+ * dependence and writes DIR/audit.json, DIR/summary.md and DIR/timings.json, each atomically
+ * and only after every layer has been analysed (a failure leaves no partial output). Prints the
+ * verdict table. Exit 0 (verdict as required, or none required), 1 (not as required), 2 (bad
+ * input).
+ *
+ * @module
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { auditCheckpoint } from '../audit/auditDocument.js';
+import { formatSummaryMarkdown, formatVerdictTable } from '../audit/summary.js';
+import { readCheckpoint } from '../checkpoints/index.js';
+import { parseInputSpec } from '../analysis/inputs.js';
+import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
+import { progress, writeFileAtomic } from './output.js';
+
+export const AUDIT_OPTIONS = {
+  layer: 'string',
+  input: 'string',
+  sequences: 'string',
+  steps: 'string',
+  'burn-in': 'string',
+  'max-lag': 'string',
+  'jacobian-states': 'string',
+  lyapunov: 'string',
+  bootstrap: 'string',
+  seed: 'string',
+  require: 'string',
+  out: 'string',
+  quiet: 'boolean',
+} as const;
+
+/** Defaults: sized so that a 2-layer GRU(256) audit finishes in about a minute on 2 cores. */
+export const AUDIT_DEFAULTS = { sequences: 32, steps: 1024, burnIn: 256, maxLag: 512, jacobianStates: 64, lyapunov: 8, bootstrap: 100, seed: 0 } as const;
+
+export const AUDIT_HELP = `lrdkit audit CHECKPOINT [--layer NAME] [--input gaussian|ar1:PHI|fgn:H|FILE]
+             [--sequences N] [--steps T] [--burn-in B] [--max-lag K] [--jacobian-states S]
+             [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR] [--quiet]
+
+CHECKPOINT: a TF.js layers model (directory or model.json), Keras .h5 / .keras, PyTorch
+.safetensors or torch.save .pt/.pth (state dict of nn.GRU / nn.LSTM), or an lrdkit checkpoint.
+Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json (default
+DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
+Defaults: --input gaussian --sequences ${AUDIT_DEFAULTS.sequences} --steps ${AUDIT_DEFAULTS.steps} --burn-in ${AUDIT_DEFAULTS.burnIn} --max-lag ${AUDIT_DEFAULTS.maxLag}
+--jacobian-states ${AUDIT_DEFAULTS.jacobianStates} --lyapunov ${AUDIT_DEFAULTS.lyapunov} --bootstrap ${AUDIT_DEFAULTS.bootstrap} --seed ${AUDIT_DEFAULTS.seed}`;
+
+/** CLI entry (async: readers may need WebAssembly). */
+export async function runAudit(args: ParsedArgs, version: string): Promise<number> {
+  const o = args.options;
+  const cmd = 'audit';
+  if (args.positionals.length !== 1) throw new UsageError(`lrdkit audit: expected one CHECKPOINT argument, found ${args.positionals.length}`);
+  const path = args.positionals[0] as string;
+  const steps = integerOption(o, 'steps', AUDIT_DEFAULTS.steps, 16, 10_000_000, cmd);
+  const options = {
+    sequences: integerOption(o, 'sequences', AUDIT_DEFAULTS.sequences, 2, 1_000_000, cmd),
+    steps,
+    burnIn: integerOption(o, 'burn-in', AUDIT_DEFAULTS.burnIn, 0, 10_000_000, cmd),
+    maxLag: integerOption(o, 'max-lag', Math.min(AUDIT_DEFAULTS.maxLag, steps - 1), 1, steps - 1, cmd),
+    seed: integerOption(o, 'seed', AUDIT_DEFAULTS.seed, 0, 2 ** 31 - 1, cmd),
+    input: typeof o.input === 'string' ? o.input : 'gaussian',
+    jacobianStates: integerOption(o, 'jacobian-states', AUDIT_DEFAULTS.jacobianStates, 1, 1_000_000, cmd),
+    lyapunovExponents: integerOption(o, 'lyapunov', AUDIT_DEFAULTS.lyapunov, 0, 4096, cmd),
+    bootstrapReplicates: integerOption(o, 'bootstrap', AUDIT_DEFAULTS.bootstrap, 0, 100_000, cmd),
+    ...(typeof o.layer === 'string' ? { layer: o.layer } : {}),
+  };
+  const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
+  const out = typeof o.out === 'string' ? o.out : 'lrdkit-audit';
+  parseInputSpec(options.input); // validates the input spec (and a file's contents) before any work
+  const log = progress(o.quiet === true);
+  const checkpoint = await readCheckpoint(path);
+  if (options.layer !== undefined && !checkpoint.layerInfo.some((l) => l.name === options.layer)) {
+    throw new UsageError(`lrdkit audit: --layer ${options.layer}: no such recurrent layer in ${path} (layers: ${checkpoint.layerInfo.map((l) => l.name).join(', ')})`);
+  }
+  log(`audit: ${path}: ${checkpoint.format}, ${checkpoint.layers.length} recurrent layer(s): ${checkpoint.layerInfo.map((l) => `${l.name} (${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.kind} ${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.hiddenSize})`).join(', ')}`);
+  const bytes = hashInput(path);
+  const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log }, version);
+  writeFileAtomic(join(out, 'audit.json'), `${JSON.stringify(document, null, 2)}\n`);
+  writeFileAtomic(join(out, 'summary.md'), formatSummaryMarkdown(document));
+  writeFileAtomic(join(out, 'timings.json'), `${JSON.stringify({ seconds: timings }, null, 2)}\n`);
+  process.stdout.write(formatVerdictTable(document));
+  if (required === null) return 0;
+  return document.verdict.overall === required.toUpperCase() ? 0 : 1;
+}
+
+/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory. */
+function hashInput(path: string): Uint8Array {
+  if (!statSync(path).isDirectory()) return readFileSync(path);
+  const modelJson = readFileSync(join(path, 'model.json'));
+  const manifest = (JSON.parse(modelJson.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest ?? [];
+  return Buffer.concat([modelJson, ...manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(path, p))))]);
+}
