@@ -18,16 +18,28 @@ import { GruCell } from '../cells/gru.js';
 import { LstmCell } from '../cells/lstm.js';
 import { type CorrelationSums, correlationSums } from './correlation/index.js';
 import { AnalysisInputError } from './errors.js';
-import { type GateSaturationReport, gateSaturation } from './gateSaturation.js';
+import { type GateSaturationReport, type GateStatistics, gateSaturationReport, hiddenBound } from './gateSaturation.js';
 import { candidateRecurrentBlocks } from './information/curve.js';
 import { gaussianChannelMutualInformation } from './information/gaussianChannel.js';
+import { gaussianMutualInformationFromCovariance } from './information/gaussianEstimator.js';
+import { type PairMoments, type PairMomentsSpec, addPairMoments, emptyPairMoments, pairCovariance, pairMomentsPart, pooledMean } from './information/pairMoments.js';
 import { proposition14MutualInformation } from './information/proposition14.js';
-import { type StepMutualInformation, empiricalStepMutualInformation } from './information/stepInformation.js';
+import type { StepMutualInformation } from './information/stepInformation.js';
 import type { InputProcess, InputSpec } from './inputs.js';
-import { type JacobianSpectrumReport, jacobianSpectrum } from './jacobianSpectrum.js';
+import { type JacobianSolver, type JacobianSpectraAt, type JacobianSpectrumReport, jacobianReport, jacobianSpectraAt } from './jacobianSpectrum.js';
 import { type LyapunovSpectrum, lyapunovSpectrum } from './lyapunov.js';
-import { type MemoryExponentsResult, memoryExponents } from './memory/index.js';
-import { runTrajectories } from './trajectories.js';
+import type { MemoryExponentsResult } from './memory/index.js';
+import { covarianceComponents, memoryFromComponents } from './memoryFromMoments.js';
+import { HelperThread, HelperUnavailableError, defaultWorkers, describeCell, describeInput, seriesViews } from './parallel/helper.js';
+import { type SharedPassPart, mergeSharedPassParts, sharedPassRange } from './sharedPass.js';
+import { resolveTrajectory } from './trajectories.js';
+
+/** Histogram bins of the gate-saturation report. */
+const GATE_BINS = 20;
+/** Sequences stepped together in the shared pass. */
+const PASS_BATCH = 32;
+/** informationComponents 'auto': all channels up to this width, else this many leading PCs. */
+const AUTO_INFORMATION_LIMIT = 256;
 
 /** Options of {@link analyzeCell}; defaults are the audit's. */
 export interface AnalyzeCellOptions {
@@ -52,8 +64,41 @@ export interface AnalyzeCellOptions {
   memoryComponents?: number;
   /** Bootstrap replicates of the correlation verdict (default 200). */
   bootstrapReplicates?: number;
+  /**
+   * Threads (default 2 when the machine has at least 2 CPUs, else 1; at most 2 are used): with 2,
+   * a helper thread runs half of the trajectories, half of the pooled moments and the
+   * correlation sums while the main thread runs the rest. Every number is the same
+   * bit for bit as with `workers: 1` (each task computes exactly what the main thread would,
+   * and partial sums are combined in a fixed order). Dense and factorized GRU/LSTM cells only
+   * (other cells, custom input processes, and runs from the TypeScript sources use 1).
+   */
+  workers?: number;
+  /** Sequences whose gate values feed the gate-saturation report (default min(N, 8)). */
+  gateSequences?: number;
+  /**
+   * Basis of the empirical step information I(h_t; h_{t+1}): 'all' channels, or the leading r
+   * principal components of the pooled covariance of h (a lower bound on the all-channel
+   * Gaussian information, by data processing). Default 'auto': all channels when
+   * hiddenSize <= 256, else the leading 256 components.
+   */
+  informationComponents?: number | 'all' | 'auto';
+  /** Jacobian spectra solver (default 'iterative'; see {@link JacobianSolver}). */
+  jacobianSolver?: JacobianSolver;
   /** Called at the start of each phase (for progress on stderr). */
   onPhase?: (phase: string) => void;
+  /** Called once at the end with the wall time and how the work was spread (see {@link AnalysisTiming}). */
+  onTiming?: (timing: AnalysisTiming) => void;
+}
+
+/** Wall time of an {@link analyzeCell} call, the shared moments phase, and the threads used. */
+export interface AnalysisTiming {
+  readonly totalSeconds: number;
+  /** The pooled second moments shared by memory and stepInformation (not in `seconds`). */
+  readonly momentsSeconds: number;
+  /** Threads that ran (1, or 2 with a helper thread; 1 when the helper could not start). */
+  readonly workers: number;
+  /** Phases that ran on the helper thread, concurrently with the main thread's. */
+  readonly helperPhases: readonly string[];
 }
 
 /** Gaussian-channel information of the cell's candidate recurrent matrix (Theorem 1.2, corrected). */
@@ -78,7 +123,7 @@ export interface CellAnalysis {
     readonly parameterCount: number;
     readonly flopsPerStep: number;
   };
-  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'input'>> & { readonly input: string };
+  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'onTiming' | 'input' | 'informationComponents'>> & { readonly input: string; readonly informationComponents: number };
   readonly jacobian: JacobianSpectrumReport;
   readonly lyapunov: LyapunovSpectrum | null;
   readonly correlation: CorrelationSums;
@@ -86,7 +131,11 @@ export interface CellAnalysis {
   readonly stepInformation: StepMutualInformation;
   readonly channel: ChannelInformation | null;
   readonly gates: GateSaturationReport;
-  /** Seconds per phase. */
+  /**
+   * Seconds per phase: trajectories, correlation, memory, stepInformation, jacobian, lyapunov
+   * (when computed), gates, channel. With 2 workers, correlation is the helper thread's time,
+   * concurrent with memory, stepInformation, jacobian and lyapunov on the main thread.
+   */
   readonly seconds: Record<string, number>;
 }
 
@@ -97,10 +146,33 @@ function denseOrFactorized(cell: Cell): cell is GruCell | LstmCell | FactorizedC
 /**
  * Runs every measure on one cell (or a stack, given as an array of layers).
  *
+ * Method (one trajectory pass shared by every phase):
+ * 1. trajectories: N sequences x (burnIn + T) steps, once, batched through the cell's
+ *    stepBatch (bit-identical to step). The pass records the outputs h_t, copies the visited
+ *    states (s_t, x_t) at the global indices floor((k + 1/2) N T / S), k < S (the sampling of
+ *    jacobianSpectrum with { count: S }), and accumulates the gate statistics of the first
+ *    `gateSequences` sequences (as gateSaturation on those sequences).
+ * 2. moments: the pooled second moments of h (sum h h^T over all rows and sum h_t h_{t+1}^T,
+ *    register-tiled kernels), shared by the memory exponents (the covariance whose leading PCs
+ *    they analyse) and the step information (the joint covariance of (h_t, h_{t+1})).
+ * 3. correlation sums and verdict (crossCorrelationNorms' time-average engine, unchanged).
+ * 4. memory exponents: memoryExponents of the series projected on the leading PCs of that
+ *    covariance (the same components, DFA/GPH/aggregated variance inputs to rounding), reported
+ *    with the full-space eigenvalues, variances and loadings.
+ * 5. step information: the Gaussian log-det estimate from the joint covariance of the pairs
+ *    (empiricalStepMutualInformation's estimator; on PCs when informationComponents says so).
+ * 6. Jacobian spectra at the sampled states (solver 'iterative' by default: Arnoldi / Lanczos
+ *    to a relative residual of 1e-10, exact fallbacks), top-k Lyapunov exponents (QR, one
+ *    long run), gate saturation, Gaussian-channel information.
+ * With 2 workers, a helper thread takes half of 1 and 2, then the correlation sums (and, for
+ * wide states, half of the projected moments of 5) while the main thread computes 4-6; the
+ * numbers do not change.
+ *
  * @throws AnalysisInputError when the options are out of range (e.g. maxLag >= steps)
  */
 export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: AnalyzeCellOptions = {}): CellAnalysis {
   const fn = 'analyzeCell';
+  const t0 = process.hrtime.bigint();
   const sequences = options.sequences ?? 64;
   const steps = options.steps ?? 2048;
   const burnIn = options.burnIn ?? 256;
@@ -112,48 +184,188 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
   const maxLag = options.maxLag ?? Math.min(1024, steps - 1);
   const memoryComponents = options.memoryComponents ?? 3;
   const bootstrapReplicates = options.bootstrapReplicates ?? 200;
+  const workers = options.workers ?? defaultWorkers();
+  const gateSequences = options.gateSequences ?? Math.min(sequences, 8);
+  const informationComponents = options.informationComponents ?? 'auto';
+  const jacobianSolver = options.jacobianSolver ?? 'iterative';
   if (!(maxLag >= 1 && maxLag < steps)) throw new AnalysisInputError(`${fn}: maxLag is ${maxLag}, expected 1 <= maxLag < steps = ${steps}`);
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new AnalysisInputError(`${fn}: workers is ${String(workers)}, expected an integer >= 1`);
+  if (!Number.isSafeInteger(gateSequences) || gateSequences < 1 || gateSequences > sequences) throw new AnalysisInputError(`${fn}: gateSequences is ${String(gateSequences)}, expected an integer in 1..${sequences} (sequences)`);
+  if (informationComponents !== 'all' && informationComponents !== 'auto' && (!Number.isSafeInteger(informationComponents) || informationComponents < 1)) {
+    throw new AnalysisInputError(`${fn}: informationComponents is ${String(informationComponents)}, expected 'auto', 'all' or an integer >= 1`);
+  }
   const layers = Array.isArray(cellOrLayers) ? (cellOrLayers as readonly Cell[]) : [cellOrLayers as Cell];
   const top = layers[layers.length - 1] as Cell;
-  const seconds: Record<string, number> = {};
+  const sec: Record<string, number> = {};
   const timed = <T>(phase: string, f: () => T): T => {
     options.onPhase?.(phase);
     const t = process.hrtime.bigint();
     const out = f();
-    seconds[phase] = Number(process.hrtime.bigint() - t) / 1e9;
+    sec[phase] = Number(process.hrtime.bigint() - t) / 1e9;
     return out;
   };
   const traj = { sequences, steps, burnIn, seed, input };
-  const series = timed('trajectories', () => runTrajectories(cellOrLayers, { ...traj, record: 'output' }));
-  const correlation = timed('correlation', () => correlationSums(series, { maxLag, bootstrap: bootstrapReplicates > 0 ? { replicates: bootstrapReplicates, seed } : false }));
-  const memory = timed('memory', () => memoryExponents(series, { components: Math.min(memoryComponents, top.hiddenSize), aggregatedVariance: { bootstrapReplicates: 0 } }));
-  const stepInformation = timed('stepInformation', () => empiricalStepMutualInformation(series, { estimators: ['gaussian'] }));
-  const jacobian = timed('jacobian', () => jacobianSpectrum(cellOrLayers, { ...traj, sample: { count: jacobianStates } }));
-  const lyapunov =
-    lyapunovExponents > 0
-      ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input }, Math.min(lyapunovExponents, layers.reduce((s, c) => s + c.stateSize, 0))))
-      : null;
-  const gates = timed('gates', () => gateSaturation(cellOrLayers, { ...traj, sequences: Math.min(sequences, 8) }));
-  const channel = timed('channel', () => {
-    if (layers.length !== 1 || !denseOrFactorized(top)) return null;
-    const blocks = candidateRecurrentBlocks(top);
-    return {
-      mutualInformationNats: blocks.reduce((s, b) => s + gaussianChannelMutualInformation(b, 1, 1), 0),
-      proposition14Nats: proposition14MutualInformation(top.hiddenSize, 1, 1),
-      channels: top.hiddenSize,
-      blocks: blocks.length,
-    };
-  });
-  return {
-    cell: { kind: top.kind, variant: top.variant, groups: top.groups, inputSize: layers[0]!.inputSize, hiddenSize: top.hiddenSize, stateSize: layers.reduce((s, c) => s + c.stateSize, 0), parameterCount: layers.reduce((s, c) => s + c.parameterCount, 0), flopsPerStep: layers.reduce((s, c) => s + c.flopsPerStep, 0) },
-    options: { sequences, steps, burnIn, seed, input: typeof input === 'string' ? input : JSON.stringify('kind' in input ? input.kind : 'process'), jacobianStates, lyapunovExponents, lyapunovSteps, maxLag, memoryComponents, bootstrapReplicates },
-    jacobian,
-    lyapunov,
-    correlation,
-    memory,
-    stepInformation,
-    channel,
-    gates,
-    seconds,
+  const resolved = resolveTrajectory(cellOrLayers, traj, 'runTrajectories');
+  const cell = resolved.cell;
+  const N = resolved.sequences, T = resolved.steps, H = cell.hiddenSize;
+  const total = N * T;
+  if (!Number.isSafeInteger(jacobianStates) || jacobianStates < 1 || jacobianStates > total) {
+    throw new AnalysisInputError(`jacobianSpectrum: sample.count is ${String(jacobianStates)}, expected an integer in 1..${total} (sequences x steps)`);
+  }
+  const kLyap = Math.min(lyapunovExponents, layers.reduce((acc, c) => acc + c.stateSize, 0));
+
+  const description = workers > 1 && N >= 2 ? describeCell(cell) : null;
+  const inputData = description ? describeInput(input) : null;
+  const helper = description && inputData !== null ? HelperThread.start({ cell: description }) : null;
+  let helperFailed = false;
+  /** The helper's result for `ticket`, or `fallback()` on this thread when the helper could not run (the same numbers). */
+  const collect = <T>(ticket: number | undefined, fallback: () => T): { result: T; seconds: number | null } => {
+    if (helper && ticket !== undefined && !helperFailed) {
+      try {
+        return helper.wait<T>(ticket);
+      } catch (e) {
+        if (!(e instanceof HelperUnavailableError)) throw e;
+        helperFailed = true;
+      }
+    }
+    return { result: fallback(), seconds: null };
   };
+  try {
+    // 1. One trajectory pass: outputs, Jacobian sample states, gate statistics.
+    const mid = Math.ceil(N / 2);
+    const buffer = helper ? new SharedArrayBuffer(total * H * 8) : new ArrayBuffer(total * H * 8);
+    const series = seriesViews(buffer, N, T, H);
+    const chosen = new Set<number>();
+    for (let k = 0; k < jacobianStates; k++) chosen.add(Math.floor(((k + 0.5) * total) / jacobianStates));
+    const samples = [...chosen].sort((a, b) => a - b);
+    const planData = { samples, gateSequences, bins: GATE_BINS, batch: PASS_BATCH };
+    const pass = timed('trajectories', () => {
+      const ticket = helper?.post('pass', { trajectory: { ...traj, input: inputData }, outputs: buffer, plan: planData, from: mid, to: N, fn: 'runTrajectories' });
+      const parts: SharedPassPart[] = [sharedPassRange(resolved, { ...planData, outputs: series.map((x) => x.data) }, 0, helper ? mid : N, 'runTrajectories')];
+      if (helper) parts.push(collect(ticket, () => sharedPassRange(resolved, { ...planData, outputs: series.map((x) => x.data) }, mid, N, 'runTrajectories')).result);
+      return mergeSharedPassParts(parts);
+    });
+
+    // 2. Pooled moments (sum h h^T, sum h_t h_{t+1}^T) in two fixed halves of the sequences.
+    const r = informationComponents === 'auto' ? (H <= AUTO_INFORMATION_LIMIT ? H : AUTO_INFORMATION_LIMIT) : informationComponents === 'all' ? H : Math.min(informationComponents, H);
+    const pcInformation = r < H;
+    // Moments of the two fixed halves, combined in order (so 1 or 2 threads give the same bytes).
+    const combine = (a: PairMoments, b: PairMoments): PairMoments => {
+      const m = emptyPairMoments(a.width);
+      addPairMoments(m, a);
+      addPairMoments(m, b);
+      return m;
+    };
+    const momentsPart = (spec: PairMomentsSpec, cross: boolean): (() => PairMoments) => {
+      // The second half on the helper (if any), collected by the returned function.
+      const ticket = helper?.post('moments', { outputs: buffer, sequences: N, rows: T, cols: H, spec, from: mid, to: N, cross });
+      const a = pairMomentsPart(series, spec, 0, mid, cross);
+      return () => combine(a, collect(ticket, () => pairMomentsPart(series, spec, mid, N, cross)).result);
+    };
+    const { shift, allMoments } = timed('moments', () => {
+      const c = pooledMean(series, null, 0);
+      return { shift: c, allMoments: momentsPart({ lag: 1, burnIn: 0, channels: null, projection: null, shift: c }, !pcInformation)() };
+    });
+
+    // 3-6. With a helper, it runs the correlation sums (then, for wide states, half of the
+    // projected moments) while the main thread runs memory, step information, the Jacobian
+    // spectra and the Lyapunov run.
+    const correlationOptions = { maxLag, bootstrap: bootstrapReplicates > 0 ? { replicates: bootstrapReplicates, seed } : (false as const) };
+    let correlationTicket: number | undefined;
+    if (helper) {
+      options.onPhase?.('correlation');
+      correlationTicket = helper.post('correlation', { outputs: buffer, sequences: N, rows: T, cols: H, options: correlationOptions });
+    }
+    const correlationHere = helper ? null : timed('correlation', () => correlationSums(series, correlationOptions));
+    const { pca, memory } = timed('memory', () => {
+      const comps = covarianceComponents(allMoments, shift);
+      return { pca: comps, memory: memoryFromComponents(series, comps, Math.min(memoryComponents, top.hiddenSize)) };
+    });
+    // Step information: the joint covariance of (h_t, h_{t+1}) (all channels: from allMoments;
+    // wide states: from the moments of the projections on the leading r PCs, half of them on
+    // the helper, collected after the correlation sums so that waiting is not counted as work).
+    const projected = timed('stepInformation', () => {
+      if (!pcInformation) return null;
+      const w = new Float64Array(r * H);
+      for (let c = 0; c < r; c++) w.set(pca.vectors[c] as Float64Array, c * H);
+      const spec: PairMomentsSpec = { lag: 1, burnIn: 0, channels: null, projection: { matrix: w, rows: r }, shift };
+      const ticket = helper?.post('moments', { outputs: buffer, sequences: N, rows: T, cols: H, spec, from: mid, to: N, cross: true });
+      return { spec, ticket, a: pairMomentsPart(series, spec, 0, mid, true) };
+    });
+    const jacobianSpectra = timed('jacobian', () => jacobianSpectraAt(cell, pass.samples, jacobianSolver));
+    const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input }, kLyap)) : null;
+    let correlation: CorrelationSums;
+    if (helper) {
+      const c = collect(correlationTicket, () => timed('correlation', () => correlationSums(series, correlationOptions)));
+      correlation = c.result;
+      if (c.seconds !== null) sec.correlation = c.seconds;
+    } else {
+      correlation = correlationHere as CorrelationSums;
+    }
+    const half = projected ? collect(projected.ticket, () => pairMomentsPart(series, projected.spec, mid, N, true)) : null;
+    const partSeconds = sec.stepInformation ?? 0;
+    const stepInformation = timed('stepInformation', () => {
+      let m = allMoments;
+      let basis: StepMutualInformation['basis'];
+      if (projected && half) {
+        m = combine(projected.a, half.result);
+        basis = { kind: 'principal-components', components: r, varianceExplained: pca.eigenvalues.slice(0, r).reduce((acc, v) => acc + v, 0) / pca.trace };
+      }
+      const { cov, n } = pairCovariance(m);
+      const gaussian = gaussianMutualInformationFromCovariance(cov, r, r, n, {}, 'gaussianMutualInformation');
+      return { pairs: n, lag: 1, dimension: r, gaussian, ksg: null, ...(basis ? { basis } : {}) } as StepMutualInformation;
+    });
+    // Main-thread time of the phase (its half of the projected moments, then the estimate); the
+    // helper's half ran concurrently, after the correlation sums.
+    sec.stepInformation = (sec.stepInformation ?? 0) + partSeconds;
+    const jacobian = jacobianReport(cell, pass.samples, jacobianSpectra, { sequences: N, steps: T, burnIn: resolved.burnIn, input: resolved.process.description });
+    const gates = timed('gates', () =>
+      gateSaturationReport(cell, pass.gates as GateStatistics, { stateInf: hiddenBound(cell, resolved.initialState, fn), sequences: gateSequences, steps: T, burnIn: resolved.burnIn, input: resolved.process.description }),
+    );
+    const channel = timed('channel', () => {
+      if (layers.length !== 1 || !denseOrFactorized(top)) return null;
+      const blocks = candidateRecurrentBlocks(top);
+      return {
+        mutualInformationNats: blocks.reduce((acc, b) => acc + gaussianChannelMutualInformation(b, 1, 1), 0),
+        proposition14Nats: proposition14MutualInformation(top.hiddenSize, 1, 1),
+        channels: top.hiddenSize,
+        blocks: blocks.length,
+      };
+    });
+    const ordered: Record<string, number> = {};
+    for (const phase of ['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']) {
+      if (sec[phase] !== undefined) ordered[phase] = sec[phase] as number;
+    }
+    options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation'] : [] });
+    return {
+      cell: { kind: top.kind, variant: top.variant, groups: top.groups, inputSize: layers[0]!.inputSize, hiddenSize: top.hiddenSize, stateSize: layers.reduce((acc, c) => acc + c.stateSize, 0), parameterCount: layers.reduce((acc, c) => acc + c.parameterCount, 0), flopsPerStep: layers.reduce((acc, c) => acc + c.flopsPerStep, 0) },
+      options: {
+        sequences,
+        steps,
+        burnIn,
+        seed,
+        input: typeof input === 'string' ? input : JSON.stringify('kind' in input ? input.kind : 'process'),
+        jacobianStates,
+        lyapunovExponents,
+        lyapunovSteps,
+        maxLag,
+        memoryComponents,
+        bootstrapReplicates,
+        workers,
+        gateSequences,
+        informationComponents: r,
+        jacobianSolver,
+      },
+      jacobian,
+      lyapunov,
+      correlation,
+      memory,
+      stepInformation,
+      channel,
+      gates,
+      seconds: ordered,
+    };
+  } finally {
+    helper?.close();
+  }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { sigmoid } from '../cells/activations.js';
+import { matVecRows } from '../linalg/internal/kernels.js';
 import type { DenseCell } from '../cells/factorized.js';
 import { GruCell } from '../cells/gru.js';
 import type { Cell, GateSpec, GateWeights } from '../cells/types.js';
@@ -202,8 +203,9 @@ export function memoryHorizonSteps(alpha: number): number {
  * z and r for a GRU (h = state), i, f and o for an LSTM (h = the first hiddenSize entries of
  * the state [h; c]). sigma(a) are the gate values of the cell's step from that state.
  *
- * Method: the affine maps of the cell equations (see GruCell, LstmCell), summed in the same
- * order as the cells (input part, then recurrent part).
+ * Method: the affine maps of the cell equations (see GruCell, LstmCell), summed in exactly the
+ * order of the cells' step (GRU: (W x + b) + (U h + c); LSTM: the terms of U h added one by one
+ * to W x + b, then c), so that sigma(a) are the step's gate values bit for bit.
  *
  * References: K. Cho et al., EMNLP 2014, doi:10.3115/v1/D14-1179 (GRU); S. Hochreiter &
  * J. Schmidhuber, Neural Computation 9(8) 1997, doi:10.1162/neco.1997.9.8.1735 (LSTM).
@@ -221,17 +223,21 @@ export function gatePreactivations(cell: DenseCell, state: Float64Array, input: 
   const names = cell instanceof GruCell ? ['z', 'r'] : ['i', 'f', 'o'];
   const weights = cell.weights as unknown as Record<string, GateWeights>;
   const out: Record<string, Float64Array> = {};
+  const gru = cell instanceof GruCell;
+  const r = new Float64Array(H);
   for (const name of names) {
     const g = weights[name] as GateWeights;
     const a = new Float64Array(H);
-    for (let i = 0; i < H; i++) {
-      let s = 0;
-      for (let j = 0; j < D; j++) s += (g.input[i * D + j] as number) * (input[j] as number);
-      s += g.inputBias[i] as number;
-      let r = 0;
-      for (let j = 0; j < H; j++) r += (g.recurrent[i * H + j] as number) * (state[j] as number);
-      r += g.recurrentBias[i] as number;
-      a[i] = s + r;
+    matVecRows(g.input, 0, H, D, input, 0, a, 0, false);
+    for (let i = 0; i < H; i++) a[i] = (a[i] as number) + (g.inputBias[i] as number);
+    if (gru) {
+      // GRU step: (W x + b) + (U h + c).
+      matVecRows(g.recurrent, 0, H, H, state, 0, r, 0, false);
+      for (let i = 0; i < H; i++) a[i] = (a[i] as number) + ((r[i] as number) + (g.recurrentBias[i] as number));
+    } else {
+      // LSTM step: ((W x + b) + U h, term by term) + c.
+      matVecRows(g.recurrent, 0, H, H, state, 0, a, 0, true);
+      for (let i = 0; i < H; i++) a[i] = (a[i] as number) + (g.recurrentBias[i] as number);
     }
     out[name] = a;
   }
@@ -290,8 +296,8 @@ function unitInputBounds(cell: Cell, inputInf: number, stateInf: number): number
   return cellUnits(cell).map(() => inputInf);
 }
 
-/** max(1, ||h_0||_inf) over the units' hidden parts of a state. */
-function hiddenBound(cell: Cell, state: Float64Array, fn: string): number {
+/** max(1, ||h_0||_inf) over the units' hidden parts of a state (the lemma's state bound, see lemma12CellBounds). */
+export function hiddenBound(cell: Cell, state: Float64Array, fn: string): number {
   if (!(state instanceof Float64Array) || state.length !== cell.stateSize) throw new AnalysisInputError(`${fn}: initialState has length ${state ? state.length : 'none'}, expected ${cell.stateSize}`);
   let m = 1;
   for (const u of cellUnitsAt(cell, state, new Float64Array(cell.inputSize))) {
@@ -368,15 +374,110 @@ const CERTIFIES =
   'Certified: the weight of a stored value after t steps along the gated copy path alone (the product of t gate values) is at most g^t, so at most 1/2 after the horizon; ' +
   'information can still persist through the candidate path (n, g), which the lemma does not bound. lemma12: g = 1 - alpha_g from the weights and bounds; rowwise: the signed per-unit bound; empirical: the observed max (valid on this run only).';
 
-interface Tracker {
-  unit: string;
-  gate: string;
-  memory: boolean;
-  maxA: Float64Array;
-  minA: Float64Array;
+/** Running statistics of one gate family of one unit (plain data: partial results merge exactly). */
+export interface GateTracker {
+  readonly unit: string;
+  readonly gate: string;
+  readonly memory: boolean;
+  /** Per-row max and min of the pre-activation. */
+  readonly maxA: Float64Array;
+  readonly minA: Float64Array;
   count: number;
-  hist: Float64Array;
-  histC: Float64Array; // 1 - gate
+  /** Histograms of sigma(a) and of 1 - sigma(a) = sigma(-a). */
+  readonly hist: Float64Array;
+  readonly histC: Float64Array;
+}
+
+/**
+ * Gate statistics accumulated along trajectories (internal to {@link gateSaturation} and the
+ * analysis engine's shared pass): one tracker per sigmoid gate family per unit, and the
+ * observed max |h| and |x|. Every field is a max, a min or a count, so partial statistics of
+ * disjoint sets of steps merge exactly ({@link mergeGateStatistics}).
+ */
+export interface GateStatistics {
+  readonly bins: number;
+  /** trackers[k]: the unit k's families in gate order (GRU z, r; LSTM i, f, o). */
+  readonly trackers: GateTracker[][];
+  observedStateInf: number;
+  observedInputInf: number;
+}
+
+/** Empty {@link GateStatistics} for a cell's units (all must be dense GRU/LSTM cells). */
+export function createGateStatistics(cell: Cell, bins: number, fn: string): GateStatistics {
+  if (!Number.isSafeInteger(bins) || bins < 1) throw new AnalysisInputError(`${fn}: bins is ${String(bins)}, expected an integer >= 1`);
+  const units = cellUnits(cell);
+  units.forEach((u) => {
+    if (!isDenseCell(u.cell)) throw new AnalysisInputError(`${fn}: unit '${u.label}' is a ${u.cell.constructor.name}, expected a GRU or LSTM cell (the lemma needs sigmoid gates)`);
+  });
+  const trackers = units.map((u) => {
+    const dc = u.cell as DenseCell;
+    const gates = dc instanceof GruCell ? ['z', 'r'] : ['i', 'f', 'o'];
+    return gates.map((gate) => ({
+      unit: u.label,
+      gate,
+      memory: gate === 'z' || gate === 'f',
+      maxA: new Float64Array(dc.hiddenSize).fill(-Infinity),
+      minA: new Float64Array(dc.hiddenSize).fill(Infinity),
+      count: 0,
+      hist: new Float64Array(bins),
+      histC: new Float64Array(bins),
+    }));
+  });
+  return { bins, trackers, observedStateInf: 0, observedInputInf: 0 };
+}
+
+/**
+ * Adds one step's pre-activations of unit k: gate family g (in tracker order), row i is
+ * pre[offset + g h + i], h the unit's hidden size.
+ */
+export function observeGates(stats: GateStatistics, k: number, pre: Float64Array, offset: number): void {
+  const bins = stats.bins;
+  const list = stats.trackers[k] as GateTracker[];
+  for (let g = 0; g < list.length; g++) {
+    const t = list[g] as GateTracker;
+    const h = t.maxA.length;
+    const base = offset + g * h;
+    const maxA = t.maxA, minA = t.minA, hist = t.hist, histC = t.histC;
+    for (let i = 0; i < h; i++) {
+      const ai = pre[base + i] as number;
+      if (ai > (maxA[i] as number)) maxA[i] = ai;
+      if (ai < (minA[i] as number)) minA[i] = ai;
+      const hb = Math.min(bins - 1, Math.max(0, Math.floor(sigmoid(ai) * bins)));
+      const hc = Math.min(bins - 1, Math.max(0, Math.floor(sigmoid(-ai) * bins)));
+      hist[hb] = (hist[hb] as number) + 1;
+      histC[hc] = (histC[hc] as number) + 1;
+    }
+    t.count += h;
+  }
+}
+
+/** a <- a merged with b (max, min, sums of counts: exact in any order). */
+export function mergeGateStatistics(a: GateStatistics, b: GateStatistics): void {
+  a.observedStateInf = Math.max(a.observedStateInf, b.observedStateInf);
+  a.observedInputInf = Math.max(a.observedInputInf, b.observedInputInf);
+  a.trackers.forEach((list, k) =>
+    list.forEach((t, g) => {
+      const o = (b.trackers[k] as GateTracker[])[g] as GateTracker;
+      for (let i = 0; i < t.maxA.length; i++) {
+        if ((o.maxA[i] as number) > (t.maxA[i] as number)) t.maxA[i] = o.maxA[i] as number;
+        if ((o.minA[i] as number) < (t.minA[i] as number)) t.minA[i] = o.minA[i] as number;
+      }
+      for (let q = 0; q < t.hist.length; q++) {
+        t.hist[q] = (t.hist[q] as number) + (o.hist[q] as number);
+        t.histC[q] = (t.histC[q] as number) + (o.histC[q] as number);
+      }
+      t.count += o.count;
+    }),
+  );
+}
+
+/** max(observedStateInf, |h| of every unit's hidden part of `state`). */
+export function observeHiddenState(stats: GateStatistics, cell: Cell, state: Float64Array): void {
+  let m = stats.observedStateInf;
+  for (const u of cellUnitsAt(cell, state, new Float64Array(cell.inputSize))) {
+    for (let i = 0; i < u.cell.hiddenSize; i++) m = Math.max(m, Math.abs(u.state[i] as number));
+  }
+  stats.observedStateInf = m;
 }
 
 /**
@@ -413,27 +514,8 @@ export function gateSaturation(cellOrLayers: Cell | readonly Cell[], options: Ga
   if (options.inputInf !== undefined) checkBound(options.inputInf, fn, 'inputInf');
   const r = resolveTrajectory(cellOrLayers, options, fn);
   const cell = r.cell;
-  const units = cellUnits(cell);
-  units.forEach((u) => {
-    if (!isDenseCell(u.cell)) throw new AnalysisInputError(`${fn}: unit '${u.label}' is a ${u.cell.constructor.name}, expected a GRU or LSTM cell (the lemma needs sigmoid gates)`);
-  });
+  const stats = createGateStatistics(cell, bins, fn);
   const stateInf = hiddenBound(cell, r.initialState, fn);
-  const trackers: Tracker[][] = units.map((u) => {
-    const dc = u.cell as DenseCell;
-    const gates = dc instanceof GruCell ? ['z', 'r'] : ['i', 'f', 'o'];
-    return gates.map((gate) => ({
-      unit: u.label,
-      gate,
-      memory: gate === 'z' || gate === 'f',
-      maxA: new Float64Array(dc.hiddenSize).fill(-Infinity),
-      minA: new Float64Array(dc.hiddenSize).fill(Infinity),
-      count: 0,
-      hist: new Float64Array(bins),
-      histC: new Float64Array(bins),
-    }));
-  });
-  let observedStateInf = 0;
-  const bin = (v: number): number => Math.min(bins - 1, Math.max(0, Math.floor(v * bins)));
   const info = visitTrajectories(
     cell,
     options,
@@ -441,35 +523,43 @@ export function gateSaturation(cellOrLayers: Cell | readonly Cell[], options: Ga
       step({ state, input }) {
         cellUnitsAt(cell, state, input).forEach((u, k) => {
           const dc = u.cell as DenseCell;
-          for (let i = 0; i < dc.hiddenSize; i++) observedStateInf = Math.max(observedStateInf, Math.abs(u.state[i] as number));
+          for (let i = 0; i < dc.hiddenSize; i++) stats.observedStateInf = Math.max(stats.observedStateInf, Math.abs(u.state[i] as number));
           const pre = gatePreactivations(dc, u.state, u.input);
-          for (const t of trackers[k] as Tracker[]) {
-            const a = pre[t.gate] as Float64Array;
-            for (let i = 0; i < a.length; i++) {
-              const ai = a[i] as number;
-              if (ai > (t.maxA[i] as number)) t.maxA[i] = ai;
-              if (ai < (t.minA[i] as number)) t.minA[i] = ai;
-              const g = sigmoid(ai);
-              const hb = bin(g), hc = bin(sigmoid(-ai));
-              t.hist[hb] = (t.hist[hb] as number) + 1;
-              t.histC[hc] = (t.histC[hc] as number) + 1;
-            }
-            t.count += a.length;
-          }
+          const names = dc instanceof GruCell ? ['z', 'r'] : ['i', 'f', 'o'];
+          const flat = new Float64Array(names.length * dc.hiddenSize);
+          names.forEach((name, g) => flat.set(pre[name] as Float64Array, g * dc.hiddenSize));
+          observeGates(stats, k, flat, 0);
         });
       },
       endSequence(_i, s) {
-        for (const u of cellUnitsAt(cell, s, new Float64Array(cell.inputSize))) {
-          for (let i = 0; i < u.cell.hiddenSize; i++) observedStateInf = Math.max(observedStateInf, Math.abs(u.state[i] as number));
-        }
+        observeHiddenState(stats, cell, s);
       },
     },
     fn,
   );
-  const inputInf = options.inputInf ?? info.inputInf;
+  stats.observedInputInf = info.inputInf;
+  return gateSaturationReport(cell, stats, { ...(options.inputInf !== undefined ? { inputInf: options.inputInf } : {}), stateInf, sequences: info.sequences, steps: info.steps, burnIn: info.burnIn, input: info.input });
+}
+
+/**
+ * The {@link GateSaturationReport} of accumulated {@link GateStatistics} (the second half of
+ * {@link gateSaturation}, shared with the analysis engine's single trajectory pass).
+ *
+ * Method: as {@link gateSaturation}: inputInf = the given bound or the observed max |x|.
+ *
+ * @throws AnalysisInputError for a cell without GRU/LSTM units
+ */
+export function gateSaturationReport(
+  cell: Cell,
+  stats: GateStatistics,
+  run: { inputInf?: number; stateInf: number; sequences: number; steps: number; burnIn: number; input: string },
+): GateSaturationReport {
+  const { bins, observedStateInf } = stats;
+  const stateInf = run.stateInf;
+  const inputInf = run.inputInf ?? stats.observedInputInf;
   const bounds = lemma12CellBounds(cell, { inputInf, stateInf });
   const families: GateFamilySaturation[] = [];
-  trackers.flat().forEach((t) => {
+  stats.trackers.flat().forEach((t) => {
     const b = bounds.find((x) => x.unit === t.unit && x.gate === t.gate) as UnitGateBound;
     const lb = b.bound;
     const rowBound = Math.max(...lb.rowwise.bound);
@@ -518,15 +608,15 @@ export function gateSaturation(cellOrLayers: Cell | readonly Cell[], options: Ga
   return {
     families,
     inputInf,
-    observedInputInf: info.inputInf,
+    observedInputInf: stats.observedInputInf,
     stateInf,
     observedStateInf,
-    assumptionsHold: info.inputInf <= inputInf && observedStateInf <= stateInf,
+    assumptionsHold: stats.observedInputInf <= inputInf && observedStateInf <= stateInf,
     bins,
-    sequences: info.sequences,
-    steps: info.steps,
-    burnIn: info.burnIn,
-    input: info.input,
+    sequences: run.sequences,
+    steps: run.steps,
+    burnIn: run.burnIn,
+    input: run.input,
     certifies: CERTIFIES,
   };
 }

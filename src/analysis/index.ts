@@ -5,13 +5,13 @@
  * @module
  */
 export { AnalysisInputError } from './errors.js';
-export type { AnalyzeCellOptions, CellAnalysis, ChannelInformation } from './analyzeCell.js';
+export type { AnalysisTiming, AnalyzeCellOptions, CellAnalysis, ChannelInformation } from './analyzeCell.js';
 export { analyzeCell } from './analyzeCell.js';
 export type { Series } from './series.js';
 export { channel, seriesFromRows, seriesFromScalar } from './series.js';
 export type { InputProcess, InputSequence, InputSpec, ParseInputSpecOptions } from './inputs.js';
 export { inputProcess, parseInputSpec, parseSequencesText } from './inputs.js';
-export type { RunTrajectoriesOptions, TrajectoryOptions, TrajectoryRunInfo, TrajectoryStep, TrajectoryVisitor } from './trajectories.js';
+export type { RunTrajectoriesOptions, TrajectoryOptions, TrajectoryRunInfo, TrajectoryStep, TrajectoryVisitor, VisitTrajectoriesOptions } from './trajectories.js';
 export { runTrajectories, visitTrajectories } from './trajectories.js';
 export type { CellUnit, CellUnitAt } from './stackedCells.js';
 export { StackedCell, cellUnits, outputJacobianDense } from './stackedCells.js';
@@ -19,11 +19,13 @@ export type {
   CellToCellTrace,
   DistributionSummary,
   JacobianSampling,
+  JacobianSolver,
   JacobianSpectrumOptions,
   JacobianSpectrumReport,
   JacobianSpectrumTrace,
   RecurrentSpectralRadius,
   UnitJacobianTrace,
+  VisitedState,
 } from './jacobianSpectrum.js';
 export { jacobianSpectrum, jacobianSpectrumAlongTrajectory, recurrentSpectralRadii } from './jacobianSpectrum.js';
 export type { LyapunovOptions, LyapunovSpectrum, TwinTrajectoryExponent } from './lyapunov.js';

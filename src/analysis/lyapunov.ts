@@ -6,7 +6,9 @@
  *
  * @module
  */
+import { FactorizedCell } from '../cells/factorized.js';
 import type { Cell } from '../cells/types.js';
+import { matMulRows } from '../linalg/internal/kernels.js';
 import type { DenseMatrix } from '../linalg/dense.js';
 import { createRng } from '../processes/prng.js';
 import { AnalysisInputError } from './errors.js';
@@ -113,39 +115,32 @@ function meanAndStandardError(batchMeans: number[]): { se: number } {
 }
 
 /**
- * Y = J Q for column-major Q (k columns of length n): y_c[i] = sum_j J_ij q_c[j], four columns
- * at a time so that each row of J is read once per four columns.
+ * Y = J Q for column-major Q (k columns of length n): y_c[i] = sum_j J_ij q_c[j], each sum in
+ * index order, three rows of J against four columns at a time (matMulRows).
  */
 function applyJacobian(j: DenseMatrix, q: Float64Array, y: Float64Array, n: number, k: number): void {
-  const a = j.data;
-  let c = 0;
-  for (; c + 4 <= k; c += 4) {
-    const o0 = c * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-    for (let i = 0; i < n; i++) {
-      const ro = i * n;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let l = 0; l < n; l++) {
-        const v = a[ro + l] as number;
-        s0 += v * (q[o0 + l] as number);
-        s1 += v * (q[o1 + l] as number);
-        s2 += v * (q[o2 + l] as number);
-        s3 += v * (q[o3 + l] as number);
-      }
-      y[o0 + i] = s0;
-      y[o1 + i] = s1;
-      y[o2 + i] = s2;
-      y[o3 + i] = s3;
+  matMulRows(j.data, n, n, q, n, 0, k, y, n, 0, false);
+}
+
+/**
+ * Y = J Q for a block-diagonal J given by its blocks (block b acting on the state entries
+ * idx_b, increasing): the rows of Q of each block are gathered, multiplied by J_b and
+ * scattered back. Bit-identical to {@link applyJacobian} on the assembled J (the skipped terms
+ * are exact zeros added to the running sums, and each block's terms keep their order).
+ */
+function applyBlockJacobians(blocks: readonly DenseMatrix[], indices: readonly Int32Array[], q: Float64Array, y: Float64Array, n: number, k: number, buf: { qb: Float64Array; yb: Float64Array }): void {
+  blocks.forEach((jb, b) => {
+    const idx = indices[b] as Int32Array;
+    const m = idx.length;
+    if (buf.qb.length < k * m) {
+      buf.qb = new Float64Array(k * m);
+      buf.yb = new Float64Array(k * m);
     }
-  }
-  for (; c < k; c++) {
-    const qo = c * n;
-    for (let i = 0; i < n; i++) {
-      const ro = i * n;
-      let s = 0;
-      for (let l = 0; l < n; l++) s += (a[ro + l] as number) * (q[qo + l] as number);
-      y[qo + i] = s;
-    }
-  }
+    const qb = buf.qb, yb = buf.yb;
+    for (let c = 0; c < k; c++) for (let l = 0; l < m; l++) qb[c * m + l] = q[c * n + (idx[l] as number)] as number;
+    matMulRows(jb.data, m, m, qb, m, 0, k, yb, m, 0, false);
+    for (let c = 0; c < k; c++) for (let i = 0; i < m; i++) y[c * n + (idx[i] as number)] = yb[c * m + i] as number;
+  });
 }
 
 /**
@@ -241,6 +236,9 @@ export function lyapunovSpectrum(cellOrLayers: Cell | readonly Cell[], options: 
   let q = new Float64Array(n * k), y = new Float64Array(n * k);
   const logs = new Float64Array(k);
   let window = 0;
+  // Factorized cells: J is block diagonal, applied block by block (g small products, not n^2 k).
+  const blockIndices = cell instanceof FactorizedCell ? cell.blocks.map((_, b) => cell.blockStateIndices(b)) : null;
+  const blockBuf = { qb: new Float64Array(0), yb: new Float64Array(0) };
   const info = visitTrajectories(
     cell,
     traj,
@@ -252,7 +250,8 @@ export function lyapunovSpectrum(cellOrLayers: Cell | readonly Cell[], options: 
         window = 0;
       },
       step({ sequence, t, state, input }) {
-        applyJacobian(cell.jacobianDense(state, input), q, y, n, k);
+        if (blockIndices) applyBlockJacobians((cell as FactorizedCell).blockJacobians(state, input), blockIndices, q, y, n, k, blockBuf);
+        else applyJacobian(cell.jacobianDense(state, input), q, y, n, k);
         [q, y] = [y, q];
         window++;
         if (!plan.isPoint(t)) return;

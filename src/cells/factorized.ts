@@ -59,6 +59,7 @@ export class FactorizedCell implements Cell {
     this.stateSize = this.kind === 'lstm' ? 2 * this.hiddenSize : this.hiddenSize;
     this.parameterCount = blocks.reduce((s, b) => s + b.parameterCount, 0);
     this.flopsPerStep = blocks.reduce((s, b) => s + b.flopsPerStep, 0);
+    this.blockIndices = blocks.map((_, b) => this.blockStateIndices(b));
   }
 
   initialState(): Float64Array {
@@ -105,6 +106,55 @@ export class FactorizedCell implements Cell {
     });
     return next;
   }
+
+  /**
+   * Steps n sequences at once, block by block (each block's {@link GruCell.stepBatch} /
+   * {@link LstmCell.stepBatch} on the gathered block states and input slices): row b of the
+   * result is `step(states row b, inputs row b)`, bit for bit.
+   *
+   * @param states - n x stateSize, row-major
+   * @param inputs - n x inputSize, row-major
+   * @param out - optional n x stateSize result buffer (must not alias `states`)
+   * @param preactivations - optional n x (G hiddenSize) buffer, G = 2 (GRU: z, r) or 3 (LSTM:
+   *   i, f, o): row b receives, block after block, each block's sigmoid-gate pre-activations
+   *   in its own layout (G h_k values at offset G hOffset_k)
+   * @returns `out` (or a new array) with the n next states
+   */
+  stepBatch(states: Float64Array, inputs: Float64Array, n: number, out?: Float64Array, preactivations?: Float64Array): Float64Array {
+    const S = this.stateSize, D = this.inputSize, H = this.hiddenSize;
+    const G = this.kind === 'gru' ? 2 : 3;
+    if (!Number.isSafeInteger(n) || n < 0) throw new CellShapeError(`FactorizedCell.stepBatch: n is ${String(n)}, expected an integer >= 0`);
+    checkLength(states, n * S, 'FactorizedCell.stepBatch states (n x stateSize)');
+    checkLength(inputs, n * D, 'FactorizedCell.stepBatch inputs (n x inputSize)');
+    const next = out ?? new Float64Array(n * S);
+    checkLength(next, n * S, 'FactorizedCell.stepBatch out (n x stateSize)');
+    if (next === states) throw new CellShapeError('FactorizedCell.stepBatch: out aliases states, expected a separate buffer');
+    if (preactivations) checkLength(preactivations, n * G * H, 'FactorizedCell.stepBatch preactivations (n x G hiddenSize)');
+    this.blocks.forEach((block, k) => {
+      const idx = this.blockIndices[k] as Int32Array;
+      const sb = block.stateSize, db = block.inputSize, hb = block.hiddenSize;
+      const d0 = this.inputOffsets[k] as number, h0 = this.hiddenOffsets[k] as number;
+      const need = n * (2 * sb + db + G * hb);
+      if (this.batchScratch.length < need) this.batchScratch = new Float64Array(need);
+      const buf = this.batchScratch;
+      const bs = buf.subarray(0, n * sb), bo = buf.subarray(n * sb, 2 * n * sb);
+      const bi = buf.subarray(2 * n * sb, 2 * n * sb + n * db);
+      const bp = preactivations ? buf.subarray(2 * n * sb + n * db, need) : undefined;
+      for (let b = 0; b < n; b++) {
+        for (let i = 0; i < sb; i++) bs[b * sb + i] = states[b * S + (idx[i] as number)] as number;
+        for (let j = 0; j < db; j++) bi[b * db + j] = inputs[b * D + d0 + j] as number;
+      }
+      block.stepBatch(bs, bi, n, bo, bp);
+      for (let b = 0; b < n; b++) {
+        for (let i = 0; i < sb; i++) next[b * S + (idx[i] as number)] = bo[b * sb + i] as number;
+        if (preactivations && bp) preactivations.set(bp.subarray(b * G * hb, (b + 1) * G * hb), b * G * H + G * h0);
+      }
+    });
+    return next;
+  }
+
+  private batchScratch: Float64Array = new Float64Array(0);
+  private readonly blockIndices: Int32Array[];
 
   /** The g blocks' state Jacobians, each in its block's own state layout. */
   blockJacobians(state: Float64Array, input: Float64Array): DenseMatrix[] {

@@ -6,8 +6,9 @@
 import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
 import { addDiagonal, addScaledRows, productThroughDiagonal } from './internal/rows.js';
+import { matMulRows } from '../linalg/internal/kernels.js';
 import { checkCellSize, checkLength, inputAffine, matVec, recurrentAffine, toGateWeights } from './internal/weights.js';
-import type { Cell, GateSpec, GateWeights } from './types.js';
+import { type Cell, CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
 export type { GateSpec } from './types.js';
 
@@ -105,6 +106,84 @@ export class GruCell implements Cell {
 
   step(state: Float64Array, input: Float64Array): Float64Array {
     return this.forward(state, input).next;
+  }
+
+  /**
+   * Steps n sequences at once: row b of the result is `step(states row b, inputs row b)`, bit
+   * for bit (every dot product is summed in the order of {@link GruCell.step}; the rows of the
+   * weight matrices are only reused across the batch).
+   *
+   * @param states - n x hiddenSize, row-major
+   * @param inputs - n x inputSize, row-major
+   * @param n - number of sequences (rows)
+   * @param out - optional n x hiddenSize result buffer (must not alias `states`)
+   * @param preactivations - optional n x 2 hiddenSize buffer: row b receives the sigmoid gates'
+   *   pre-activations [a_z | a_r], a = W x + b + U h + c summed as in the step (sigma(a) are the
+   *   step's z and r exactly)
+   * @returns `out` (or a new array) with the n next states
+   * @throws CellShapeError for buffers of the wrong length
+   */
+  stepBatch(states: Float64Array, inputs: Float64Array, n: number, out?: Float64Array, preactivations?: Float64Array): Float64Array {
+    const h = this.hiddenSize, d = this.inputSize;
+    if (!Number.isSafeInteger(n) || n < 0) throw new CellShapeError(`GruCell.stepBatch: n is ${String(n)}, expected an integer >= 0`);
+    checkLength(states, n * h, 'GruCell.stepBatch states (n x hiddenSize)');
+    checkLength(inputs, n * d, 'GruCell.stepBatch inputs (n x inputSize)');
+    const next = out ?? new Float64Array(n * h);
+    checkLength(next, n * h, 'GruCell.stepBatch out (n x hiddenSize)');
+    if (next === states) throw new CellShapeError('GruCell.stepBatch: out aliases states, expected a separate buffer');
+    if (preactivations) checkLength(preactivations, n * 2 * h, 'GruCell.stepBatch preactivations (n x 2 hiddenSize)');
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const m = n * h;
+    const buf = this.scratch(6 * m);
+    const zi = buf.subarray(0, m), ri = buf.subarray(m, 2 * m), ni = buf.subarray(2 * m, 3 * m);
+    const zh = buf.subarray(3 * m, 4 * m), rh = buf.subarray(4 * m, 5 * m), q = buf.subarray(5 * m, 6 * m);
+    // Input parts W x + b, recurrent parts U h + c (as inputAffine / recurrentAffine).
+    matMulRows(wz.input, h, d, inputs, d, 0, n, zi, h, 0, false);
+    matMulRows(wr.input, h, d, inputs, d, 0, n, ri, h, 0, false);
+    matMulRows(wn.input, h, d, inputs, d, 0, n, ni, h, 0, false);
+    matMulRows(wz.recurrent, h, h, states, h, 0, n, zh, h, 0, false);
+    matMulRows(wr.recurrent, h, h, states, h, 0, n, rh, h, 0, false);
+    for (let b = 0; b < n; b++) {
+      const o = b * h, p = 2 * b * h;
+      for (let i = 0; i < h; i++) {
+        const az = ((zi[o + i] as number) + (wz.inputBias[i] as number)) + ((zh[o + i] as number) + (wz.recurrentBias[i] as number));
+        const ar = ((ri[o + i] as number) + (wr.inputBias[i] as number)) + ((rh[o + i] as number) + (wr.recurrentBias[i] as number));
+        if (preactivations) {
+          preactivations[p + i] = az;
+          preactivations[p + h + i] = ar;
+        }
+        zi[o + i] = sigmoid(az);
+        ri[o + i] = sigmoid(ar);
+        ni[o + i] = (ni[o + i] as number) + (wn.inputBias[i] as number);
+      }
+    }
+    if (resetAfter) {
+      matMulRows(wn.recurrent, h, h, states, h, 0, n, q, h, 0, false);
+      for (let b = 0; b < n; b++) {
+        const o = b * h;
+        for (let i = 0; i < h; i++) ni[o + i] = (ni[o + i] as number) + (ri[o + i] as number) * ((q[o + i] as number) + (wn.recurrentBias[i] as number));
+      }
+    } else {
+      for (let e = 0; e < m; e++) rh[e] = (ri[e] as number) * (states[e] as number);
+      matMulRows(wn.recurrent, h, h, rh, h, 0, n, ni, h, 0, true);
+      for (let b = 0; b < n; b++) {
+        const o = b * h;
+        for (let i = 0; i < h; i++) ni[o + i] = (ni[o + i] as number) + (wn.recurrentBias[i] as number);
+      }
+    }
+    for (let e = 0; e < m; e++) {
+      const nn = Math.tanh(ni[e] as number);
+      const zz = zi[e] as number;
+      next[e] = zz * (states[e] as number) + (1 - zz) * nn;
+    }
+    return next;
+  }
+
+  private scratchBuffer: Float64Array = new Float64Array(0);
+
+  private scratch(size: number): Float64Array {
+    if (this.scratchBuffer.length < size) this.scratchBuffer = new Float64Array(size);
+    return this.scratchBuffer;
   }
 
   /** Gate values of the step from (state, input): update z, reset r, candidate n. */

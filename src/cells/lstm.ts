@@ -6,8 +6,9 @@
 import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
 import { addDiagonal, addScaledRows } from './internal/rows.js';
+import { matMulRows } from '../linalg/internal/kernels.js';
 import { checkCellSize, checkLength, inputAffine, matVec, toGateWeights } from './internal/weights.js';
-import type { Cell, GateSpec, GateWeights } from './types.js';
+import { type Cell, CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
 /** An LSTM in canonical form: gates i (input), f (forget), g (candidate), o (output). */
 export interface LstmSpec {
@@ -97,6 +98,65 @@ export class LstmCell implements Cell {
   step(state: Float64Array, input: Float64Array): Float64Array {
     return this.forward(state, input).next;
   }
+
+  /**
+   * Steps n sequences at once: row b of the result is `step(states row b, inputs row b)`, bit
+   * for bit (every dot product is summed in the order of {@link LstmCell.step}; the rows of the
+   * weight matrices are only reused across the batch).
+   *
+   * @param states - n x 2 hiddenSize ([h; c] per row), row-major
+   * @param inputs - n x inputSize, row-major
+   * @param n - number of sequences (rows)
+   * @param out - optional n x 2 hiddenSize result buffer (must not alias `states`)
+   * @param preactivations - optional n x 3 hiddenSize buffer: row b receives the sigmoid gates'
+   *   pre-activations [a_i | a_f | a_o] exactly as the step sums them (sigma(a) are its gates)
+   * @returns `out` (or a new array) with the n next states
+   * @throws CellShapeError for buffers of the wrong length
+   */
+  stepBatch(states: Float64Array, inputs: Float64Array, n: number, out?: Float64Array, preactivations?: Float64Array): Float64Array {
+    const h = this.hiddenSize, d = this.inputSize, sz = 2 * h;
+    if (!Number.isSafeInteger(n) || n < 0) throw new CellShapeError(`LstmCell.stepBatch: n is ${String(n)}, expected an integer >= 0`);
+    checkLength(states, n * sz, 'LstmCell.stepBatch states (n x 2 hiddenSize)');
+    checkLength(inputs, n * d, 'LstmCell.stepBatch inputs (n x inputSize)');
+    const next = out ?? new Float64Array(n * sz);
+    checkLength(next, n * sz, 'LstmCell.stepBatch out (n x 2 hiddenSize)');
+    if (next === states) throw new CellShapeError('LstmCell.stepBatch: out aliases states, expected a separate buffer');
+    if (preactivations) checkLength(preactivations, n * 3 * h, 'LstmCell.stepBatch preactivations (n x 3 hiddenSize)');
+    const m = n * h;
+    if (this.scratchBuffer.length < 4 * m) this.scratchBuffer = new Float64Array(4 * m);
+    const buf = this.scratchBuffer;
+    const pre = GATES.map((name, k) => {
+      const gw = this.weights[name];
+      const a = buf.subarray(k * m, (k + 1) * m);
+      // (W x + b), then + U h term by term, then + c: the order of the step.
+      matMulRows(gw.input, h, d, inputs, d, 0, n, a, h, 0, false);
+      for (let b = 0; b < n; b++) for (let j = 0; j < h; j++) a[b * h + j] = (a[b * h + j] as number) + (gw.inputBias[j] as number);
+      matMulRows(gw.recurrent, h, h, states, sz, 0, n, a, h, 0, true);
+      for (let b = 0; b < n; b++) for (let j = 0; j < h; j++) a[b * h + j] = (a[b * h + j] as number) + (gw.recurrentBias[j] as number);
+      return a;
+    }) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const [ai, af, ag, ao] = pre;
+    for (let b = 0; b < n; b++) {
+      const o = b * h, so = b * sz, p = 3 * b * h;
+      for (let j = 0; j < h; j++) {
+        if (preactivations) {
+          preactivations[p + j] = ai[o + j] as number;
+          preactivations[p + h + j] = af[o + j] as number;
+          preactivations[p + 2 * h + j] = ao[o + j] as number;
+        }
+        const i = sigmoid(ai[o + j] as number);
+        const f = sigmoid(af[o + j] as number);
+        const g = Math.tanh(ag[o + j] as number);
+        const og = sigmoid(ao[o + j] as number);
+        const c = f * (states[so + h + j] as number) + i * g;
+        next[so + h + j] = c;
+        next[so + j] = og * Math.tanh(c);
+      }
+    }
+    return next;
+  }
+
+  private scratchBuffer: Float64Array = new Float64Array(0);
 
   /** Gate values of the step from (state, input): input i, forget f, candidate g, output o. */
   gates(state: Float64Array, input: Float64Array): { i: Float64Array; f: Float64Array; g: Float64Array; o: Float64Array } {

@@ -46,6 +46,13 @@ export interface Cell {
   jacobianDense(state: Float64Array, input: Float64Array): DenseMatrix;
   /** {@link Cell.inputJacobian} in the dense working format. */
   inputJacobianDense(state: Float64Array, input: Float64Array): DenseMatrix;
+  /**
+   * Optional: n steps at once, states n x stateSize and inputs n x inputSize row-major; row b
+   * of the result equals `step(states row b, inputs row b)` bit for bit. Dense and factorized
+   * GRU/LSTM cells implement it (`preactivations` receives their sigmoid gates' pre-activations,
+   * see GruCell.stepBatch).
+   */
+  stepBatch?(states: Float64Array, inputs: Float64Array, n: number, out?: Float64Array, preactivations?: Float64Array): Float64Array;
 }
 
 /**

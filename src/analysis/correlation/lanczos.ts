@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { matVecRows } from '../../linalg/internal/kernels.js';
 
 /** A symmetric positive semidefinite linear operator on R^n, given by its action. */
 export interface SymmetricOperator {
@@ -256,16 +257,21 @@ export function spectralNormDense(
   const op: SymmetricOperator = {
     n: cols,
     apply(x, out) {
-      for (let i = 0; i < rows; i++) {
-        let s = 0;
-        const base = offset + i * cols;
-        for (let j = 0; j < cols; j++) s += (C[base + j] as number) * (x[j] as number);
-        tmp[i] = s;
-      }
+      // tmp = C x, four rows at a time (each row's sum in index order).
+      matVecRows(C, offset, rows, cols, x, 0, tmp, 0, false);
+      // out = C^T tmp: out_j = sum_i tmp_i C_ij added in increasing i, four rows per pass (the
+      // same additions in the same order as one row per pass; zero terms are exact no-ops).
       out.fill(0);
-      for (let i = 0; i < rows; i++) {
+      let i = 0;
+      for (; i + 4 <= rows; i += 4) {
+        const t0 = tmp[i] as number, t1 = tmp[i + 1] as number, t2 = tmp[i + 2] as number, t3 = tmp[i + 3] as number;
+        const b0 = offset + i * cols, b1 = b0 + cols, b2 = b1 + cols, b3 = b2 + cols;
+        for (let j = 0; j < cols; j++) {
+          out[j] = (out[j] as number) + t0 * (C[b0 + j] as number) + t1 * (C[b1 + j] as number) + t2 * (C[b2 + j] as number) + t3 * (C[b3 + j] as number);
+        }
+      }
+      for (; i < rows; i++) {
         const ti = tmp[i] as number;
-        if (ti === 0) continue;
         const base = offset + i * cols;
         for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + ti * (C[base + j] as number);
       }

@@ -686,12 +686,27 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
       for (let g = 0; g < L; g++) {
         mat.fill(0);
         let count = 0;
+        // mat += sum over drawn units (in unit order) of w_u S_u(k), two units per pass over
+        // mat (the same additions in the same order as one unit per pass).
+        let pending = -1;
         for (let u = 0; u < G; u++) {
           const wu = weights[u] as number;
           if (wu === 0) continue;
           count += wu * (unitPairs[u * L + g] as number);
-          const base = (u * L + g) * r2;
-          for (let e = 0; e < r2; e++) mat[e] = (mat[e] as number) + wu * (unitSums[base + e] as number);
+          if (pending < 0) {
+            pending = u;
+            continue;
+          }
+          const wp = weights[pending] as number;
+          const bp = (pending * L + g) * r2;
+          const bu = (u * L + g) * r2;
+          for (let e = 0; e < r2; e++) mat[e] = (mat[e] as number) + wp * (unitSums[bp + e] as number) + wu * (unitSums[bu + e] as number);
+          pending = -1;
+        }
+        if (pending >= 0) {
+          const wp = weights[pending] as number;
+          const bp = (pending * L + g) * r2;
+          for (let e = 0; e < r2; e++) mat[e] = (mat[e] as number) + wp * (unitSums[bp + e] as number);
         }
         if (count === 0) {
           out[g] = Number.NaN;

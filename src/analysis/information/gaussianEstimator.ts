@@ -112,7 +112,31 @@ export function gaussianMutualInformation(
       `${fn}: x has ${n} samples, expected more than dx + dy = ${p} + ${q} = ${k} (the joint sample covariance is singular otherwise)`,
     );
   }
-  const cov = jointCovariance(x, y);
+  return gaussianMutualInformationFromCovariance(jointCovariance(x, y), p, q, n, options, fn);
+}
+
+/**
+ * {@link gaussianMutualInformation} from a given joint sample covariance of [x; y] (k x k
+ * row-major, k = p + q, divisor n - 1) of n samples: the same estimate, standard error and
+ * canonical correlations (internal: used when the covariance is accumulated without holding
+ * the samples).
+ *
+ * @throws AnalysisInputError for n <= p + q or a singular covariance
+ */
+export function gaussianMutualInformationFromCovariance(
+  cov: Float64Array,
+  p: number,
+  q: number,
+  n: number,
+  options: GaussianMutualInformationOptions = {},
+  fn = 'gaussianMutualInformation',
+): GaussianMutualInformationEstimate {
+  const k = p + q;
+  if (n <= k) {
+    throw new AnalysisInputError(
+      `${fn}: x has ${n} samples, expected more than dx + dy = ${p} + ${q} = ${k} (the joint sample covariance is singular otherwise)`,
+    );
+  }
   const l = choleskyLowerOrNull(cov, k);
   if (l === null) {
     throw new AnalysisInputError(

@@ -7,8 +7,9 @@
  */
 import { AnalysisInputError } from '../errors.js';
 import type { Series } from '../series.js';
-import { type GaussianMutualInformationEstimate, gaussianMutualInformation } from './gaussianEstimator.js';
+import { type GaussianMutualInformationEstimate, gaussianMutualInformationFromCovariance } from './gaussianEstimator.js';
 import { type KsgEstimate, type KsgOptions, ksgMutualInformation } from './ksg.js';
+import { type PairMomentsSpec, pairCovariance, pairMomentsPart, pooledMean } from './pairMoments.js';
 import { checkInteger, checkSeries } from './validate.js';
 
 /** Which estimators {@link empiricalStepMutualInformation} runs. */
@@ -45,14 +46,25 @@ export interface StepMutualInformation {
   readonly gaussian: GaussianMutualInformationEstimate | null;
   /** KSG estimate on `samples` pairs taken every `stride`-th pooled pair; null when not requested. */
   readonly ksg: (KsgEstimate & { readonly stride: number }) | null;
+  /**
+   * Set when the estimate was taken on the leading principal components of the pooled
+   * covariance of h instead of on the channels (analyzeCell for wide states): it is then the
+   * information between the projections, a lower bound on the channels' Gaussian information.
+   */
+  readonly basis?: { readonly kind: 'principal-components'; readonly components: number; readonly varianceExplained: number };
 }
 
 /**
  * I(h_t; h_{t+lag}) in nats from one or more state trajectories, pooling the pairs
  * (h_t, h_{t+lag}) for t = burnIn .. T - 1 - lag of every sequence.
  *
- * Method: build X (rows h_t) and Y (rows h_{t+lag}) from the selected channels; Gaussian:
- * `gaussianMutualInformation(X, Y)` (bias-corrected log-det estimator); KSG:
+ * Method: X (rows h_t) and Y (rows h_{t+lag}) from the selected channels; Gaussian: the
+ * estimate of `gaussianMutualInformation(X, Y)` (bias-corrected log-det estimator), with the
+ * joint sample covariance of the pairs accumulated from blocked moments of the series
+ * (sum h_t h_t^T over all rows, corrected by the first and last `lag` rows of each sequence,
+ * and sum h_t h_{t+lag}^T, about a shift at the pooled mean) instead of from materialised pair
+ * matrices: the same covariance up to rounding, at 3/4 of the multiply-adds and about 4x the
+ * speed of rank-one updates; KSG:
  * `ksgMutualInformation` (estimator 1, k neighbours) on every s-th pair,
  * s = ceil(pairs / maxKsgSamples). Pooling assumes the pairs share one joint law (a
  * stationary regime: choose burnIn past the transient). Consecutive pairs are dependent, so
@@ -96,31 +108,34 @@ export function empiricalStepMutualInformation(
       `${fn}: the sequences give ${pairs} pairs (h_t, h_t+${lag}) after burnIn ${burnIn}, expected at least 2 (sequence lengths ${states.map((s) => s.rows).join(', ')})`,
     );
   }
-  const xd = new Float64Array(pairs * d), yd = new Float64Array(pairs * d);
-  let r = 0;
-  for (const s of states) {
-    for (let t = burnIn; t + lag < s.rows; t++, r++) {
-      for (let j = 0; j < d; j++) {
-        const c = channels[j] as number;
-        xd[r * d + j] = s.data[t * width + c] as number;
-        yd[r * d + j] = s.data[(t + lag) * width + c] as number;
-      }
-    }
+  const allChannels = channels.length === width && channels.every((c, i) => c === i);
+  const sel = allChannels ? null : Int32Array.from(channels);
+  let gaussian: GaussianMutualInformationEstimate | null = null;
+  if (estimators.includes('gaussian')) {
+    // The joint covariance of the pairs from blocked moments (no pair matrix is built).
+    const spec: PairMomentsSpec = { lag, burnIn, channels: sel, projection: null, shift: pooledMean(states, sel, burnIn) };
+    const moments = pairMomentsPart(states, spec, 0, states.length);
+    const { cov, n } = pairCovariance(moments);
+    gaussian = gaussianMutualInformationFromCovariance(cov, d, d, n, { biasCorrection: options.biasCorrection ?? true }, 'gaussianMutualInformation');
   }
-  const x: Series = { rows: pairs, cols: d, data: xd };
-  const y: Series = { rows: pairs, cols: d, data: yd };
-  const gaussian = estimators.includes('gaussian')
-    ? gaussianMutualInformation(x, y, { biasCorrection: options.biasCorrection ?? true })
-    : null;
   let ksg: (KsgEstimate & { stride: number }) | null = null;
   if (estimators.includes('ksg')) {
     const maxSamples = checkInteger(options.maxKsgSamples ?? 10000, fn, 'options.maxKsgSamples', 2);
     const stride = Math.ceil(pairs / maxSamples);
     const m = Math.ceil(pairs / stride);
     const xs = new Float64Array(m * d), ys = new Float64Array(m * d);
-    for (let i = 0; i < m; i++) {
-      xs.set(xd.subarray(i * stride * d, (i * stride + 1) * d), i * d);
-      ys.set(yd.subarray(i * stride * d, (i * stride + 1) * d), i * d);
+    // Pooled pair r = (sequence, t) in order; every stride-th is kept.
+    let r = 0, i = 0;
+    for (const s of states) {
+      for (let t = burnIn; t + lag < s.rows; t++, r++) {
+        if (r % stride !== 0) continue;
+        for (let j = 0; j < d; j++) {
+          const c = channels[j] as number;
+          xs[i * d + j] = s.data[t * width + c] as number;
+          ys[i * d + j] = s.data[(t + lag) * width + c] as number;
+        }
+        i++;
+      }
     }
     const est = ksgMutualInformation({ rows: m, cols: d, data: xs }, { rows: m, cols: d, data: ys }, options.k ?? 3, options.ksg ?? {});
     ksg = { ...est, stride };

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { Matrix } from '../../linalg/dense.js';
+import { matVecRows } from '../../linalg/internal/kernels.js';
 import { CellShapeError, type GateSpec, type GateWeights } from '../types.js';
 
 /** Flattens a rows x cols nested matrix, checking shape and finiteness. */
@@ -47,12 +48,8 @@ export function checkLength(v: Float64Array, length: number, what: string): void
 
 /** out_i = sum_j W_ij x_j (+ out_i when accumulate), W rows x cols row-major. */
 export function matVec(w: Float64Array, rows: number, cols: number, x: Float64Array, xOffset: number, out: Float64Array, accumulate: boolean): void {
-  for (let i = 0; i < rows; i++) {
-    let s = accumulate ? (out[i] as number) : 0;
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) s += (w[base + j] as number) * (x[xOffset + j] as number);
-    out[i] = s;
-  }
+  // Four rows at a time; each sum keeps the order above (bit-identical to the one-row loop).
+  matVecRows(w, 0, rows, cols, x, xOffset, out, 0, accumulate);
 }
 
 /** Input part W x + b of a gate's pre-activation. */

@@ -1,0 +1,75 @@
+/**
+ * analyzeCell with a helper thread (workers: 2) gives the same bytes as on the main thread
+ * alone. The helper runs the compiled worker module, so this test runs the built package
+ * (dist/, `npm run build`, which `npm test` does first) in a child process.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('analyzeCell workers', () => {
+  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells; process inputs fall back to 1', () => {
+    expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
+    const script = `
+      import { analyzeCell, randomDenseCell, randomFactorizedCell, createRng, inputProcess } from './dist/index.js';
+      const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
+      const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });
+      const run = (cell, o) => { let t; const a = analyzeCell(cell, { ...o, onTiming: (x) => { t = x; } }); return { a, t }; };
+      const out = [];
+      for (const make of [
+        () => randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 40 }),
+        () => randomFactorizedCell(createRng(2), { kind: 'lstm', inputSize: 6, hiddenSize: 12, groups: 3 }),
+        () => randomDenseCell(createRng(3), { kind: 'gru', inputSize: 4, hiddenSize: 300 }),
+      ]) {
+        const cell = make();
+        const opts = cell.hiddenSize > 256 ? { ...o, informationComponents: 'auto', sequences: 4, steps: 200, maxLag: 40, jacobianStates: 4, lyapunovExponents: 2 } : o;
+        const a = run(cell, { ...opts, workers: 1 });
+        const b = run(cell, { ...opts, workers: 2 });
+        out.push([a.t.workers, b.t.workers, strip(a.a) === strip(b.a), b.t.helperPhases.join(',')]);
+      }
+      const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 8 });
+      const p = run(cell, { ...o, workers: 2, input: inputProcess({ kind: 'gaussian' }, 5) });
+      out.push([p.t.workers]);
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim()) as unknown[][];
+    expect(out.slice(0, 3)).toEqual([
+      [1, 2, true, 'correlation'],
+      [1, 2, true, 'correlation'],
+      [1, 2, true, 'correlation'],
+    ]);
+    expect(out[3]).toEqual([1]);
+  });
+
+  it('a helper thread that cannot load falls back to the main thread with the same results', () => {
+    // A copy of dist/ whose worker module throws on import (inside node_modules/.cache so that the copy resolves packages).
+    const base = join(root, 'node_modules/.cache');
+    mkdirSync(base, { recursive: true });
+    const dir = mkdtempSync(join(base, 'lrdkit-broken-worker-'));
+    try {
+      cpSync(join(root, 'dist'), dir, { recursive: true });
+      writeFileSync(join(dir, 'analysis/parallel/worker.js'), "throw new Error('broken on purpose');\n");
+      const script = `
+        import { analyzeCell, randomDenseCell, createRng } from ${JSON.stringify(join(dir, 'index.js'))};
+        const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 40 });
+        const o = { sequences: 6, steps: 200, burnIn: 20, seed: 4, jacobianStates: 6, lyapunovExponents: 2, maxLag: 50, bootstrapReplicates: 5 };
+        const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });
+        let t;
+        const a = analyzeCell(cell, { ...o, workers: 1 });
+        const b = analyzeCell(cell, { ...o, workers: 2, onTiming: (x) => { t = x; } });
+        console.log(JSON.stringify([strip(a) === strip(b), t.workers]));
+      `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout.trim())).toEqual([true, 1]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
