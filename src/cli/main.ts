@@ -3,10 +3,13 @@
  * The `lrdkit` command. Results go to stdout or files, progress and errors to stderr.
  * Exit status: 0 success, 1 a required verdict was not met, 2 bad input or usage.
  *
+ * Each command is one entry of {@link COMMANDS}: its help text, its option spec and its
+ * runner (`(args, version) => exit code`), defined in its own module under src/cli/.
+ *
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { UsageError, parseArgs } from './args.js';
+import { type OptionSpec, type ParsedArgs, UsageError, parseArgs } from './args.js';
 import { INSPECT_HELP, INSPECT_OPTIONS, runInspect } from './inspect.js';
 import { VERIFY_HELP, VERIFY_OPTIONS, runVerify } from './verify.js';
 import { AUDIT_HELP, AUDIT_OPTIONS, runAudit } from './audit.js';
@@ -17,52 +20,71 @@ import { MatrixShapeError } from '../linalg/dense.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-const HELP = `lrdkit ${version}: long range dependence in GRU/LSTM networks (Belletti et al., AISTATS 2018)
+/** One `lrdkit` subcommand. */
+interface Command {
+  /** One or two lines for `lrdkit --help`. */
+  readonly summary: string;
+  readonly help: string;
+  readonly options: OptionSpec;
+  readonly run: (args: ParsedArgs, version: string) => number | Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  audit: {
+    summary: 'read a GRU/LSTM checkpoint (TF.js, Keras, PyTorch) and audit every recurrent\nlayer for long range dependence: audit.json, summary.md, verdict table',
+    help: AUDIT_HELP,
+    options: AUDIT_OPTIONS,
+    run: runAudit,
+  },
+  inspect: {
+    summary: 'dense vs factorized cells: parameters, FLOPs, rho(U), Jacobian spectra\nalong a seeded trajectory (runs on embedded defaults)',
+    help: INSPECT_HELP,
+    options: INSPECT_OPTIONS,
+    run: runInspect,
+  },
+  verify: {
+    summary: "the paper's section 1 statements, as written and corrected: table,\nJSON, JUnit XML; exit 1 if a corrected statement fails",
+    help: VERIFY_HELP,
+    options: VERIFY_OPTIONS,
+    run: runVerify,
+  },
+};
+
+function helpText(): string {
+  const names = Object.keys(COMMANDS).sort();
+  const lines = names.map((name) => {
+    const [first = '', ...more] = (COMMANDS[name] as Command).summary.split('\n');
+    return [`  ${name.padEnd(10)} ${first}`, ...more.map((line) => `             ${line}`)].join('\n');
+  });
+  return `lrdkit ${version}: long range dependence in GRU/LSTM networks (Belletti et al., AISTATS 2018)
 
 Usage: lrdkit <command> [options]
 
 Commands:
-  audit      read a GRU/LSTM checkpoint (TF.js, Keras, PyTorch) and audit every recurrent
-             layer for long range dependence: audit.json, summary.md, verdict table
-  inspect    dense vs factorized cells: parameters, FLOPs, rho(U), Jacobian spectra
-             along a seeded trajectory (runs on embedded defaults)
-  verify     the paper's section 1 statements, as written and corrected: table,
-             JSON, JUnit XML; exit 1 if a corrected statement fails
+${lines.join('\n')}
 
 Run 'lrdkit <command> --help' for a command's options. --version prints the version.`;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    return command === undefined ? 2 : 0;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return name === undefined ? 2 : 0;
   }
-  if (command === '--version') {
+  if (name === '--version') {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  if (command === 'inspect') {
-    if (rest.includes('--help')) {
-      process.stdout.write(`${INSPECT_HELP}\n`);
-      return 0;
-    }
-    return runInspect(parseArgs(rest, INSPECT_OPTIONS, 'inspect'), version);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    throw new UsageError(`lrdkit: unknown command "${name}" (expected one of: ${Object.keys(COMMANDS).sort().join(', ')}; see lrdkit --help)`);
   }
-  if (command === 'audit') {
-    if (rest.includes('--help')) {
-      process.stdout.write(`${AUDIT_HELP}\n`);
-      return 0;
-    }
-    return runAudit(parseArgs(rest, AUDIT_OPTIONS, 'audit'), version);
+  if (rest.includes('--help')) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
   }
-  if (command === 'verify') {
-    if (rest.includes('--help')) {
-      process.stdout.write(`${VERIFY_HELP}\n`);
-      return 0;
-    }
-    return runVerify(parseArgs(rest, VERIFY_OPTIONS, 'verify'), version);
-  }
-  throw new UsageError(`lrdkit: unknown command "${command}" (expected one of: audit, inspect, verify; see lrdkit --help)`);
+  return command.run(parseArgs(rest, command.options, name), version);
 }
 
 main(process.argv.slice(2)).then(
