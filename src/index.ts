@@ -91,3 +91,36 @@ export { readLrdkitCheckpoint, writeLrdkitCheckpoint } from './checkpoints/lrdki
 // audit
 export { AUDIT_SCHEMA_ID, auditCheckpoint } from './audit/auditDocument.js';
 export type { AuditDocument, AuditOptions, LayerAudit } from './audit/auditDocument.js';
+
+// report
+export {
+  ReportInputError,
+  readAuditDocuments,
+  readTrainingRun,
+  labelAudits,
+  reportFigures,
+  trainingLossSpec,
+  correlationNormSpec,
+  partialSumSpec,
+  jacobianRadiusTraceSpec,
+  jacobianRadiusHistogramSpec,
+  jacobianEigenvalueSpec,
+  lyapunovSpectrumSpec,
+  informationChannelsSpec,
+  gateDistributionSpec,
+  layerSeries,
+  renderSvg,
+  renderPng,
+  renderReport,
+  renderAuditReport,
+  writeRenderedReport,
+  writeReport,
+  writeAuditReport,
+  verdictTable,
+  VARIANT_COLORS,
+  REPORT_CONFIG,
+} from './report/index.js';
+export type { AuditReportOptions, LayerSeries, RenderedReport, ReportAudit, ReportFigure, ReportFile, ReportOptions, ReportVariant, TrainingCurve, VerdictTable } from './report/index.js';
+
+// train (TF.js is loaded only when a training function is called)
+export * from './train/index.js';

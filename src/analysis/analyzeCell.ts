@@ -25,12 +25,14 @@ import { gaussianMutualInformationFromCovariance } from './information/gaussianE
 import { type PairMoments, type PairMomentsSpec, addPairMoments, emptyPairMoments, pairCovariance, pairMomentsPart, pooledMean } from './information/pairMoments.js';
 import { proposition14MutualInformation } from './information/proposition14.js';
 import type { StepMutualInformation } from './information/stepInformation.js';
-import type { InputProcess, InputSpec } from './inputs.js';
-import { type JacobianSolver, type JacobianSpectraAt, type JacobianSpectrumReport, jacobianReport, jacobianSpectraAt } from './jacobianSpectrum.js';
+import { drivenInputProcess } from './drivenInput.js';
+import { type InputProcess, type InputSpec, resolveInputProcess } from './inputs.js';
+import { type JacobianEigenvaluesAt, type JacobianSolver, type JacobianSpectraAt, type JacobianSpectrumReport, jacobianEigenvaluesAt, jacobianReport } from './jacobianSpectrum.js';
 import { type LyapunovSpectrum, lyapunovSpectrum } from './lyapunov.js';
 import type { MemoryExponentsResult } from './memory/index.js';
 import { covarianceComponents, memoryFromComponents } from './memoryFromMoments.js';
-import { HelperThread, HelperUnavailableError, defaultWorkers, describeCell, describeInput, seriesViews } from './parallel/helper.js';
+import { type CellDescription, HelperThread, HelperUnavailableError, defaultWorkers, describeCell, describeInput, seriesViews } from './parallel/helper.js';
+import { jacobianSpectraShared } from './parallel/jacobianShare.js';
 import { type SharedPassPart, mergeSharedPassParts, sharedPassRange } from './sharedPass.js';
 import { resolveTrajectory } from './trajectories.js';
 
@@ -52,8 +54,20 @@ export interface AnalyzeCellOptions {
   seed?: number;
   /** Input process (default 'gaussian'). */
   input?: InputSpec | InputProcess | string;
+  /**
+   * Layers below the analysed cell (first = lowest): the input is passed through them
+   * ({@link drivenInputProcess}) and the cell sees their top output, as a layer of a stacked
+   * network does; every measure is then the analysed cell's own (its state, its Jacobian
+   * block, its Lyapunov cocycle). Default none.
+   */
+  drivenThrough?: readonly Cell[];
   /** Visited states at which the Jacobian spectrum is evaluated (default 256). */
   jacobianStates?: number;
+  /**
+   * Of those, how many keep the full eigenvalues of J_t (per unit block), evenly spread over
+   * the jacobianStates samples (default 0: none; at most jacobianStates). For figures.
+   */
+  eigenvalueStates?: number;
   /** Top Lyapunov exponents k (default 16; 0 skips). */
   lyapunovExponents?: number;
   /** Steps of the Lyapunov run after its transient (default T). */
@@ -97,7 +111,7 @@ export interface AnalysisTiming {
   readonly momentsSeconds: number;
   /** Threads that ran (1, or 2 with a helper thread; 1 when the helper could not start). */
   readonly workers: number;
-  /** Phases that ran on the helper thread, concurrently with the main thread's. */
+  /** Phases that ran on the helper thread, concurrently with the main thread's (correlation; jacobian: shared by both threads). */
   readonly helperPhases: readonly string[];
 }
 
@@ -123,8 +137,10 @@ export interface CellAnalysis {
     readonly parameterCount: number;
     readonly flopsPerStep: number;
   };
-  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'onTiming' | 'input' | 'informationComponents'>> & { readonly input: string; readonly informationComponents: number };
+  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'onTiming' | 'input' | 'informationComponents' | 'drivenThrough'>> & { readonly input: string; readonly informationComponents: number };
   readonly jacobian: JacobianSpectrumReport;
+  /** All eigenvalues of J_t per unit block at `options.eigenvalueStates` of the sampled states ([] by default). */
+  readonly jacobianEigenvalues: JacobianEigenvaluesAt[];
   readonly lyapunov: LyapunovSpectrum | null;
   readonly correlation: CorrelationSums;
   readonly memory: MemoryExponentsResult;
@@ -134,7 +150,8 @@ export interface CellAnalysis {
   /**
    * Seconds per phase: trajectories, correlation, memory, stepInformation, jacobian, lyapunov
    * (when computed), gates, channel. With 2 workers, correlation is the helper thread's time,
-   * concurrent with memory, stepInformation, jacobian and lyapunov on the main thread.
+   * concurrent with memory, stepInformation and lyapunov on the main thread, and jacobian the
+   * compute seconds of both threads on their shares of the samples.
    */
   readonly seconds: Record<string, number>;
 }
@@ -162,11 +179,13 @@ function denseOrFactorized(cell: Cell): cell is GruCell | LstmCell | FactorizedC
  * 5. step information: the Gaussian log-det estimate from the joint covariance of the pairs
  *    (empiricalStepMutualInformation's estimator; on PCs when informationComponents says so).
  * 6. Jacobian spectra at the sampled states (solver 'iterative' by default: Arnoldi / Lanczos
- *    to a relative residual of 1e-10, exact fallbacks), top-k Lyapunov exponents (QR, one
+ *    to a relative residual of 1e-10, exact fallbacks), all eigenvalues of J_t at
+ *    `eigenvalueStates` of those states (samples floor((j + 1/2) S / E), j < E), top-k Lyapunov exponents (QR, one
  *    long run), gate saturation, Gaussian-channel information.
  * With 2 workers, a helper thread takes half of 1 and 2, then the correlation sums (and, for
- * wide states, half of the projected moments of 5) while the main thread computes 4-6; the
- * numbers do not change.
+ * wide states, half of the projected moments of 5) while the main thread computes 4, 5 and the
+ * Lyapunov run; then both threads claim chunks of the Jacobian samples until none is left
+ * (parallel/jacobianShare.ts). The numbers do not change.
  *
  * @throws AnalysisInputError when the options are out of range (e.g. maxLag >= steps)
  */
@@ -179,6 +198,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
   const seed = options.seed ?? 0;
   const input = options.input ?? 'gaussian';
   const jacobianStates = options.jacobianStates ?? 256;
+  const eigenvalueStates = options.eigenvalueStates ?? 0;
   const lyapunovExponents = options.lyapunovExponents ?? 16;
   const lyapunovSteps = options.lyapunovSteps ?? steps;
   const maxLag = options.maxLag ?? Math.min(1024, steps - 1);
@@ -204,7 +224,10 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     sec[phase] = Number(process.hrtime.bigint() - t) / 1e9;
     return out;
   };
-  const traj = { sequences, steps, burnIn, seed, input };
+  const below = options.drivenThrough ?? [];
+  const drive = (base: InputSpec | InputProcess | string): InputSpec | InputProcess | string =>
+    below.length === 0 ? base : drivenInputProcess(resolveInputProcess(base, (below[0] as Cell).inputSize, fn), below);
+  const traj = { sequences, steps, burnIn, seed, input: drive(input) };
   const resolved = resolveTrajectory(cellOrLayers, traj, 'runTrajectories');
   const cell = resolved.cell;
   const N = resolved.sequences, T = resolved.steps, H = cell.hiddenSize;
@@ -212,11 +235,15 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
   if (!Number.isSafeInteger(jacobianStates) || jacobianStates < 1 || jacobianStates > total) {
     throw new AnalysisInputError(`jacobianSpectrum: sample.count is ${String(jacobianStates)}, expected an integer in 1..${total} (sequences x steps)`);
   }
+  if (!Number.isSafeInteger(eigenvalueStates) || eigenvalueStates < 0 || eigenvalueStates > jacobianStates) {
+    throw new AnalysisInputError(`${fn}: eigenvalueStates is ${String(eigenvalueStates)}, expected an integer in 0..${jacobianStates} (jacobianStates)`);
+  }
   const kLyap = Math.min(lyapunovExponents, layers.reduce((acc, c) => acc + c.stateSize, 0));
 
   const description = workers > 1 && N >= 2 ? describeCell(cell) : null;
   const inputData = description ? describeInput(input) : null;
-  const helper = description && inputData !== null ? HelperThread.start({ cell: description }) : null;
+  const belowData = below.map(describeCell);
+  const helper = description && inputData !== null && belowData.every((d) => d !== null) ? HelperThread.start({ cell: description, drivenThrough: belowData as CellDescription[] }) : null;
   let helperFailed = false;
   /** The helper's result for `ticket`, or `fallback()` on this thread when the helper could not run (the same numbers). */
   const collect = <T>(ticket: number | undefined, fallback: () => T): { result: T; seconds: number | null } => {
@@ -292,8 +319,21 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       const ticket = helper?.post('moments', { outputs: buffer, sequences: N, rows: T, cols: H, spec, from: mid, to: N, cross: true });
       return { spec, ticket, a: pairMomentsPart(series, spec, 0, mid, true) };
     });
-    const jacobianSpectra = timed('jacobian', () => jacobianSpectraAt(cell, pass.samples, jacobianSolver));
-    const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input }, kLyap)) : null;
+    // The Lyapunov run first, then the Jacobian spectra, shared with the helper once it is done
+    // with the correlation sums (chunks claimed by either thread; the same numbers).
+    const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input: traj.input }, kLyap)) : null;
+    options.onPhase?.('jacobian');
+    const shared = jacobianSpectraShared(cell, pass.samples, jacobianSolver, helper && !helperFailed ? helper : null);
+    const jacobianSpectra = shared.spectra;
+    sec.jacobian = shared.mainSeconds + shared.helperSeconds;
+    const jacobianEigenvalues =
+      eigenvalueStates > 0
+        ? timed('eigenvalues', () => {
+            const S = pass.samples.length;
+            const picks = [...new Set(Array.from({ length: eigenvalueStates }, (_, j) => Math.floor(((j + 0.5) * S) / eigenvalueStates)))];
+            return jacobianEigenvaluesAt(cell, picks.map((m) => pass.samples[m] as (typeof pass.samples)[number]));
+          })
+        : [];
     let correlation: CorrelationSums;
     if (helper) {
       const c = collect(correlationTicket, () => timed('correlation', () => correlationSums(series, correlationOptions)));
@@ -333,10 +373,10 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       };
     });
     const ordered: Record<string, number> = {};
-    for (const phase of ['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']) {
+    for (const phase of ['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'eigenvalues', 'lyapunov', 'gates', 'channel']) {
       if (sec[phase] !== undefined) ordered[phase] = sec[phase] as number;
     }
-    options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation'] : [] });
+    options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation', 'jacobian'] : [] });
     return {
       cell: { kind: top.kind, variant: top.variant, groups: top.groups, inputSize: layers[0]!.inputSize, hiddenSize: top.hiddenSize, stateSize: layers.reduce((acc, c) => acc + c.stateSize, 0), parameterCount: layers.reduce((acc, c) => acc + c.parameterCount, 0), flopsPerStep: layers.reduce((acc, c) => acc + c.flopsPerStep, 0) },
       options: {
@@ -346,6 +386,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
         seed,
         input: typeof input === 'string' ? input : JSON.stringify('kind' in input ? input.kind : 'process'),
         jacobianStates,
+        eigenvalueStates,
         lyapunovExponents,
         lyapunovSteps,
         maxLag,
@@ -357,6 +398,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
         jacobianSolver,
       },
       jacobian,
+      jacobianEigenvalues,
       lyapunov,
       correlation,
       memory,

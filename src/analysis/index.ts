@@ -11,6 +11,7 @@ export type { Series } from './series.js';
 export { channel, seriesFromRows, seriesFromScalar } from './series.js';
 export type { InputProcess, InputSequence, InputSpec, ParseInputSpecOptions } from './inputs.js';
 export { inputProcess, parseInputSpec, parseSequencesText } from './inputs.js';
+export { drivenInputProcess } from './drivenInput.js';
 export type { RunTrajectoriesOptions, TrajectoryOptions, TrajectoryRunInfo, TrajectoryStep, TrajectoryVisitor, VisitTrajectoriesOptions } from './trajectories.js';
 export { runTrajectories, visitTrajectories } from './trajectories.js';
 export type { CellUnit, CellUnitAt } from './stackedCells.js';
@@ -18,6 +19,7 @@ export { StackedCell, cellUnits, outputJacobianDense } from './stackedCells.js';
 export type {
   CellToCellTrace,
   DistributionSummary,
+  JacobianEigenvaluesAt,
   JacobianSampling,
   JacobianSolver,
   JacobianSpectrumOptions,
@@ -27,7 +29,7 @@ export type {
   UnitJacobianTrace,
   VisitedState,
 } from './jacobianSpectrum.js';
-export { jacobianSpectrum, jacobianSpectrumAlongTrajectory, recurrentSpectralRadii } from './jacobianSpectrum.js';
+export { jacobianEigenvaluesAt, jacobianSpectrum, jacobianSpectrumAlongTrajectory, recurrentSpectralRadii } from './jacobianSpectrum.js';
 export type { LyapunovOptions, LyapunovSpectrum, TwinTrajectoryExponent } from './lyapunov.js';
 export { lyapunovSpectrum, twinTrajectoryExponent } from './lyapunov.js';
 export type {

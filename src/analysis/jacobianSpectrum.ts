@@ -10,7 +10,7 @@ import { GruCell } from '../cells/gru.js';
 import type { Cell, GateWeights } from '../cells/types.js';
 import type { DenseMatrix } from '../linalg/dense.js';
 import { dominantEigenvalue } from '../linalg/arnoldi.js';
-import { spectralRadius } from '../linalg/eigenvalues.js';
+import { eigenvalues, spectralRadius } from '../linalg/eigenvalues.js';
 import { ConvergenceError } from '../linalg/errors.js';
 import { largestSingularValueLanczos } from '../linalg/internal/lanczosNorm.js';
 import { spectralNorm } from '../linalg/norms.js';
@@ -453,4 +453,42 @@ export function jacobianSpectrumAlongTrajectory(
     sample: { stride },
   });
   return { steps: r.step, spectralRadius: r.spectralRadius, spectralNorm: r.spectralNorm };
+}
+
+/** The eigenvalues of each unit's diagonal block of J_t at one visited state. */
+export interface JacobianEigenvaluesAt {
+  readonly sequence: number;
+  readonly step: number;
+  /** Per unit (see {@link UnitJacobianTrace} labels): eigenvalues lambda = re + i im, complex pairs adjacent. */
+  readonly units: { readonly label: string; readonly re: number[]; readonly im: number[] }[];
+}
+
+/**
+ * The full spectrum of J_t = d s_{t+1} / d s_t, unit block by unit block, at given visited
+ * states: the points of the complex-plane figure (eigenvalues against the unit circle), whose
+ * largest modulus is rho(J_t).
+ *
+ * Method: J_u = the unit's diagonal block of J_t (`cellUnitsAt`, as {@link jacobianSpectraAt});
+ * all eigenvalues of each J_u by balanced Hessenberg QR ({@link eigenvalues}). The spectrum of
+ * J_t is the union over units (exact: J_t is block diagonal or block triangular over them).
+ * Cost O(sum_u h_u^3) per state.
+ *
+ * References: Golub & Van Loan, Matrix Computations (4th ed.), 2013, sections 7.4-7.5.
+ *
+ * @throws AnalysisInputError for states or inputs of the wrong length (via the cell)
+ * @example
+ * const cell = randomFactorizedCell(createRng(1), { kind: 'gru', inputSize: 4, hiddenSize: 8, groups: 2 });
+ * const [at] = jacobianEigenvaluesAt(cell, [{ sequence: 0, step: 0, state: cell.initialState(), input: new Float64Array(4) }]);
+ * at.units.map((u) => [u.label, u.re.length]); // [['block 0', 4], ['block 1', 4]]
+ */
+export function jacobianEigenvaluesAt(cell: Cell, visited: readonly VisitedState[]): JacobianEigenvaluesAt[] {
+  const labels = cellUnits(cell).map((u) => u.label);
+  return visited.map(({ sequence, step, state, input }) => ({
+    sequence,
+    step,
+    units: cellUnitsAt(cell, state, input).map((u, k) => {
+      const s = eigenvalues(u.cell.jacobianDense(u.state, u.input));
+      return { label: labels[k] as string, re: Array.from(s.re), im: Array.from(s.im) };
+    }),
+  }));
 }

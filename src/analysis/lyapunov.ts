@@ -9,6 +9,7 @@
 import { FactorizedCell } from '../cells/factorized.js';
 import type { Cell } from '../cells/types.js';
 import { matMulRows } from '../linalg/internal/kernels.js';
+import { gemm, simdArena } from '../linalg/internal/simd.js';
 import type { DenseMatrix } from '../linalg/dense.js';
 import { createRng } from '../processes/prng.js';
 import { AnalysisInputError } from './errors.js';
@@ -119,7 +120,31 @@ function meanAndStandardError(batchMeans: number[]): { se: number } {
  * index order, three rows of J against four columns at a time (matMulRows).
  */
 function applyJacobian(j: DenseMatrix, q: Float64Array, y: Float64Array, n: number, k: number): void {
-  matMulRows(j.data, n, n, q, n, 0, k, y, n, 0, false);
+  if (!jacobianTimesSimd(j.data, n, q, y, n, null, k)) matMulRows(j.data, n, n, q, n, 0, k, y, n, 0, false);
+}
+
+/**
+ * Y = J Q (or the rows idx of Y = J_b Q_b for a block) by the SIMD kernel, lanes over the k
+ * columns: J and Q's rows as an m x k matrix are copied into the kernels' memory and
+ * Y (m x k) = J Q, entry (i, c) = sum_j J_ij q_c[j] from 0 in index order (the JS kernel's
+ * sums, the same bits).
+ * Returns false when the kernels are unavailable.
+ */
+function jacobianTimesSimd(jdata: Float64Array, m: number, q: Float64Array, y: Float64Array, n: number, idx: Int32Array | null, k: number): boolean {
+  const arena = simdArena();
+  if (!arena) return false;
+  const mark = arena.mark();
+  try {
+    const J = arena.alloc(m * m), QT = arena.alloc(m * k), YT = arena.alloc(m * k);
+    const f = arena.f64;
+    f.set(jdata.subarray(0, m * m), J);
+    for (let c = 0; c < k; c++) for (let l = 0; l < m; l++) f[QT + l * k + c] = q[c * n + (idx ? (idx[l] as number) : l)] as number;
+    gemm(arena.kernels, J, m, 1, QT, k, YT, k, m, k, m, false);
+    for (let c = 0; c < k; c++) for (let i = 0; i < m; i++) y[c * n + (idx ? (idx[i] as number) : i)] = f[YT + i * k + c] as number;
+  } finally {
+    arena.release(mark);
+  }
+  return true;
 }
 
 /**
@@ -132,6 +157,7 @@ function applyBlockJacobians(blocks: readonly DenseMatrix[], indices: readonly I
   blocks.forEach((jb, b) => {
     const idx = indices[b] as Int32Array;
     const m = idx.length;
+    if (jacobianTimesSimd(jb.data, m, q, y, n, idx, k)) return;
     if (buf.qb.length < k * m) {
       buf.qb = new Float64Array(k * m);
       buf.yb = new Float64Array(k * m);
@@ -151,14 +177,29 @@ function applyBlockJacobians(blocks: readonly DenseMatrix[], indices: readonly I
 function orthonormalize(y: Float64Array, n: number, k: number, logs: Float64Array, fn: string): void {
   for (let c = 0; c < k; c++) {
     const co = c * n;
+    // Two passes of r = q_p . y_c, y_c -= r q_p over p < c. Each update is fused with the next
+    // projection's dot product (entry i is updated, then read by the dot): the same operations
+    // in the same order, one pass over y_c instead of two.
+    let prev = -1;
+    let r = 0;
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < c; p++) {
         const po = p * n;
-        let r = 0;
-        for (let i = 0; i < n; i++) r += (y[po + i] as number) * (y[co + i] as number);
-        for (let i = 0; i < n; i++) y[co + i] = (y[co + i] as number) - r * (y[po + i] as number);
+        let acc = 0;
+        if (prev < 0) {
+          for (let i = 0; i < n; i++) acc += (y[po + i] as number) * (y[co + i] as number);
+        } else {
+          for (let i = 0; i < n; i++) {
+            const v = (y[co + i] as number) - r * (y[prev + i] as number);
+            y[co + i] = v;
+            acc += (y[po + i] as number) * v;
+          }
+        }
+        prev = po;
+        r = acc;
       }
     }
+    if (prev >= 0) for (let i = 0; i < n; i++) y[co + i] = (y[co + i] as number) - r * (y[prev + i] as number);
     let norm = 0;
     let amax = 0;
     for (let i = 0; i < n; i++) amax = Math.max(amax, Math.abs(y[co + i] as number));

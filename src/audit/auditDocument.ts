@@ -17,12 +17,16 @@ import { gaussianChannelMutualInformation } from '../analysis/information/gaussi
 import { candidateRecurrentBlocks } from '../analysis/information/curve.js';
 import { proposition14MutualInformation } from '../analysis/information/proposition14.js';
 import { FactorizedCell } from '../cells/factorized.js';
+import { ContextSwitchingCell } from '../cells/contextSwitching.js';
 import { GruCell } from '../cells/gru.js';
 import { LstmCell } from '../cells/lstm.js';
 import type { Cell } from '../cells/types.js';
 import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
+
+/** Visited states (at most) whose full Jacobian eigenvalues audit.json keeps per layer. */
+export const JACOBIAN_EIGENVALUE_STATES = 4;
 
 /** Schema identifier written into every audit.json. */
 export const AUDIT_SCHEMA_ID = 'https://github.com/lrdkit/lrdkit/schemas/audit.schema.json#v1';
@@ -67,7 +71,22 @@ export interface LayerAudit {
   readonly parameterCount: number;
   /** rho of the candidate's recurrent matrix W_h (GRU U_n, LSTM U_g; block diagonal for factorized cells). */
   readonly spectralRadiusWh: number;
-  readonly jacobian: { readonly spectralRadius: Range3; readonly spectralNorm: Range3; readonly states: number };
+  readonly jacobian: {
+    readonly spectralRadius: Range3;
+    readonly spectralNorm: Range3;
+    readonly states: number;
+    /**
+     * rho(J_t) and ||J_t||_2 (dimensionless) of this layer's diagonal block(s) at every sampled
+     * visited state, in (sequence, step) order. Absent in documents written before it was added.
+     */
+    readonly trace?: { readonly sequence: number[]; readonly step: number[]; readonly spectralRadius: number[]; readonly spectralNorm: number[] };
+    /**
+     * All eigenvalues of this layer's diagonal block(s) of J_t at {@link JACOBIAN_EIGENVALUE_STATES}
+     * of the sampled states, per unit ('cell', 'block b', 'expert b', 'auxiliary'). Absent in
+     * documents written before it was added.
+     */
+    readonly eigenvalues?: { readonly sequence: number; readonly step: number; readonly units: { readonly label: string; readonly re: number[]; readonly im: number[] }[] }[];
+  };
   readonly lyapunov: { readonly exponents: number[]; readonly standardErrors: number[]; readonly unit: 'nats/step' };
   readonly correlation: {
     readonly lags: number[];
@@ -84,6 +103,16 @@ export interface LayerAudit {
       readonly sumEstimate: number | null;
       readonly components: number;
       readonly varianceExplained: number;
+    };
+    /**
+     * The fitted decay curves behind the verdict, on the lags `range` (the log-grid lags above
+     * the noise floor; null without a fit): exponential norm = amplitude exp(slopePerLag k),
+     * power law norm = amplitude k^-exponent. Absent in documents written before it was added.
+     */
+    readonly fits?: {
+      readonly range: [number, number] | null;
+      readonly exponential: { readonly amplitude: number; readonly slopePerLag: number } | null;
+      readonly powerLaw: { readonly amplitude: number; readonly exponent: number } | null;
     };
   };
   readonly hurst: {
@@ -110,6 +139,21 @@ export interface LayerAudit {
     readonly certifiedHorizonSteps: number;
     readonly empiricalHorizonSteps: number;
     readonly assumptionsHold: boolean;
+    /**
+     * Observed gate values per unit and sigmoid gate family (GRU z, 1-z, r; LSTM i, f, o):
+     * counts on equal bins of [0, 1] over the first sequences of the run, the observed range,
+     * and the unit's Lemma 1.2 bound 1 - alpha (every gate and 1 - gate value is at most it).
+     * Absent in documents written before it was added.
+     */
+    readonly families?: {
+      readonly unit: string;
+      readonly gate: string;
+      readonly memory: boolean;
+      readonly histogram: number[];
+      readonly empiricalMin: number;
+      readonly empiricalMax: number;
+      readonly lemma12Bound: number;
+    }[];
   };
 }
 
@@ -135,9 +179,15 @@ function range3(v: readonly number[]): Range3 {
   return { min: s[0] ?? Number.NaN, median, max: s[n - 1] ?? Number.NaN };
 }
 
+/**
+ * The blocks of the candidate's recurrent matrix W_h (DESIGN.md): one for a dense cell, g for a
+ * factorized one, and for a context-switching cell its experts' g blocks (the memory; the
+ * auxiliary cell only dispatches between experts and is analysed as part of the trajectory).
+ */
 function candidateBlocks(cell: Cell): number[][][] {
   if (cell instanceof GruCell || cell instanceof LstmCell || cell instanceof FactorizedCell) return candidateRecurrentBlocks(cell);
-  throw new Error(`audit: layer cell is a ${cell.constructor.name}, expected a GRU, LSTM or factorized cell`);
+  if (cell instanceof ContextSwitchingCell) return candidateRecurrentBlocks(cell.experts);
+  throw new Error(`audit: layer cell is a ${cell.constructor.name}, expected a GRU, LSTM, factorized or context-switching cell`);
 }
 
 /** rho(W_h) over the blocks of the candidate's recurrent matrix. */
@@ -178,12 +228,11 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
   const index = chain[pos] as number;
   const info = ck.layerInfo[index] as LayerInfo;
   const cell = ck.layers[index] as Cell;
-  const topPrefix = chain.length > 1 && pos > 0 ? `layer ${pos}` : null;
-  const mine = (label: string): boolean => (topPrefix === null ? !label.startsWith('layer ') || chain.length === 1 : label === topPrefix || label.startsWith(`${topPrefix} /`));
-  const units = a.jacobian.units.filter((u) => mine(u.label));
+  // `a` is this layer's own analysis (driven through the layers below): every unit is its own.
+  const units = a.jacobian.units;
   const perSample = (key: 'spectralRadius' | 'spectralNorm'): number[] =>
     a.jacobian.spectralRadius.map((_, s) => Math.max(...units.map((u) => u[key][s] as number)));
-  const families = a.gates.families.filter((f) => mine(f.unit));
+  const families = a.gates.families;
   const memory = families.filter((f) => f.memory);
   const alphaG = Math.min(...families.map((f) => f.lemma12.alpha));
   const ev = a.correlation.evidence;
@@ -202,7 +251,17 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
     hiddenSize: cell.hiddenSize,
     parameterCount: cell.parameterCount,
     spectralRadiusWh: spectralRadiusWh(cell),
-    jacobian: { spectralRadius: range3(perSample('spectralRadius')), spectralNorm: range3(perSample('spectralNorm')), states: a.jacobian.spectralRadius.length },
+    jacobian: {
+      spectralRadius: range3(perSample('spectralRadius')),
+      spectralNorm: range3(perSample('spectralNorm')),
+      states: a.jacobian.spectralRadius.length,
+      trace: { sequence: a.jacobian.sequence, step: a.jacobian.step, spectralRadius: perSample('spectralRadius'), spectralNorm: perSample('spectralNorm') },
+      eigenvalues: a.jacobianEigenvalues.map((e) => ({
+        sequence: e.sequence,
+        step: e.step,
+        units: e.units.map((u) => ({ label: u.label, re: u.re, im: u.im })),
+      })),
+    },
     lyapunov: { exponents: a.lyapunov?.lyapunovPerStep ?? [], standardErrors: a.lyapunov?.standardErrorPerStep ?? [], unit: 'nats/step' },
     correlation: {
       lags: a.correlation.norms.lags,
@@ -219,6 +278,11 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
         sumEstimate: ev.sumEstimate !== null && Number.isFinite(ev.sumEstimate) ? ev.sumEstimate : null,
         components: a.correlation.norms.components,
         varianceExplained: a.correlation.norms.varianceExplained,
+      },
+      fits: {
+        range: ev.fitLags.length > 0 ? [ev.fitLags[0] as number, ev.fitLags[ev.fitLags.length - 1] as number] : null,
+        exponential: ev.exponential ? { amplitude: ev.exponential.amplitude, slopePerLag: ev.exponential.slope } : null,
+        powerLaw: ev.powerLaw ? { amplitude: ev.powerLaw.amplitude, exponent: ev.powerLaw.beta } : null,
       },
     },
     hurst: {
@@ -240,6 +304,15 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       certifiedHorizonSteps: Math.max(...memory.map((f) => f.horizon?.lemma12 ?? 0)),
       empiricalHorizonSteps: Math.max(...memory.map((f) => f.horizon?.empirical ?? 0)),
       assumptionsHold: a.gates.assumptionsHold,
+      families: families.map((f) => ({
+        unit: f.unit,
+        gate: f.gate,
+        memory: f.memory,
+        histogram: f.histogram,
+        empiricalMin: f.empiricalMin,
+        empiricalMax: f.empiricalMax,
+        lemma12Bound: f.lemma12.bound,
+      })),
     },
   };
 }
@@ -264,6 +337,7 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
     input: options.input,
     maxLag: options.maxLag,
     jacobianStates: options.jacobianStates,
+    eigenvalueStates: Math.min(JACOBIAN_EIGENVALUE_STATES, options.jacobianStates),
     lyapunovExponents: options.lyapunovExponents,
     bootstrapReplicates: options.bootstrapReplicates,
   };
@@ -272,8 +346,8 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
       const info = ck.layerInfo[index] as LayerInfo;
       if (options.layer !== undefined && info.name !== options.layer) return;
       options.onProgress?.(`audit: layer ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''})`);
-      const cells = chain.slice(0, pos + 1).map((j) => ck.layers[j] as Cell);
-      const a = analyzeCell(cells.length === 1 ? (cells[0] as Cell) : cells, { ...analyzeOptions, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) });
+      const below = chain.slice(0, pos).map((j) => ck.layers[j] as Cell);
+      const a = analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) });
       layers.push(layerAudit(ck, chain, pos, a));
       timings[info.name] = a.seconds;
     });

@@ -35,6 +35,9 @@ export function verdictRows(doc: AuditDocument): string[][] {
 
 const HEAD = ['layer', 'cell', 'h', 'g', 'rho(W_h)', 'rho(J) median [min, max]', 'lambda_1', 'correlation', 'H dfa / gph', 'I (nats)', 'alpha_g / horizon'];
 
+/** Column titles of {@link verdictRows}, in order. */
+export const VERDICT_COLUMNS: readonly string[] = HEAD;
+
 /** The verdict table as fixed-width text (stdout). */
 export function formatVerdictTable(doc: AuditDocument): string {
   const rows = verdictRows(doc);

@@ -7,6 +7,7 @@ import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
 import { addDiagonal, addScaledRows, productThroughDiagonal } from './internal/rows.js';
 import { matMulRows } from '../linalg/internal/kernels.js';
+import { type WasmArena, gemm, simdArena, transposed } from '../linalg/internal/simd.js';
 import { checkCellSize, checkLength, inputAffine, matVec, recurrentAffine, toGateWeights } from './internal/weights.js';
 import { type Cell, CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
@@ -132,6 +133,11 @@ export class GruCell implements Cell {
     checkLength(next, n * h, 'GruCell.stepBatch out (n x hiddenSize)');
     if (next === states) throw new CellShapeError('GruCell.stepBatch: out aliases states, expected a separate buffer');
     if (preactivations) checkLength(preactivations, n * 2 * h, 'GruCell.stepBatch preactivations (n x 2 hiddenSize)');
+    const arena = n > 0 ? simdArena() : null;
+    if (arena) {
+      this.stepBatchSimd(arena, states, inputs, n, next, preactivations);
+      return next;
+    }
     const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
     const m = n * h;
     const buf = this.scratch(6 * m);
@@ -179,6 +185,140 @@ export class GruCell implements Cell {
     return next;
   }
 
+  /** Keys of the resident (WebAssembly memory) copies of the stacked, transposed weights. */
+  private readonly residentKeys = { input: {}, recurrent: {}, candidate: {}, recurrentRows: {} };
+
+  /**
+   * stepBatch through the WebAssembly SIMD kernel (simd.ts): the same dot products in the same
+   * order, so the same bits. Stacked weights, transposed once and kept resident:
+   * [W_z; W_r; W_n]^T (d x 3h) and [U_z; U_r; U_n]^T (h x 3h; reset before: [U_z; U_r]^T and
+   * U_n^T). Per step: A = X [W]^T and B = H [U]^T (n x 3h each, one kernel call apiece), then
+   * the gates elementwise as in the JS path.
+   */
+  /** Element indices of the resident stacked, transposed weights (see {@link GruCell.stepBatchSimd}). */
+  private residents(arena: WasmArena): { wi: number; wh: number; wc: number } {
+    const h = this.hiddenSize, d = this.inputSize;
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const stack = (mats: readonly Float64Array[], cols: number): Float64Array => {
+      const out = new Float64Array(cols * h * mats.length);
+      mats.forEach((w, g) => transposed(w, h, cols, out, g * h, h * mats.length));
+      return out;
+    };
+    const wi = arena.resident(this.residentKeys.input, () => stack([wz.input, wr.input, wn.input], d));
+    const wh = arena.resident(this.residentKeys.recurrent, () => stack(resetAfter ? [wz.recurrent, wr.recurrent, wn.recurrent] : [wz.recurrent, wr.recurrent], h));
+    const wc = resetAfter ? -1 : arena.resident(this.residentKeys.candidate, () => stack([wn.recurrent], h));
+    return { wi, wh, wc };
+  }
+
+  /**
+   * {@link GruCell.forward} through the SIMD kernel: W x and U h as two products against the
+   * resident stacked weights (one vector), then the gates exactly as the JS path (the same bits).
+   */
+  private forwardSimd(arena: WasmArena, state: Float64Array, input: Float64Array): GruForward {
+    const h = this.hiddenSize, d = this.inputSize;
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const h3 = 3 * h;
+    const hr = resetAfter ? h3 : 2 * h;
+    const { wi, wh, wc } = this.residents(arena);
+    const kernels = arena.kernels;
+    const mark = arena.mark();
+    try {
+      const X = arena.alloc(d), S = arena.alloc(h), A = arena.alloc(h3), B = arena.alloc(hr);
+      const f = arena.f64;
+      f.set(input, X);
+      f.set(state, S);
+      gemm(kernels, X, d, 1, wi, h3, A, h3, 1, h3, d, false);
+      gemm(kernels, S, h, 1, wh, hr, B, hr, 1, hr, h, false);
+      const z = new Float64Array(h), r = new Float64Array(h), n = new Float64Array(h), next = new Float64Array(h);
+      let q: Float64Array = new Float64Array(0);
+      for (let i = 0; i < h; i++) {
+        // inputAffine (W x + b) + recurrentAffine (U h + c), as forward.
+        z[i] = sigmoid(((f[A + i] as number) + (wz.inputBias[i] as number)) + ((f[B + i] as number) + (wz.recurrentBias[i] as number)));
+        r[i] = sigmoid(((f[A + h + i] as number) + (wr.inputBias[i] as number)) + ((f[B + h + i] as number) + (wr.recurrentBias[i] as number)));
+        n[i] = (f[A + 2 * h + i] as number) + (wn.inputBias[i] as number);
+      }
+      if (resetAfter) {
+        q = new Float64Array(h);
+        for (let i = 0; i < h; i++) {
+          q[i] = (f[B + 2 * h + i] as number) + (wn.recurrentBias[i] as number);
+          n[i] = (n[i] as number) + (r[i] as number) * (q[i] as number);
+        }
+      } else {
+        // n = (W_n x + b_n) + U_n (r * h), the sum continued from W_n x + b_n; then + c_n.
+        for (let i = 0; i < h; i++) {
+          f[A + 2 * h + i] = n[i] as number;
+          f[S + i] = (r[i] as number) * (state[i] as number);
+        }
+        gemm(kernels, S, h, 1, wc, h, A + 2 * h, h, 1, h, h, true);
+        for (let i = 0; i < h; i++) n[i] = (f[A + 2 * h + i] as number) + (wn.recurrentBias[i] as number);
+      }
+      for (let i = 0; i < h; i++) {
+        n[i] = Math.tanh(n[i] as number);
+        const zi = z[i] as number;
+        next[i] = zi * (state[i] as number) + (1 - zi) * (n[i] as number);
+      }
+      return { z, r, n, q, next };
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  private stepBatchSimd(arena: WasmArena, states: Float64Array, inputs: Float64Array, n: number, next: Float64Array, preactivations: Float64Array | undefined): void {
+    const h = this.hiddenSize, d = this.inputSize;
+    const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
+    const h3 = 3 * h;
+    const hr = resetAfter ? h3 : 2 * h;
+    const { wi, wh, wc } = this.residents(arena);
+    const kernels = arena.kernels;
+    const mark = arena.mark();
+    try {
+      const X = arena.alloc(n * d), S = arena.alloc(n * h), A = arena.alloc(n * h3), B = arena.alloc(n * hr);
+      const f = arena.f64;
+      f.set(inputs.subarray(0, n * d), X);
+      f.set(states.subarray(0, n * h), S);
+      gemm(kernels, X, d, 1, wi, h3, A, h3, n, h3, d, false);
+      gemm(kernels, S, h, 1, wh, hr, B, hr, n, hr, h, false);
+      const bz = wz.inputBias, cz = wz.recurrentBias, br = wr.inputBias, cr = wr.recurrentBias, bn = wn.inputBias, cn = wn.recurrentBias;
+      for (let b = 0; b < n; b++) {
+        const a = A + b * h3, q = B + b * hr, p = 2 * b * h, o = b * h;
+        for (let i = 0; i < h; i++) {
+          const az = ((f[a + i] as number) + (bz[i] as number)) + ((f[q + i] as number) + (cz[i] as number));
+          const ar = ((f[a + h + i] as number) + (br[i] as number)) + ((f[q + h + i] as number) + (cr[i] as number));
+          if (preactivations) {
+            preactivations[p + i] = az;
+            preactivations[p + h + i] = ar;
+          }
+          const r = sigmoid(ar);
+          f[a + i] = sigmoid(az);
+          const an = (f[a + 2 * h + i] as number) + (bn[i] as number);
+          if (resetAfter) f[a + 2 * h + i] = an + r * ((f[q + 2 * h + i] as number) + (cn[i] as number));
+          else {
+            f[a + 2 * h + i] = an;
+            f[S + o + i] = r * (states[o + i] as number);
+          }
+        }
+      }
+      if (!resetAfter) {
+        // n += U_n (r * h), accumulated onto W_n x + b_n; then + c_n.
+        gemm(kernels, S, h, 1, wc, h, A + 2 * h, h3, n, h, h, true);
+        for (let b = 0; b < n; b++) {
+          const a = A + b * h3 + 2 * h;
+          for (let i = 0; i < h; i++) f[a + i] = (f[a + i] as number) + (cn[i] as number);
+        }
+      }
+      for (let b = 0; b < n; b++) {
+        const a = A + b * h3, o = b * h;
+        for (let i = 0; i < h; i++) {
+          const nn = Math.tanh(f[a + 2 * h + i] as number);
+          const zz = f[a + i] as number;
+          next[o + i] = zz * (states[o + i] as number) + (1 - zz) * nn;
+        }
+      }
+    } finally {
+      arena.release(mark);
+    }
+  }
+
   private scratchBuffer: Float64Array = new Float64Array(0);
 
   private scratch(size: number): Float64Array {
@@ -205,6 +345,31 @@ export class GruCell implements Cell {
     const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
     const f = this.forward(state, input);
     const coef = this.coefficients(state, f);
+    const arena = resetAfter ? simdArena() : null;
+    if (arena) {
+      // The same row-scaled additions in the same order, through the SIMD kernel (the same bits).
+      const u = arena.resident(this.residentKeys.recurrentRows, () => {
+        const out = new Float64Array(3 * h * h);
+        out.set(wz.recurrent, 0);
+        out.set(wr.recurrent, h * h);
+        out.set(wn.recurrent, 2 * h * h);
+        return out;
+      });
+      const mark = arena.mark();
+      try {
+        const J = arena.alloc(h * h), C = arena.alloc(3 * h);
+        const m = arena.f64;
+        m.fill(0, J, J + h * h);
+        for (let i = 0; i < h; i++) m[J + i * h + i] = (m[J + i * h + i] as number) + (f.z[i] as number);
+        m.set(coef.a, C);
+        m.set(coef.b, C + h);
+        m.set(coef.c, C + 2 * h);
+        for (let g = 0; g < 3; g++) arena.kernels.scaledRows(J * 8, h, (C + g * h) * 8, (u + g * h * h) * 8, h, h);
+        return { rows: h, cols: h, data: m.slice(J, J + h * h) };
+      } finally {
+        arena.release(mark);
+      }
+    }
     const out = new Float64Array(h * h);
     addDiagonal(out, h, 0, 0, f.z);
     addScaledRows(out, h, 0, 0, coef.a, wz.recurrent, h, h);
@@ -267,6 +432,8 @@ export class GruCell implements Cell {
     const h = this.hiddenSize, d = this.inputSize;
     checkLength(state, h, 'GruCell state');
     checkLength(input, d, 'GruCell input');
+    const arena = simdArena();
+    if (arena) return this.forwardSimd(arena, state, input);
     const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
     const z = inputAffine(wz, h, d, input);
     const r = inputAffine(wr, h, d, input);

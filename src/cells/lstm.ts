@@ -7,6 +7,7 @@ import { type DenseMatrix, type Matrix, toRows } from '../linalg/dense.js';
 import { sigmoid } from './activations.js';
 import { addDiagonal, addScaledRows } from './internal/rows.js';
 import { matMulRows } from '../linalg/internal/kernels.js';
+import { type WasmArena, gemm, simdArena, transposed } from '../linalg/internal/simd.js';
 import { checkCellSize, checkLength, inputAffine, matVec, toGateWeights } from './internal/weights.js';
 import { type Cell, CellShapeError, type GateSpec, type GateWeights } from './types.js';
 
@@ -122,6 +123,11 @@ export class LstmCell implements Cell {
     checkLength(next, n * sz, 'LstmCell.stepBatch out (n x 2 hiddenSize)');
     if (next === states) throw new CellShapeError('LstmCell.stepBatch: out aliases states, expected a separate buffer');
     if (preactivations) checkLength(preactivations, n * 3 * h, 'LstmCell.stepBatch preactivations (n x 3 hiddenSize)');
+    const arena = n > 0 ? simdArena() : null;
+    if (arena) {
+      this.stepBatchSimd(arena, states, inputs, n, next, preactivations);
+      return next;
+    }
     const m = n * h;
     if (this.scratchBuffer.length < 4 * m) this.scratchBuffer = new Float64Array(4 * m);
     const buf = this.scratchBuffer;
@@ -157,6 +163,109 @@ export class LstmCell implements Cell {
   }
 
   private scratchBuffer: Float64Array = new Float64Array(0);
+
+  /** Keys of the resident (WebAssembly memory) copies of the stacked, transposed weights. */
+  private readonly residentKeys = { input: {}, recurrent: {} };
+
+  /** Element indices of the resident stacked, transposed weights (see {@link LstmCell.stepBatchSimd}). */
+  private residents(arena: WasmArena): { wi: number; wh: number } {
+    const h = this.hiddenSize, d = this.inputSize, h4 = 4 * h;
+    const w = this.weights;
+    const stack = (part: 'input' | 'recurrent', cols: number): Float64Array => {
+      const out = new Float64Array(cols * h4);
+      GATES.forEach((name, g) => transposed(w[name][part], h, cols, out, g * h, h4));
+      return out;
+    };
+    return { wi: arena.resident(this.residentKeys.input, () => stack('input', d)), wh: arena.resident(this.residentKeys.recurrent, () => stack('recurrent', h)) };
+  }
+
+  /**
+   * The four gates' pre-activations of {@link LstmCell.forward} (W x, + b, + U h continued, + c)
+   * through the SIMD kernel for one state (the same sums, the same bits).
+   */
+  private preactivationsSimd(arena: WasmArena, state: Float64Array, input: Float64Array): [Float64Array, Float64Array, Float64Array, Float64Array] {
+    const h = this.hiddenSize, d = this.inputSize, h4 = 4 * h;
+    const w = this.weights;
+    const { wi, wh } = this.residents(arena);
+    const mark = arena.mark();
+    try {
+      const X = arena.alloc(d), S = arena.alloc(h), A = arena.alloc(h4);
+      const f = arena.f64;
+      f.set(input, X);
+      f.set(state.subarray(0, h), S);
+      gemm(arena.kernels, X, d, 1, wi, h4, A, h4, 1, h4, d, false);
+      GATES.forEach((name, g) => {
+        const bias = w[name].inputBias;
+        for (let j = 0; j < h; j++) f[A + g * h + j] = (f[A + g * h + j] as number) + (bias[j] as number);
+      });
+      gemm(arena.kernels, S, h, 1, wh, h4, A, h4, 1, h4, h, true);
+      return GATES.map((name, g) => {
+        const bias = w[name].recurrentBias;
+        const a = new Float64Array(h);
+        for (let j = 0; j < h; j++) a[j] = (f[A + g * h + j] as number) + (bias[j] as number);
+        return a;
+      }) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    } finally {
+      arena.release(mark);
+    }
+  }
+
+  /**
+   * stepBatch through the WebAssembly SIMD kernel (simd.ts): the same dot products in the same
+   * order, so the same bits. Stacked weights [W_i; W_f; W_g; W_o]^T (d x 4h) and
+   * [U_i; U_f; U_g; U_o]^T (h x 4h), transposed once and kept resident. Per step:
+   * A = X [W]^T, A += b, A += H [U]^T (accumulated onto the same sums), A += c, then the
+   * gates elementwise as in the JS path.
+   */
+  private stepBatchSimd(arena: WasmArena, states: Float64Array, inputs: Float64Array, n: number, next: Float64Array, preactivations: Float64Array | undefined): void {
+    const h = this.hiddenSize, d = this.inputSize, sz = 2 * h, h4 = 4 * h;
+    const w = this.weights;
+    const { wi, wh } = this.residents(arena);
+    const kernels = arena.kernels;
+    const mark = arena.mark();
+    try {
+      const X = arena.alloc(n * d), S = arena.alloc(n * sz), A = arena.alloc(n * h4);
+      const f = arena.f64;
+      f.set(inputs.subarray(0, n * d), X);
+      f.set(states.subarray(0, n * sz), S);
+      gemm(kernels, X, d, 1, wi, h4, A, h4, n, h4, d, false);
+      GATES.forEach((name, g) => {
+        const bias = w[name].inputBias;
+        for (let b = 0; b < n; b++) {
+          const a = A + b * h4 + g * h;
+          for (let j = 0; j < h; j++) f[a + j] = (f[a + j] as number) + (bias[j] as number);
+        }
+      });
+      gemm(kernels, S, sz, 1, wh, h4, A, h4, n, h4, h, true);
+      GATES.forEach((name, g) => {
+        const bias = w[name].recurrentBias;
+        for (let b = 0; b < n; b++) {
+          const a = A + b * h4 + g * h;
+          for (let j = 0; j < h; j++) f[a + j] = (f[a + j] as number) + (bias[j] as number);
+        }
+      });
+      for (let b = 0; b < n; b++) {
+        const a = A + b * h4, so = b * sz, p = 3 * b * h;
+        for (let j = 0; j < h; j++) {
+          const ai = f[a + j] as number, af = f[a + h + j] as number, ag = f[a + 2 * h + j] as number, ao = f[a + 3 * h + j] as number;
+          if (preactivations) {
+            preactivations[p + j] = ai;
+            preactivations[p + h + j] = af;
+            preactivations[p + 2 * h + j] = ao;
+          }
+          const i = sigmoid(ai);
+          const fg = sigmoid(af);
+          const g = Math.tanh(ag);
+          const og = sigmoid(ao);
+          const c = fg * (states[so + h + j] as number) + i * g;
+          next[so + h + j] = c;
+          next[so + j] = og * Math.tanh(c);
+        }
+      }
+    } finally {
+      arena.release(mark);
+    }
+  }
 
   /** Gate values of the step from (state, input): input i, forget f, candidate g, output o. */
   gates(state: Float64Array, input: Float64Array): { i: Float64Array; f: Float64Array; g: Float64Array; o: Float64Array } {
@@ -231,7 +340,8 @@ export class LstmCell implements Cell {
     const h = this.hiddenSize, d = this.inputSize;
     checkLength(state, 2 * h, 'LstmCell state [h; c]');
     checkLength(input, d, 'LstmCell input');
-    const pre = GATES.map((name) => {
+    const arena = simdArena();
+    const pre = arena ? this.preactivationsSimd(arena, state, input) : GATES.map((name) => {
       const gw = this.weights[name];
       const a = inputAffine(gw, h, d, input);
       matVec(gw.recurrent, h, h, state, 0, a, true);

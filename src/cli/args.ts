@@ -1,6 +1,7 @@
 /**
  * A small, strict command-line parser: `--name value`, `--name=value` and boolean `--flag`,
- * positional arguments otherwise. Unknown options are errors (exit 2), never ignored.
+ * repeatable options (`--name a --name b`, collected in order), positional arguments
+ * otherwise. Unknown options are errors (exit 2), never ignored.
  *
  * @module
  */
@@ -10,19 +11,22 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Declared options: name -> 'string' (takes a value) or 'boolean' (a flag). */
-export type OptionSpec = Record<string, 'string' | 'boolean'>;
+/**
+ * Declared options: name -> 'string' (takes a value; the last one given wins), 'strings'
+ * (takes a value, repeatable: all values in order, as an array) or 'boolean' (a flag).
+ */
+export type OptionSpec = Record<string, 'string' | 'strings' | 'boolean'>;
 
 /** Parsed arguments. */
 export interface ParsedArgs {
   positionals: string[];
-  options: Record<string, string | boolean>;
+  options: Record<string, string | boolean | string[]>;
 }
 
 /** Parses `argv` against `spec`; throws UsageError naming the offending argument. */
 export function parseArgs(argv: readonly string[], spec: OptionSpec, command: string): ParsedArgs {
   const positionals: string[] = [];
-  const options: Record<string, string | boolean> = {};
+  const options: Record<string, string | boolean | string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) {
@@ -39,7 +43,12 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec, command: st
     } else {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`lrdkit ${command}: --${name} expects a value, found the end of the arguments`);
-      options[name] = value;
+      if (kind === 'strings') {
+        const previous = options[name];
+        options[name] = Array.isArray(previous) ? [...previous, value] : [value];
+      } else {
+        options[name] = value;
+      }
     }
   }
   return { positionals, options };

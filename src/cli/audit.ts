@@ -1,7 +1,7 @@
 /**
  * `lrdkit audit CHECKPOINT`: reads a GRU/LSTM checkpoint (TF.js layers, Keras .h5 / .keras,
  * PyTorch safetensors / torch.save, lrdkit's own), audits every recurrent layer for long range
- * dependence and writes DIR/audit.json, DIR/summary.md and DIR/timings.json, each atomically
+ * dependence and writes DIR/audit.json, DIR/summary.md, DIR/timings.json and the report (HTML, figures), each atomically
  * and only after every layer has been analysed (a failure leaves no partial output). Prints the
  * verdict table. Exit 0 (verdict as required, or none required), 1 (not as required), 2 (bad
  * input).
@@ -30,6 +30,7 @@ export const AUDIT_OPTIONS = {
   seed: 'string',
   require: 'string',
   out: 'string',
+  'no-report': 'boolean',
   quiet: 'boolean',
 } as const;
 
@@ -38,12 +39,14 @@ export const AUDIT_DEFAULTS = { sequences: 32, steps: 1024, burnIn: 256, maxLag:
 
 export const AUDIT_HELP = `lrdkit audit CHECKPOINT [--layer NAME] [--input gaussian|ar1:PHI|fgn:H|FILE]
              [--sequences N] [--steps T] [--burn-in B] [--max-lag K] [--jacobian-states S]
-             [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR] [--quiet]
+             [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR]
+             [--no-report] [--quiet]
 
 CHECKPOINT: a TF.js layers model (directory or model.json), Keras .h5 / .keras, PyTorch
 .safetensors or torch.save .pt/.pth (state dict of nn.GRU / nn.LSTM), or an lrdkit checkpoint.
-Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json (default
-DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
+Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json and the
+report: DIR/report.html (self-contained, opens offline), DIR/report.md and DIR/figures/
+(Vega-Lite specs, SVG, PNG); --no-report skips the report (default DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
 Defaults: --input gaussian --sequences ${AUDIT_DEFAULTS.sequences} --steps ${AUDIT_DEFAULTS.steps} --burn-in ${AUDIT_DEFAULTS.burnIn} --max-lag ${AUDIT_DEFAULTS.maxLag}
 --jacobian-states ${AUDIT_DEFAULTS.jacobianStates} --lyapunov ${AUDIT_DEFAULTS.lyapunov} --bootstrap ${AUDIT_DEFAULTS.bootstrap} --seed ${AUDIT_DEFAULTS.seed}`;
 
@@ -68,6 +71,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   };
   const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
   const out = typeof o.out === 'string' ? o.out : 'lrdkit-audit';
+  const noReport = o['no-report'] === true;
   parseInputSpec(options.input); // validates the input spec (and a file's contents) before any work
   const log = progress(o.quiet === true);
   const checkpoint = await readCheckpoint(path);
@@ -77,9 +81,14 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   log(`audit: ${path}: ${checkpoint.format}, ${checkpoint.layers.length} recurrent layer(s): ${checkpoint.layerInfo.map((l) => `${l.name} (${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.kind} ${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.hiddenSize})`).join(', ')}`);
   const bytes = hashInput(path);
   const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log }, version);
+  // The report (figures, HTML page) is rendered before anything is written: a failure leaves no
+  // partial output. Loaded lazily so that other commands do not load vega.
+  const report = noReport ? null : await import('../report/report.js');
+  const rendered = report ? await report.renderAuditReport(document, { onProgress: log }) : null;
   writeFileAtomic(join(out, 'audit.json'), `${JSON.stringify(document, null, 2)}\n`);
   writeFileAtomic(join(out, 'summary.md'), formatSummaryMarkdown(document));
   writeFileAtomic(join(out, 'timings.json'), `${JSON.stringify({ seconds: timings }, null, 2)}\n`);
+  if (report && rendered) report.writeRenderedReport(rendered, out);
   process.stdout.write(formatVerdictTable(document));
   if (required === null) return 0;
   return document.verdict.overall === required.toUpperCase() ? 0 : 1;

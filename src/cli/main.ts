@@ -13,6 +13,10 @@ import { type OptionSpec, type ParsedArgs, UsageError, parseArgs } from './args.
 import { INSPECT_HELP, INSPECT_OPTIONS, runInspect } from './inspect.js';
 import { VERIFY_HELP, VERIFY_OPTIONS, runVerify } from './verify.js';
 import { AUDIT_HELP, AUDIT_OPTIONS, runAudit } from './audit.js';
+import { TRAIN_HELP, TRAIN_OPTIONS, runTrain } from './train.js';
+import { REPRODUCE_HELP, REPRODUCE_OPTIONS, runReproduce } from './reproduce.js';
+import { REPORT_HELP, REPORT_OPTIONS, runReport } from './report.js';
+import { ReportInputError } from '../report/errors.js';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { AnalysisInputError } from '../analysis/errors.js';
 import { CellShapeError } from '../cells/types.js';
@@ -42,11 +46,29 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     options: INSPECT_OPTIONS,
     run: runInspect,
   },
+  report: {
+    summary: 'figures (Vega-Lite, SVG, PNG), a self-contained HTML page and a Markdown\nsummary from audit.json files; several audits: a side-by-side comparison',
+    help: REPORT_HELP,
+    options: REPORT_OPTIONS,
+    run: runReport,
+  },
   verify: {
     summary: "the paper's section 1 statements, as written and corrected: table,\nJSON, JUnit XML; exit 1 if a corrected statement fails",
     help: VERIFY_HELP,
     options: VERIFY_OPTIONS,
     run: runVerify,
+  },
+  reproduce: {
+    summary: "the paper's copy-task experiment (dense vs factorized, equal parameters\nand equal width, per repeat count): results.json, table, loss-curve chart",
+    help: REPRODUCE_HELP,
+    options: REPRODUCE_OPTIONS,
+    run: runReproduce,
+  },
+  train: {
+    summary: 'train a dense, factorized or context-switching GRU/LSTM on the copy task\n(TF.js); resumable; checkpoints that lrdkit audit reads',
+    help: TRAIN_HELP,
+    options: TRAIN_OPTIONS,
+    run: runTrain,
   },
 };
 
@@ -92,7 +114,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof CellShapeError || e instanceof MatrixShapeError || e instanceof CheckpointError || e instanceof AnalysisInputError) {
+    if (e instanceof UsageError || e instanceof CellShapeError || e instanceof MatrixShapeError || e instanceof CheckpointError || e instanceof AnalysisInputError || e instanceof ReportInputError) {
       process.stderr.write(`${e.message}\n`);
       process.exitCode = 2;
     } else {

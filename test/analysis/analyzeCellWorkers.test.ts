@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('analyzeCell workers', () => {
-  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells; process inputs fall back to 1', () => {
+  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
     const script = `
       import { analyzeCell, randomDenseCell, randomFactorizedCell, createRng, inputProcess } from './dist/index.js';
@@ -34,17 +34,24 @@ describe('analyzeCell workers', () => {
       const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 8 });
       const p = run(cell, { ...o, workers: 2, input: inputProcess({ kind: 'gaussian' }, 5) });
       out.push([p.t.workers]);
+      // A layer driven through the layers below it: the helper rebuilds them too.
+      const lower = randomDenseCell(createRng(5), { kind: 'lstm', inputSize: 3, hiddenSize: 9 });
+      const upper = randomDenseCell(createRng(6), { kind: 'lstm', inputSize: 9, hiddenSize: 11 });
+      const d1 = run(upper, { ...o, workers: 1, drivenThrough: [lower], input: 'ar1:0.5' });
+      const d2 = run(upper, { ...o, workers: 2, drivenThrough: [lower], input: 'ar1:0.5' });
+      out.push([d1.t.workers, d2.t.workers, strip(d1.a) === strip(d2.a)]);
       console.log(JSON.stringify(out));
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim()) as unknown[][];
     expect(out.slice(0, 3)).toEqual([
-      [1, 2, true, 'correlation'],
-      [1, 2, true, 'correlation'],
-      [1, 2, true, 'correlation'],
+      [1, 2, true, 'correlation,jacobian'],
+      [1, 2, true, 'correlation,jacobian'],
+      [1, 2, true, 'correlation,jacobian'],
     ]);
     expect(out[3]).toEqual([1]);
+    expect(out[4]).toEqual([1, 2, true]);
   });
 
   it('a helper thread that cannot load falls back to the main thread with the same results', () => {
@@ -53,10 +60,12 @@ describe('analyzeCell workers', () => {
     mkdirSync(base, { recursive: true });
     const dir = mkdtempSync(join(base, 'lrdkit-broken-worker-'));
     try {
-      cpSync(join(root, 'dist'), dir, { recursive: true });
-      writeFileSync(join(dir, 'analysis/parallel/worker.js'), "throw new Error('broken on purpose');\n");
+      // dist/ and package.json side by side, as in the package (modules may read ../package.json).
+      cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+      writeFileSync(join(dir, 'dist/analysis/parallel/worker.js'), "throw new Error('broken on purpose');\n");
       const script = `
-        import { analyzeCell, randomDenseCell, createRng } from ${JSON.stringify(join(dir, 'index.js'))};
+        import { analyzeCell, randomDenseCell, createRng } from ${JSON.stringify(join(dir, 'dist/index.js'))};
         const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 40 });
         const o = { sequences: 6, steps: 200, burnIn: 20, seed: 4, jacobianStates: 6, lyapunovExponents: 2, maxLag: 50, bootstrapReplicates: 5 };
         const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });

@@ -119,6 +119,30 @@ describe('the same weights in every format give the same audit numbers', () => {
     expect(layer.detectedGroups).toBe(2);
     expect(layer.variant).toBe('factorized');
   });
+  it('a context-switching layer (lrdkit format) is audited; W_h is its experts\' blocks; a stacked layer is driven through the one below', async () => {
+    const { createRng, randomContextSwitchingCell, randomDenseCell, writeLrdkitCheckpoint, spectralRadius } = await import('../../src/index.js');
+    const rng = createRng(3);
+    const cs = randomContextSwitchingCell(rng, { kind: 'gru', inputSize: 6, hiddenSize: 12, groups: 3, auxiliaryHiddenSize: 4 });
+    const top = randomDenseCell(rng, { kind: 'gru', inputSize: 12, hiddenSize: 5 });
+    const dir = join(work, 'ckpt-cs');
+    writeLrdkitCheckpoint(dir, [{ name: 'cs', cell: cs, depth: 0 }, { name: 'top', cell: top, depth: 1 }], { seed: 3 });
+    const out = join(work, 'fmt-cs');
+    const r = audit(dir, out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const doc = readDoc(out);
+    expect(validate(doc)).toBe(true);
+    const [layer, upper] = doc.layers;
+    expect(layer.variant).toBe('context-switching');
+    expect(layer.groups).toBe(3);
+    // The candidate's recurrent matrix U_n of each expert block (h x h, row-major in GateSpec.recurrent).
+    const rows = (flat: Float64Array, h: number): number[][] => Array.from({ length: h }, (_, i) => [...flat.subarray(i * h, (i + 1) * h)]);
+    const expertRadius = Math.max(...cs.experts.blocks.map((b) => spectralRadius(rows((b.weights as { n: { recurrent: Float64Array } }).n.recurrent, b.hiddenSize))));
+    // The checkpoint stores float32: entries rounded by <= 6e-8 relative move rho by about as much.
+    expect(Math.abs(layer.spectralRadiusWh - expertRadius)).toBeLessThan(1e-6 * expertRadius);
+    expect(upper.drivenThrough).toEqual(['cs']);
+    expect(upper.lyapunov.exponents).toHaveLength(4);
+  });
   it('a bidirectional layer is audited direction by direction', () => {
     const out = join(work, 'fmt-bigru');
     expect(audit(join(fixtures, 'keras/bigru.h5'), out).status).toBe(0);

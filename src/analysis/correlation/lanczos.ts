@@ -6,6 +6,7 @@
  * @module
  */
 import { matVecRows } from '../../linalg/internal/kernels.js';
+import { gemm, simdArena } from '../../linalg/internal/simd.js';
 
 /** A symmetric positive semidefinite linear operator on R^n, given by its action. */
 export interface SymmetricOperator {
@@ -26,13 +27,27 @@ export interface TopEigenpair {
 
 /** A fixed, deterministic vector with no special structure (no zero entries, no symmetry). */
 export function genericVector(n: number): Float64Array {
-  const g = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = Math.sin((i + 1) * 12.9898 + 78.233) * 43758.5453;
-    g[i] = s - Math.floor(s) - 0.5 + 1e-3;
+  return genericVectorShared(n).slice();
+}
+
+const genericCache = new Map<number, Float64Array>();
+
+/** {@link genericVector}(n), computed once per n: read only. */
+function genericVectorShared(n: number): Float64Array {
+  let g = genericCache.get(n);
+  if (!g) {
+    g = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = Math.sin((i + 1) * 12.9898 + 78.233) * 43758.5453;
+      g[i] = s - Math.floor(s) - 0.5 + 1e-3;
+    }
+    if (genericCache.size < 64) genericCache.set(n, g);
   }
   return g;
 }
+
+/** The Lanczos basis buffer, reused between calls (every row is written before it is read). */
+let basisScratch = new Float64Array(0);
 
 function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, n: number): number {
   let s = 0;
@@ -171,11 +186,12 @@ export function largestEigenvaluePSD(
 ): TopEigenpair {
   const n = op.n;
   const m = Math.max(1, Math.min(maxSteps, n));
-  const Q = new Float64Array(m * n);
+  if (basisScratch.length < m * n) basisScratch = new Float64Array(m * n);
+  const Q = basisScratch;
   const alpha = new Float64Array(m);
   const beta = new Float64Array(m);
   const w = new Float64Array(n);
-  const g = genericVector(n);
+  const g = genericVectorShared(n);
   let norm0 = 0;
   for (let i = 0; i < n; i++) {
     const gi = g[i] as number;
@@ -239,7 +255,8 @@ export function largestEigenvaluePSD(
  * vector (a warm start for the next call).
  *
  * Method: sqrt of {@link largestEigenvaluePSD} of C^T C applied as C^T (C x) (2 rows cols flops
- * per step); a lower bound that is exact on convergence.
+ * per step; by the SIMD kernel when available, the same sums in the same order); a lower
+ * bound that is exact on convergence.
  *
  * @example
  * ```ts
@@ -253,6 +270,39 @@ export function spectralNormDense(
   cols: number,
   start?: Float64Array,
 ): { norm: number; vector: Float64Array } {
+  const arena = rows * cols >= 256 ? simdArena() : null;
+  if (arena) {
+    // The same two products through the SIMD kernel: tmp_i = sum_j C_ij x_j (lanes over i, C^T
+    // copied once), out_j = sum_i tmp_i C_ij (lanes over j), each sum from 0 in index order.
+    // C may itself be a view of the kernels' memory, which the allocations below can detach: copy it first.
+    const src = C.slice(offset, offset + rows * cols);
+    const mark = arena.mark();
+    try {
+      const CT = arena.alloc(rows * cols), CM = arena.alloc(rows * cols), X = arena.alloc(cols), TMP = arena.alloc(rows), OUT = arena.alloc(cols);
+      const f = arena.f64;
+      for (let i = 0; i < rows; i++) {
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) f[CT + j * rows + i] = src[o + j] as number;
+      }
+      f.set(src, CM);
+      const k = arena.kernels;
+      const top = largestEigenvaluePSD(
+        {
+          n: cols,
+          apply(x, out) {
+            f.set(x, X);
+            gemm(k, X, 0, 1, CT, rows, TMP, 0, 1, rows, cols, false);
+            gemm(k, TMP, 0, 1, CM, cols, OUT, 0, 1, cols, rows, false);
+            out.set(f.subarray(OUT, OUT + cols));
+          },
+        },
+        start,
+      );
+      return { norm: Math.sqrt(top.value), vector: top.vector };
+    } finally {
+      arena.release(mark);
+    }
+  }
   const tmp = new Float64Array(rows);
   const op: SymmetricOperator = {
     n: cols,

@@ -13,8 +13,10 @@
  *
  * @module
  */
-import { EVD, Matrix } from 'ml-matrix';
 import { fft, ifft, nextPowerOfTwo } from '../../linalg/fft.js';
+import { type WasmArena, gemm, simdArena } from '../../linalg/internal/simd.js';
+import { type SimdFft, simdFft } from '../../linalg/internal/simdFft.js';
+import { symmetricEigen } from '../../linalg/internal/symmetricEigen.js';
 import { createRng } from '../../processes/prng.js';
 import { AnalysisInputError } from '../errors.js';
 import type { Series } from '../series.js';
@@ -91,12 +93,40 @@ interface Projection {
   readonly mu: Float64Array;
 }
 
-/** y (T x r, row-major) = projected, centred series. Kernel: 4 time steps x 2 components of dot products. */
-function project(series: Series, p: Projection, out: Float64Array): void {
+/** Rows of the series centred and projected per call of the SIMD kernel. */
+const PROJECT_ROWS = 64;
+
+/**
+ * y (T x r, row-major) = projected, centred series: y_t[c] = sum_i (x_t[i] - mu_i) wt[c][i], each
+ * sum in index order from 0. Kernel: the SIMD gemm on blocks of 64 centred rows against W
+ * (d x r, copied into the kernels' memory once per engine call, `simd.w`), or in plain JS 4
+ * time steps x 2 components of dot products (the same bits).
+ */
+function project(series: Series, p: Projection, out: Float64Array, simd: SimdProjection | null): void {
   const T = series.rows;
   const d = series.cols;
   const x = series.data;
   const { r, mu } = p;
+  if (simd && !p.identity) {
+    const { arena, w } = simd;
+    const mark = arena.mark();
+    try {
+      const C = arena.alloc(PROJECT_ROWS * d), Y = arena.alloc(PROJECT_ROWS * r);
+      const f = arena.f64;
+      for (let t = 0; t < T; t += PROJECT_ROWS) {
+        const R = Math.min(PROJECT_ROWS, T - t);
+        for (let q = 0; q < R; q++) {
+          const o = (t + q) * d, co = C + q * d;
+          for (let i = 0; i < d; i++) f[co + i] = (x[o + i] as number) - (mu[i] as number);
+        }
+        gemm(arena.kernels, C, d, 1, w, r, Y, r, R, r, d, false);
+        out.set(f.subarray(Y, Y + R * r), t * r);
+      }
+    } finally {
+      arena.release(mark);
+    }
+    return;
+  }
   if (p.identity) {
     const inv = p.invSd;
     for (let t = 0; t < T; t++) {
@@ -157,6 +187,52 @@ function project(series: Series, p: Projection, out: Float64Array): void {
   }
 }
 
+/** The projection matrix resident in the SIMD kernels' memory for one engine call (W = wt^T, d x r). */
+interface SimdProjection {
+  readonly arena: WasmArena;
+  readonly w: number;
+}
+
+/** Rows of the PCA sample accumulated per call of the SIMD kernel. */
+const PCA_BLOCK = 64;
+
+/** A length-nfft FFT in the SIMD kernels' memory and its work arrays. */
+interface FftWork {
+  readonly plan: SimdFft;
+  readonly RE: number;
+  readonly IM: number;
+  /** Views of the work arrays (fresh ones: other scratch allocations may grow the memory in between). */
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+}
+
+/**
+ * Runs `body` with the SIMD FFT of length nfft (fft.ts's transform bit for bit; see simdFft.ts),
+ * or with null when the kernels are unavailable (the callers then use fft.ts).
+ */
+function withFft<T>(nfft: number, body: (w: FftWork | null) => T): T {
+  const arena = nfft >= 4 ? simdArena() : null;
+  if (!arena) return body(null);
+  const mark = arena.mark();
+  try {
+    const plan = simdFft(arena, nfft);
+    const RE = arena.alloc(nfft), IM = arena.alloc(nfft);
+    return body({
+      plan,
+      RE,
+      IM,
+      get re() {
+        return arena.f64.subarray(RE, RE + nfft);
+      },
+      get im() {
+        return arena.f64.subarray(IM, IM + nfft);
+      },
+    });
+  } finally {
+    arena.release(mark);
+  }
+}
+
 /** Half spectra (f = 0..nfft/2) of the r columns of y (T x r), zero outside rows [a, b). */
 function spectra(
   y: Float64Array,
@@ -168,19 +244,32 @@ function spectra(
   outRe: Float64Array,
   outIm: Float64Array,
   outOffset: number,
-  re: Float64Array,
-  im: Float64Array,
+  work: Float64Array,
+  workIm: Float64Array,
+  simd: FftWork | null,
 ): void {
   const F = nfft / 2 + 1;
+  const re = simd ? simd.re : work;
+  const im = simd ? simd.im : workIm;
   for (let c = 0; c < r; c += 2) {
     const pair = c + 1 < r;
     re.fill(0);
     im.fill(0);
-    for (let t = a; t < b && t < T; t++) {
-      re[t] = y[t * r + c] as number;
-      if (pair) im[t] = y[t * r + c + 1] as number;
+    if (simd) {
+      // Input in bit-reversed order, then the SIMD butterflies (fft's result, bit for bit).
+      const br = simd.plan.bitReversed;
+      for (let t = a; t < b && t < T; t++) {
+        re[br[t] as number] = y[t * r + c] as number;
+        if (pair) im[br[t] as number] = y[t * r + c + 1] as number;
+      }
+      simd.plan.forward(simd.RE, simd.IM);
+    } else {
+      for (let t = a; t < b && t < T; t++) {
+        re[t] = y[t * r + c] as number;
+        if (pair) im[t] = y[t * r + c + 1] as number;
+      }
+      fft(re, im);
     }
-    fft(re, im);
     for (let f = 0; f < F; f++) {
       const g = f === 0 ? 0 : nfft - f;
       const zr = re[f] as number;
@@ -198,6 +287,29 @@ function spectra(
   }
 }
 
+/**
+ * A float64 work buffer of the engine: a plain array, or a region of the SIMD kernels' memory
+ * (then the accumulation kernels run there). `view` is a fresh view: take it after any other
+ * scratch allocation (which may grow, and so detach, the kernels' memory).
+ */
+class Buf {
+  readonly at: number;
+  private readonly js: Float64Array | null;
+  /** A zero-filled buffer, or (`zero` false) one whose entries are all written before they are read. */
+  constructor(
+    readonly length: number,
+    private readonly arena: WasmArena | null,
+    zero = true,
+  ) {
+    this.at = arena ? arena.alloc(length) : -1;
+    this.js = arena ? null : new Float64Array(length);
+    if (arena && zero) arena.f64.fill(0, this.at, this.at + length);
+  }
+  get view(): Float64Array {
+    return this.js ?? (this.arena as WasmArena).f64.subarray(this.at, this.at + this.length);
+  }
+}
+
 /** Sequences whose half spectra are accumulated together (the A row of one frequency stays in cache). */
 const BATCH = 8;
 
@@ -206,14 +318,24 @@ const BATCH = 8;
  * spectra Y_b at offsets[b] of (Yre, Yim) (layout [f * r + c] from each offset).
  */
 function accumulateHermitian(
-  Yre: Float64Array,
-  Yim: Float64Array,
+  yre: Buf,
+  yim: Buf,
   offsets: readonly number[],
   r: number,
   F: number,
-  Are: Float64Array,
-  Aim: Float64Array,
+  are: Buf,
+  aim: Buf,
+  simd: WasmArena | null,
 ): void {
+  if (simd) {
+    // Batch slots b at offsets b F r (as filled by the engine): the kernel's operations are these.
+    const FR = F * r;
+    if (offsets.every((o, b) => o === b * FR)) {
+      simd.kernels.herm(are.at * 8, aim.at * 8, yre.at * 8, yim.at * 8, r, F, offsets.length, FR);
+      return;
+    }
+  }
+  const Yre = yre.view, Yim = yim.view, Are = are.view, Aim = aim.view;
   const P = (r * (r + 1)) / 2;
   for (let f = 0; f < F; f++) {
     for (const off of offsets) {
@@ -236,20 +358,28 @@ function accumulateHermitian(
 
 /** One ordered cross-spectrum term conj(L_i) R_j: buffers and offsets of L and R. */
 interface OrderedTerm {
-  readonly lre: Float64Array;
-  readonly lim: Float64Array;
+  readonly lre: Buf;
+  readonly lim: Buf;
   readonly lo: number;
-  readonly rre: Float64Array;
-  readonly rim: Float64Array;
+  readonly rre: Buf;
+  readonly rim: Buf;
   readonly ro: number;
 }
 
-/** A[f][i][j] += sum over terms of conj(L_i(f)) R_j(f), all ordered pairs. */
-function accumulateOrdered(terms: readonly OrderedTerm[], r: number, F: number, Are: Float64Array, Aim: Float64Array): void {
+/**
+ * A[f][i][j] += sum over terms of conj(L_i(f)) R_j(f), all ordered pairs. With the SIMD kernel,
+ * one term at a time over all f: each entry still receives the terms in their order.
+ */
+function accumulateOrdered(terms: readonly OrderedTerm[], r: number, F: number, are: Buf, aim: Buf, simd: WasmArena | null): void {
+  if (simd) {
+    for (const t of terms) simd.kernels.cross(are.at * 8, aim.at * 8, (t.lre.at + t.lo) * 8, (t.lim.at + t.lo) * 8, (t.rre.at + t.ro) * 8, (t.rim.at + t.ro) * 8, r, F);
+    return;
+  }
+  const Are = are.view, Aim = aim.view;
   const r2 = r * r;
   for (let f = 0; f < F; f++) {
     for (const term of terms) {
-      const { lre, lim, rre, rim } = term;
+      const lre = term.lre.view, lim = term.lim.view, rre = term.rre.view, rim = term.rim.view;
       const lo = term.lo + f * r;
       const ro = term.ro + f * r;
       let idx = f * r2;
@@ -280,9 +410,12 @@ function inverseAll(
   F: number,
   nfft: number,
   onPair: (p: number, c: Float64Array) => void,
+  simd: FftWork | null,
 ): void {
-  const re = new Float64Array(nfft);
-  const im = new Float64Array(nfft);
+  const re = simd ? simd.re : new Float64Array(nfft);
+  const im = simd ? simd.im : new Float64Array(nfft);
+  // With the SIMD FFT, entry f is written at its bit-reversed position (every position is written).
+  const pos = simd ? simd.plan.bitReversed : null;
   const half = nfft / 2;
   for (let p = 0; p < count; p += 2) {
     const q = p + 1 < count ? p + 1 : -1;
@@ -291,15 +424,18 @@ function inverseAll(
       const pi = Aim[f * count + p] as number;
       const qr = q >= 0 ? (Are[f * count + q] as number) : 0;
       const qi = q >= 0 ? (Aim[f * count + q] as number) : 0;
-      re[f] = pr - qi;
-      im[f] = pi + qr;
+      const at = pos ? (pos[f] as number) : f;
+      re[at] = pr - qi;
+      im[at] = pi + qr;
       if (f > 0 && f < half) {
         // Hermitian extension of each: A(nfft - f) = conj(A(f)).
-        re[nfft - f] = pr + qi;
-        im[nfft - f] = -pi + qr;
+        const mirror = pos ? (pos[nfft - f] as number) : nfft - f;
+        re[mirror] = pr + qi;
+        im[mirror] = -pi + qr;
       }
     }
-    ifft(re, im);
+    if (simd) simd.plan.inverse(simd.RE, simd.IM);
+    else ifft(re, im);
     onPair(p, re);
     if (q >= 0) onPair(q, im);
   }
@@ -335,6 +471,16 @@ function segmentPairs(seg: { a: number; b: number }, T: number, k: number): numb
  * {@link crossCorrelationNorms} for the estimator.
  */
 export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
+  const arena = simdArena();
+  const mark = arena ? arena.mark() : 0;
+  try {
+    return engine(req, arena);
+  } finally {
+    if (arena) arena.release(mark);
+  }
+}
+
+function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverageResult {
   const { fn, ensemble, maxLag: K, storeLags, gridLags } = req;
   const N = ensemble.length;
   const first = ensemble[0] as Series;
@@ -390,7 +536,8 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
   } else {
     const stride = Math.max(1, Math.ceil(n / req.maxPcaRows));
     const cov = new Float64Array(d * d);
-    const buf = new Float64Array(4 * d);
+    const arena = simdArena();
+    const buf = new Float64Array((arena ? PCA_BLOCK : 4) * d);
     let fill = 0;
     const flush = (rows: number): void => {
       for (let i = 0; i < d; i++) {
@@ -409,31 +556,50 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
         }
       }
     };
-    for (let g = 0; g < n; g += stride) {
-      const s = Math.floor(g / T);
-      const t = g - s * T;
-      const x = (ensemble[s] as Series).data;
-      for (let i = 0; i < d; i++) buf[fill * d + i] = ((x[t * d + i] as number) - (mu[i] as number)) * (invSd[i] as number);
-      fill++;
-      pcaRows++;
-      if (fill === 4) {
-        flush(4);
-        fill = 0;
+    // cov[i][j] += z_i z_j, row after row (flush adds four rows' products in row order; the
+    // SIMD kernel continues each sum over a block of rows in the same order: the same bits, as
+    // zero padding rows add exact zeros).
+    const simdCov = arena ? { arena, mark: arena.mark() } : null;
+    try {
+      const C = simdCov ? simdCov.arena.alloc(d * d) : -1;
+      const B = simdCov ? simdCov.arena.alloc(PCA_BLOCK * d) : -1;
+      if (simdCov) simdCov.arena.f64.fill(0, C, C + d * d);
+      const flushBlock = (rows: number): void => {
+        if (simdCov) {
+          const f = simdCov.arena.f64;
+          f.set(buf.subarray(0, rows * d), B);
+          gemm(simdCov.arena.kernels, B, 1, d, B, d, C, d, d, d, rows, true, true);
+        } else {
+          if (rows < 4) buf.fill(0, rows * d);
+          flush(rows);
+        }
+      };
+      const blockRows = simdCov ? PCA_BLOCK : 4;
+      for (let g = 0; g < n; g += stride) {
+        const s = Math.floor(g / T);
+        const t = g - s * T;
+        const x = (ensemble[s] as Series).data;
+        for (let i = 0; i < d; i++) buf[fill * d + i] = ((x[t * d + i] as number) - (mu[i] as number)) * (invSd[i] as number);
+        fill++;
+        pcaRows++;
+        if (fill === blockRows) {
+          flushBlock(fill);
+          fill = 0;
+        }
       }
+      if (fill > 0) flushBlock(fill);
+      if (simdCov) cov.set(simdCov.arena.f64.subarray(C, C + d * d));
+    } finally {
+      if (simdCov) simdCov.arena.release(simdCov.mark);
     }
-    if (fill > 0) {
-      buf.fill(0, fill * d);
-      flush(fill);
-    }
-    const rows: number[][] = [];
+    const corr = new Float64Array(d * d);
     for (let i = 0; i < d; i++) {
-      const row = new Array<number>(d);
-      for (let j = 0; j < d; j++) row[j] = (i <= j ? (cov[i * d + j] as number) : (cov[j * d + i] as number)) / pcaRows;
-      rows.push(row);
+      for (let j = 0; j < d; j++) corr[i * d + j] = (i <= j ? (cov[i * d + j] as number) : (cov[j * d + i] as number)) / pcaRows;
     }
-    const evd = new EVD(new Matrix(rows), { assumeSymmetric: true });
-    const values = evd.realEigenvalues;
-    const vectors = evd.eigenvectorMatrix;
+    // ml-matrix's symmetric EVD, bit for bit (symmetricEigen); vector c is row c of `vectors`.
+    const evd = symmetricEigen(corr, d);
+    const values = Array.from(evd.values);
+    const vectors = evd.vectors;
     const order = values.map((_, i) => i).sort((p, q) => (values[q] as number) - (values[p] as number));
     const sorted = order.map((i) => Math.max(0, values[i] as number));
     const total = sorted.reduce((acc, v) => acc + v, 0);
@@ -456,7 +622,7 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
       w = new Float64Array(r * d);
       for (let c = 0; c < r; c++) {
         const col = order[c] as number;
-        for (let i = 0; i < d; i++) w[c * d + i] = vectors.get(i, col) * (invSd[i] as number);
+        for (let i = 0; i < d; i++) w[c * d + i] = (vectors[col * d + i] as number) * (invSd[i] as number);
       }
     }
   }
@@ -474,9 +640,10 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
   const G = units.length;
   const S = storeLags.length;
   const L = gridLags.length;
+  /** Lag sums, entry-major: lagSums[e S + slot] for matrix entry e = i r + j at storeLags[slot] (contiguous per pair). */
   const lagSums = new Float64Array(S * r2);
   const diagSums = new Float64Array(r * (Kd + 1));
-  const unitSums = wantBootstrap ? new Float64Array(G * L * r2) : null;
+  const unitSumsBuf = wantBootstrap ? new Buf(G * L * r2, bufArena, false) : null;
   const unitPairs = wantBootstrap ? new Float64Array(G * L) : null;
   /** Per-unit sums of y over the unit's time points, and their counts (for recentring replicates). */
   const unitTotals = wantBootstrap ? new Float64Array(G * r) : null;
@@ -492,19 +659,21 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
   const hermitianUnits = kind === 'sequence-groups';
   const batch = hermitianUnits ? BATCH : 1;
   const FR = F * r;
-  const Yre = new Float64Array(batch * FR);
-  const Yim = new Float64Array(batch * FR);
   const P = (r * (r + 1)) / 2;
-  const Are = new Float64Array(F * (hermitianUnits ? P : r2));
-  const Aim = new Float64Array(F * (hermitianUnits ? P : r2));
   const wantNull = req.noiseFloor && N >= 2;
   const M = wantNull ? (r <= 16 ? N : Math.min(N, NULL_MAX_PAIRS)) : 0;
-  const Nre = wantNull ? new Float64Array(F * r2) : null;
-  const Nim = wantNull ? new Float64Array(F * r2) : null;
-  const prevRe = wantNull ? new Float64Array(FR) : null;
-  const prevIm = wantNull ? new Float64Array(FR) : null;
-  const firstRe = wantNull && M === N ? new Float64Array(FR) : null;
-  const firstIm = wantNull && M === N ? new Float64Array(FR) : null;
+  // The spectra and cross-spectrum buffers live in the SIMD kernels' memory when they are
+  // available (bufArena: in the scope opened by timeAverageEngine); otherwise plain arrays.
+  const Yre = new Buf(batch * FR, bufArena, false);
+  const Yim = new Buf(batch * FR, bufArena, false);
+  const Are = new Buf(F * (hermitianUnits ? P : r2), bufArena, false);
+  const Aim = new Buf(F * (hermitianUnits ? P : r2), bufArena, false);
+  const Nre = wantNull ? new Buf(F * r2, bufArena) : null;
+  const Nim = wantNull ? new Buf(F * r2, bufArena) : null;
+  const prevRe = wantNull ? new Buf(FR, bufArena) : null;
+  const prevIm = wantNull ? new Buf(FR, bufArena) : null;
+  const firstRe = wantNull && M === N ? new Buf(FR, bufArena) : null;
+  const firstIm = wantNull && M === N ? new Buf(FR, bufArena) : null;
   const pairI = new Int32Array(hermitianUnits ? P : r2);
   const pairJ = new Int32Array(hermitianUnits ? P : r2);
   if (hermitianUnits) {
@@ -514,25 +683,29 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
     for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) (pairI[i * r + j] = i), (pairJ[i * r + j] = j);
   }
 
-  const sink = (u: number, hermitian: boolean) => (p: number, c: Float64Array): void => {
-    const i = pairI[p] as number;
-    const j = pairJ[p] as number;
-    const ij = i * r + j;
-    const ji = j * r + i;
-    for (let slot = 0; slot < S; slot++) {
-      const k = storeLags[slot] as number;
-      lagSums[slot * r2 + ij] = (lagSums[slot * r2 + ij] as number) + (c[k] as number);
-      if (hermitian && i !== j) lagSums[slot * r2 + ji] = (lagSums[slot * r2 + ji] as number) + (c[(nfft - k) % nfft] as number);
-    }
-    if (i === j) for (let k = 0; k <= Kd; k++) diagSums[i * (Kd + 1) + k] = (diagSums[i * (Kd + 1) + k] as number) + (c[k] as number);
-    if (unitSums) {
-      for (let g = 0; g < L; g++) {
-        const k = gridLags[g] as number;
-        const base = (u * L + g) * r2;
-        unitSums[base + ij] = c[k] as number;
-        if (hermitian && i !== j) unitSums[base + ji] = c[(nfft - k) % nfft] as number;
+  const sink = (u: number, hermitian: boolean): ((p: number, c: Float64Array) => void) => {
+    const unitSums = unitSumsBuf ? unitSumsBuf.view : null;
+    return (p, c) => {
+      const i = pairI[p] as number;
+      const j = pairJ[p] as number;
+      const ij = i * r + j;
+      const ji = j * r + i;
+      const oij = ij * S;
+      for (let slot = 0; slot < S; slot++) lagSums[oij + slot] = (lagSums[oij + slot] as number) + (c[storeLags[slot] as number] as number);
+      if (hermitian && i !== j) {
+        const oji = ji * S;
+        for (let slot = 0; slot < S; slot++) lagSums[oji + slot] = (lagSums[oji + slot] as number) + (c[(nfft - (storeLags[slot] as number)) % nfft] as number);
       }
-    }
+      if (i === j) for (let k = 0; k <= Kd; k++) diagSums[i * (Kd + 1) + k] = (diagSums[i * (Kd + 1) + k] as number) + (c[k] as number);
+      if (unitSums) {
+        for (let g = 0; g < L; g++) {
+          const k = gridLags[g] as number;
+          const base = (u * L + g) * r2;
+          unitSums[base + ij] = c[k] as number;
+          if (hermitian && i !== j) unitSums[base + ji] = c[(nfft - k) % nfft] as number;
+        }
+      }
+    };
   };
 
   /**
@@ -552,59 +725,75 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
         );
       }
       if (s === 0 && firstRe && firstIm) {
-        firstRe.set(Yre.subarray(b * FR, (b + 1) * FR));
-        firstIm.set(Yim.subarray(b * FR, (b + 1) * FR));
+        firstRe.view.set(Yre.view.subarray(b * FR, (b + 1) * FR));
+        firstIm.view.set(Yim.view.subarray(b * FR, (b + 1) * FR));
       }
       if (s === N - 1 && firstRe && firstIm) terms.push({ lre: Yre, lim: Yim, lo: b * FR, rre: firstRe, rim: firstIm, ro: 0 });
     }
-    if (terms.length > 0) accumulateOrdered(terms, r, F, Nre, Nim);
-    prevRe.set(Yre.subarray((count - 1) * FR, count * FR));
-    prevIm.set(Yim.subarray((count - 1) * FR, count * FR));
+    if (terms.length > 0) accumulateOrdered(terms, r, F, Nre, Nim, bufArena);
+    prevRe.view.set(Yre.view.subarray((count - 1) * FR, count * FR));
+    prevIm.view.set(Yim.view.subarray((count - 1) * FR, count * FR));
   };
 
-  // 4. Cross-spectra, unit by unit; whole sequences in batches of up to 8.
-  if (hermitianUnits) {
-    units.forEach((unit, u) => {
-      Are.fill(0);
-      Aim.fill(0);
-      for (let b0 = 0; b0 < unit.segments.length; b0 += batch) {
-        const segs = unit.segments.slice(b0, b0 + batch);
-        segs.forEach((seg, b) => {
-          project(ensemble[seg.s] as Series, proj, y);
-          addTotals(u, 0, T);
-          spectra(y, T, r, 0, T, nfft, Yre, Yim, b * FR, re, im);
-        });
-        accumulateHermitian(Yre, Yim, segs.map((_, b) => b * FR), r, F, Are, Aim);
-        nullTerms((segs[0] as { s: number }).s, segs.length);
+  // 4. Cross-spectra, unit by unit; whole sequences in batches of up to 8. The projection
+  // matrix W = wt^T (d x r) sits in the SIMD kernels' memory for the whole pass.
+  const projArena = identity ? null : simdArena();
+  const projMark = projArena ? projArena.mark() : 0;
+  let simdProj: SimdProjection | null = null;
+  try {
+    withFft(nfft, (fw) => {
+      if (projArena) {
+        const wIdx = projArena.alloc(d * r);
+        const f = projArena.f64;
+        for (let c = 0; c < r; c++) for (let i = 0; i < d; i++) f[wIdx + i * r + c] = w[c * d + i] as number;
+        simdProj = { arena: projArena, w: wIdx };
       }
-      inverseAll(Are, Aim, P, F, nfft, sink(u, true));
-      if (unitPairs) {
-        for (let g = 0; g < L; g++) {
-          const k = gridLags[g] as number;
-          unitPairs[u * L + g] = unit.segments.reduce((acc, seg) => acc + segmentPairs(seg, T, k), 0);
+      if (hermitianUnits) {
+        units.forEach((unit, u) => {
+          Are.view.fill(0);
+          Aim.view.fill(0);
+          for (let b0 = 0; b0 < unit.segments.length; b0 += batch) {
+            const segs = unit.segments.slice(b0, b0 + batch);
+            segs.forEach((seg, b) => {
+              project(ensemble[seg.s] as Series, proj, y, simdProj);
+              addTotals(u, 0, T);
+              spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, b * FR, re, im, fw);
+            });
+            accumulateHermitian(Yre, Yim, segs.map((_, b) => b * FR), r, F, Are, Aim, bufArena);
+            nullTerms((segs[0] as { s: number }).s, segs.length);
+          }
+          inverseAll(Are.view, Aim.view, P, F, nfft, sink(u, true), fw);
+          if (unitPairs) {
+            for (let g = 0; g < L; g++) {
+              const k = gridLags[g] as number;
+              unitPairs[u * L + g] = unit.segments.reduce((acc, seg) => acc + segmentPairs(seg, T, k), 0);
+            }
+          }
+        });
+      } else {
+        const Bre = new Buf(FR, bufArena);
+        const Bim = new Buf(FR, bufArena);
+        let u = 0;
+        for (let s = 0; s < N; s++) {
+          project(ensemble[s] as Series, proj, y, simdProj);
+          spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, 0, re, im, fw);
+          nullTerms(s, 1);
+          while (u < G && (units[u] as Unit).segments[0]?.s === s) {
+            const seg = (units[u] as Unit).segments[0] as { s: number; a: number; b: number };
+            addTotals(u, seg.a, seg.b);
+            spectra(y, T, r, seg.a, seg.b, nfft, Bre.view, Bim.view, 0, re, im, fw);
+            Are.view.fill(0);
+            Aim.view.fill(0);
+            accumulateOrdered([{ lre: Bre, lim: Bim, lo: 0, rre: Yre, rim: Yim, ro: 0 }], r, F, Are, Aim, bufArena);
+            inverseAll(Are.view, Aim.view, r2, F, nfft, sink(u, false), fw);
+            if (unitPairs) for (let g = 0; g < L; g++) unitPairs[u * L + g] = segmentPairs(seg, T, gridLags[g] as number);
+            u++;
+          }
         }
       }
     });
-  } else {
-    const Bre = new Float64Array(FR);
-    const Bim = new Float64Array(FR);
-    let u = 0;
-    for (let s = 0; s < N; s++) {
-      project(ensemble[s] as Series, proj, y);
-      spectra(y, T, r, 0, T, nfft, Yre, Yim, 0, re, im);
-      nullTerms(s, 1);
-      while (u < G && (units[u] as Unit).segments[0]?.s === s) {
-        const seg = (units[u] as Unit).segments[0] as { s: number; a: number; b: number };
-        addTotals(u, seg.a, seg.b);
-        spectra(y, T, r, seg.a, seg.b, nfft, Bre, Bim, 0, re, im);
-        Are.fill(0);
-        Aim.fill(0);
-        accumulateOrdered([{ lre: Bre, lim: Bim, lo: 0, rre: Yre, rim: Yim, ro: 0 }], r, F, Are, Aim);
-        inverseAll(Are, Aim, r2, F, nfft, sink(u, false));
-        if (unitPairs) for (let g = 0; g < L; g++) unitPairs[u * L + g] = segmentPairs(seg, T, gridLags[g] as number);
-        u++;
-      }
-    }
+  } finally {
+    if (projArena) projArena.release(projMark);
   }
 
   // 5. Normalise and take norms (lags in increasing order, warm-started).
@@ -614,7 +803,7 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
     const k = storeLags[slot] as number;
     const count = N * (T - k);
     pairs[slot] = count;
-    for (let e = 0; e < r2; e++) mats[slot * r2 + e] = (lagSums[slot * r2 + e] as number) / count;
+    for (let e = 0; e < r2; e++) mats[slot * r2 + e] = (lagSums[e * S + slot] as number) / count;
   }
   const norms = new Float64Array(S);
   const vectors: Float64Array[] = new Array<Float64Array>(S);
@@ -640,9 +829,19 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
   if (wantNull && Nre && Nim) {
     const NL = nullLags.length;
     const nullSums = new Float64Array(NL * r2);
-    inverseAll(Nre, Nim, r2, F, nfft, (p, c) => {
-      for (let g = 0; g < NL; g++) nullSums[g * r2 + p] = c[nullLags[g] as number] as number;
-    });
+    withFft(nfft, (fw) =>
+      inverseAll(
+        Nre.view,
+        Nim.view,
+        r2,
+        F,
+        nfft,
+        (p, c) => {
+          for (let g = 0; g < NL; g++) nullSums[g * r2 + p] = c[nullLags[g] as number] as number;
+        },
+        fw,
+      ),
+    );
     nullNorms = new Float64Array(NL);
     nullPairs = new Float64Array(NL);
     let warmNull: Float64Array | undefined;
@@ -662,10 +861,13 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
 
   // 7. Bootstrap over units (scaling and basis held fixed, mean re-estimated per replicate).
   const bootstrapNorms: Float64Array[] = [];
-  if (wantBootstrap && unitSums && unitPairs && unitTotals && unitCounts) {
+  if (wantBootstrap && unitSumsBuf && unitPairs && unitTotals && unitCounts) {
     const rng = createRng(req.seed);
     const weights = new Float64Array(G);
-    const mat = new Float64Array(r2);
+    // With the SIMD kernels, mat and the unit sums sit in their memory and mat += w_u S_u(k) is
+    // one kernel call per unit (the same additions, unit by unit, in unit order).
+    const matBuf = new Buf(r2, bufArena);
+    const weightBuf = new Buf(1, bufArena);
     const mean = new Float64Array(r);
     for (let b = 0; b < req.bootstrapReplicates; b++) {
       weights.fill(0);
@@ -684,12 +886,25 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
       for (let c = 0; c < r; c++) mean[c] = (mean[c] as number) / total;
       const out = new Float64Array(L);
       for (let g = 0; g < L; g++) {
+        let mat = matBuf.view;
         mat.fill(0);
         let count = 0;
+        if (bufArena) {
+          const f = bufArena.f64;
+          for (let u = 0; u < G; u++) {
+            const wu = weights[u] as number;
+            if (wu === 0) continue;
+            count += wu * (unitPairs[u * L + g] as number);
+            f[weightBuf.at] = wu;
+            gemm(bufArena.kernels, weightBuf.at, 0, 0, unitSumsBuf.at + (u * L + g) * r2, 0, matBuf.at, 0, 1, r2, 1, true);
+          }
+          mat = matBuf.view;
+        }
+        const unitSums = bufArena ? null : unitSumsBuf.view;
         // mat += sum over drawn units (in unit order) of w_u S_u(k), two units per pass over
         // mat (the same additions in the same order as one unit per pass).
         let pending = -1;
-        for (let u = 0; u < G; u++) {
+        for (let u = 0; u < G && unitSums; u++) {
           const wu = weights[u] as number;
           if (wu === 0) continue;
           count += wu * (unitPairs[u * L + g] as number);
@@ -703,7 +918,7 @@ export function timeAverageEngine(req: TimeAverageRequest): TimeAverageResult {
           for (let e = 0; e < r2; e++) mat[e] = (mat[e] as number) + wp * (unitSums[bp + e] as number) + wu * (unitSums[bu + e] as number);
           pending = -1;
         }
-        if (pending >= 0) {
+        if (pending >= 0 && unitSums) {
           const wp = weights[pending] as number;
           const bp = (pending * L + g) * r2;
           for (let e = 0; e < r2; e++) mat[e] = (mat[e] as number) + wp * (unitSums[bp + e] as number);

@@ -23,6 +23,7 @@
  * @module
  */
 import { addTransposedProducts, matMulRows } from '../../linalg/internal/kernels.js';
+import { type WasmArena, gemm, simdArena, transposed } from '../../linalg/internal/simd.js';
 import type { Series } from '../series.js';
 
 /** What is accumulated: which rows and which (projected) columns. */
@@ -44,16 +45,16 @@ export interface PairMoments {
   rows: number;
   /** Pairs (t, t + lag). */
   pairs: number;
-  /** k x k, upper triangle valid (sum over all rows of u u^T). */
+  /** k x k, symmetric (sum over all rows of u u^T). */
   readonly g: Float64Array;
   /** k x k: sum over pairs of u_t u_{t+lag}^T. */
   readonly sxy: Float64Array;
   /** Sum of u over all rows. */
   readonly s: Float64Array;
-  /** Sums over the first `lag` rows (from burnIn) of u and u u^T (upper triangle). */
+  /** Sums over the first `lag` rows (from burnIn) of u and u u^T (symmetric). */
   readonly headSum: Float64Array;
   readonly headOuter: Float64Array;
-  /** Sums over the last `lag` rows of u and u u^T (upper triangle). */
+  /** Sums over the last `lag` rows of u and u u^T (symmetric). */
   readonly tailSum: Float64Array;
   readonly tailOuter: Float64Array;
 }
@@ -102,6 +103,20 @@ export function addPairMoments(a: PairMoments, b: PairMoments): void {
  * `lag` (pairs whose later row lies in the sequence), by {@link addTransposedProducts}.
  */
 export function pairMomentsPart(series: readonly Series[], spec: PairMomentsSpec, from: number, to: number, cross = true): PairMoments {
+  const arena = simdArena();
+  const out = arena ? pairMomentsSimd(arena, series, spec, from, to, cross) : pairMomentsJs(series, spec, from, to, cross);
+  // Mirror the upper triangles (the kernels leave partial sums below the diagonal).
+  for (const a of [out.g, out.headOuter, out.tailOuter]) mirrorUpper(a, out.width);
+  return out;
+}
+
+/** a[j][i] = a[i][j] for j > i (k x k, row-major). */
+function mirrorUpper(a: Float64Array, k: number): void {
+  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) a[j * k + i] = a[i * k + j] as number;
+}
+
+/** {@link pairMomentsPart} by the plain-JS kernels (transposed blocks, addTransposedProducts). */
+function pairMomentsJs(series: readonly Series[], spec: PairMomentsSpec, from: number, to: number, cross: boolean): PairMoments {
   const first = series[from] ?? series[0];
   const width = first ? first.cols : 0;
   const sel = spec.channels;
@@ -169,6 +184,99 @@ export function pairMomentsPart(series: readonly Series[], spec: PairMomentsSpec
         rowSums(R, out.tailSum, out.tailOuter);
       }
     }
+  }
+  return out;
+}
+
+/**
+ * {@link pairMomentsPart} through the WebAssembly SIMD kernel: the same sums in the same order
+ * (each block's products summed from 0 over its rows, then added to the running totals), so the
+ * same bits. The projected block stays row-major (L x k) in the kernels' memory: G += U^T U
+ * (upper) is gemm with S = V = U (S read down a column), Sxy += U^T V with V = U shifted by lag
+ * rows, the projection is gemm with the projection matrix transposed once.
+ */
+function pairMomentsSimd(arena: WasmArena, series: readonly Series[], spec: PairMomentsSpec, from: number, to: number, cross: boolean): PairMoments {
+  const first = series[from] ?? series[0];
+  const width = first ? first.cols : 0;
+  const sel = spec.channels;
+  const w = sel ? sel.length : width;
+  const proj = spec.projection;
+  const k = proj ? proj.rows : w;
+  const out = emptyPairMoments(k);
+  const lag = spec.lag;
+  const span = BLOCK + lag;
+  const c = spec.shift;
+  const kernels = arena.kernels;
+  const mark = arena.mark();
+  try {
+    const kk = k * k;
+    const G = arena.alloc(kk), SXY = arena.alloc(kk), HO = arena.alloc(kk), TO = arena.alloc(kk);
+    const SH = arena.alloc(span * w);
+    const U = proj ? arena.alloc(span * k) : SH;
+    const PT = proj ? arena.alloc(w * k) : -1;
+    const f = arena.f64;
+    f.fill(0, G, G + kk);
+    f.fill(0, SXY, SXY + kk);
+    f.fill(0, HO, HO + kk);
+    f.fill(0, TO, TO + kk);
+    if (proj) f.set(transposed(proj.matrix, k, w), PT);
+    /** Rows [a, a + R) of x, shifted (and projected), into U (R x k, row-major). */
+    const block = (x: Float64Array, a: number, R: number): void => {
+      for (let r = 0; r < R; r++) {
+        const o = (a + r) * width;
+        const so = SH + r * w;
+        if (sel) for (let i = 0; i < w; i++) f[so + i] = (x[o + (sel[i] as number)] as number) - (c[i] as number);
+        else for (let i = 0; i < w; i++) f[so + i] = (x[o + i] as number) - (c[i] as number);
+      }
+      if (proj) gemm(kernels, SH, w, 1, PT, k, U, k, R, k, w, false);
+    };
+    /** sum[i] += sum_{r < R} U[r][i] (the row sums, each from 0 in row order). */
+    const columnSums = (R: number, sum: Float64Array): void => {
+      for (let i = 0; i < k; i++) {
+        let acc = 0;
+        for (let r = 0; r < R; r++) acc += f[U + r * k + i] as number;
+        sum[i] = (sum[i] as number) + acc;
+      }
+    };
+    for (let sIdx = from; sIdx < to; sIdx++) {
+      const sr = series[sIdx] as Series;
+      const x = sr.data;
+      const T = sr.rows;
+      const start = spec.burnIn;
+      if (T - start <= 0) continue;
+      out.rows += T - start;
+      out.pairs += Math.max(0, T - start - lag);
+      for (let a = start; a < T; a += BLOCK) {
+        const R = Math.min(BLOCK, T - a);
+        const P = cross ? Math.max(0, Math.min(R, T - lag - a)) : 0;
+        const L = P > 0 ? Math.max(R, P + lag) : R;
+        block(x, a, L);
+        gemm(kernels, U, 1, k, U, k, G, k, k, k, R, 'add', true);
+        columnSums(R, out.s);
+        if (P > 0) gemm(kernels, U, 1, k, U + lag * k, k, SXY, k, k, k, P, 'add', false);
+      }
+      const m = Math.min(lag, T - start);
+      if (m > 0) {
+        for (let a = start; a < start + m; a += BLOCK) {
+          const R = Math.min(BLOCK, start + m - a);
+          block(x, a, R);
+          columnSums(R, out.headSum);
+          gemm(kernels, U, 1, k, U, k, HO, k, k, k, R, 'add', true);
+        }
+        for (let a = T - m; a < T; a += BLOCK) {
+          const R = Math.min(BLOCK, T - a);
+          block(x, a, R);
+          columnSums(R, out.tailSum);
+          gemm(kernels, U, 1, k, U, k, TO, k, k, k, R, 'add', true);
+        }
+      }
+    }
+    out.g.set(f.subarray(G, G + kk));
+    out.sxy.set(f.subarray(SXY, SXY + kk));
+    out.headOuter.set(f.subarray(HO, HO + kk));
+    out.tailOuter.set(f.subarray(TO, TO + kk));
+  } finally {
+    arena.release(mark);
   }
   return out;
 }

@@ -72,6 +72,8 @@ export function defaultWorkers(): number {
 /** What the helper is started with. */
 export interface HelperInit {
   readonly cell: CellDescription;
+  /** Layers the input is driven through before the cell reads it (see drivenInputProcess); none when absent. */
+  readonly drivenThrough?: readonly CellDescription[];
 }
 
 /** The helper thread could not run (its module failed to load): the caller computes the task itself. */
@@ -103,37 +105,50 @@ export class HelperThread {
     this.counter = counter;
   }
 
-  /** Starts a helper, or returns null when the compiled worker module is not available. */
-  static start(init: HelperInit): HelperThread | null {
-    const url = new URL('./worker.js', import.meta.url);
+  /**
+   * Starts a helper, or returns null when the compiled worker module is not available.
+   * `moduleUrl` replaces the worker module (tests).
+   */
+  static start(init: HelperInit, moduleUrl: URL = new URL('./worker.js', import.meta.url)): HelperThread | null {
+    const url = moduleUrl;
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
-    // [0]: replies posted so far; [1]: 1 when the helper's module failed to load.
-    const counter = new Int32Array(new SharedArrayBuffer(8));
+    // [0]: replies posted so far; [1]: 1 when the helper's module failed to load; [2]: 1 once
+    // the helper thread has exited.
+    const counter = new Int32Array(new SharedArrayBuffer(12));
     const { port1, port2 } = new MessageChannel();
-    // A bootstrap that always runs: a load failure of the real module is flagged instead of
-    // leaving the main thread waiting for replies that never come.
+    // A bootstrap that always runs: a load failure of the real module is flagged, and so is the
+    // thread's exit (process.exit, an uncaught error: the worker's process emits 'exit'), instead
+    // of leaving the main thread waiting for replies that never come. (A worker killed for
+    // running out of memory gets no 'exit' event: that case is not detected.)
     // Only dynamic import(): valid whether the eval'd code is read as a script or a module.
     const bootstrap = [
-      "import('node:worker_threads').then(({ workerData }) =>",
-      '  import(workerData.url).catch((e) => {',
-      '    const c = new Int32Array(workerData.counter);',
+      "import('node:worker_threads').then(({ workerData }) => {",
+      '  const c = new Int32Array(workerData.counter);',
+      "  process.on('exit', () => {",
+      '    Atomics.store(c, 2, 1);',
+      '    Atomics.notify(c, 0);',
+      '  });',
+      '  return import(workerData.url).catch((e) => {',
       "    workerData.port.postMessage({ id: -1, ok: false, name: 'Error', message: String(e && e.message ? e.message : e), seconds: 0 });",
       '    Atomics.store(c, 1, 1);',
       '    Atomics.notify(c, 0);',
-      '  }),',
-      ');',
+      '  });',
+      '});',
     ].join('\n');
     // execArgv: [] so that the parent's flags (e.g. --input-type=module of `node -e`) neither
     // reinterpret the bootstrap nor stop the worker from starting.
     const worker = new Worker(bootstrap, { eval: true, execArgv: [], workerData: { url: url.href, init, port: port2, counter: counter.buffer }, transferList: [port2] });
+    // An uncaught error in the helper ends its thread: wait() reports it (the exit flag) and the
+    // caller recomputes; without a listener the 'error' event would crash this process later.
+    worker.on('error', () => undefined);
     worker.unref();
     port1.unref();
     return new HelperThread(worker, port1, counter);
   }
 
-  /** True once the helper has reported that it cannot run. */
+  /** True once the helper has reported that it cannot run, or its thread has exited. */
   get failed(): boolean {
-    return Atomics.load(this.counter, 1) === 1;
+    return Atomics.load(this.counter, 1) === 1 || Atomics.load(this.counter, 2) === 1;
   }
 
   /** Queues a task (the helper runs tasks in the order posted); returns its ticket for {@link HelperThread.wait}. */
@@ -152,10 +167,15 @@ export class HelperThread {
       for (;;) {
         const seen = Atomics.load(this.counter, 0);
         if (seen >= target) break;
-        if (this.failed) {
+        if (Atomics.load(this.counter, 1) === 1) {
           const msg = receiveMessageOnPort(this.port);
           const why = msg ? (msg.message as Reply).message : 'unknown reason';
           throw new HelperUnavailableError(`the analysis helper thread could not start: ${why}`);
+        }
+        if (Atomics.load(this.counter, 2) === 1) {
+          // Replies it posted before exiting are counted in [0] (checked above).
+          if (Atomics.load(this.counter, 0) >= target) break;
+          throw new HelperUnavailableError(`the analysis helper thread exited before replying to task ${ticket}`);
         }
         Atomics.wait(this.counter, 0, seen, 1000);
       }

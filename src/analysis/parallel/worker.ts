@@ -12,8 +12,11 @@ import { type PairMomentsSpec, pairMomentsPart } from '../information/pairMoment
 import { type JacobianSolver, type VisitedState, jacobianSpectraAt } from '../jacobianSpectrum.js';
 import { type LyapunovOptions, lyapunovSpectrum } from '../lyapunov.js';
 import { type SharedPassPlan, sharedPassRange } from '../sharedPass.js';
+import { drivenInputProcess } from '../drivenInput.js';
+import { resolveInputProcess } from '../inputs.js';
 import { type TrajectoryOptions, resolveTrajectory } from '../trajectories.js';
 import { type HelperInit, rebuildCell, seriesViews } from './helper.js';
+import { claimJacobianChunks } from './jacobianShare.js';
 
 interface Data {
   readonly init: HelperInit;
@@ -23,12 +26,17 @@ interface Data {
 
 const data = workerData as Data;
 const cell: Cell = rebuildCell(data.init.cell);
+const below: Cell[] = (data.init.drivenThrough ?? []).map(rebuildCell);
+/** The trajectory options with the input driven through the layers below, as on the main thread. */
+const driven = <O extends Pick<TrajectoryOptions, 'input'>>(o: O, fn: string): O =>
+  below.length === 0 ? o : { ...o, input: drivenInputProcess(resolveInputProcess(o.input, (below[0] as Cell).inputSize, fn), below) };
 const counter = new Int32Array(data.counter);
 
 type Task =
   | { kind: 'pass'; payload: { trajectory: TrajectoryOptions; outputs: SharedArrayBuffer; plan: Omit<SharedPassPlan, 'outputs'>; from: number; to: number; fn: string } }
   | { kind: 'moments'; payload: { outputs: SharedArrayBuffer; sequences: number; rows: number; cols: number; spec: PairMomentsSpec; from: number; to: number; cross: boolean } }
   | { kind: 'jacobian'; payload: { samples: VisitedState[]; solver: JacobianSolver } }
+  | { kind: 'jacobianChunks'; payload: { samples: VisitedState[]; solver: JacobianSolver; counter: SharedArrayBuffer } }
   | { kind: 'lyapunov'; payload: { options: LyapunovOptions; k: number } }
   | { kind: 'correlation'; payload: { outputs: SharedArrayBuffer; sequences: number; rows: number; cols: number; options: CorrelationSumsOptions } };
 
@@ -36,7 +44,7 @@ function run(task: Task): unknown {
   switch (task.kind) {
     case 'pass': {
       const p = task.payload;
-      const r = resolveTrajectory(cell, p.trajectory, p.fn);
+      const r = resolveTrajectory(cell, driven(p.trajectory, p.fn), p.fn);
       const outputs = seriesViews(p.outputs, r.sequences, r.steps, cell.hiddenSize).map((s) => s.data);
       return sharedPassRange(r, { ...p.plan, outputs }, p.from, p.to, p.fn);
     }
@@ -46,8 +54,10 @@ function run(task: Task): unknown {
     }
     case 'jacobian':
       return jacobianSpectraAt(cell, task.payload.samples, task.payload.solver);
+    case 'jacobianChunks':
+      return claimJacobianChunks(cell, task.payload.samples, task.payload.solver, new Int32Array(task.payload.counter));
     case 'lyapunov':
-      return lyapunovSpectrum(cell, task.payload.options, task.payload.k);
+      return lyapunovSpectrum(cell, driven(task.payload.options, 'lyapunovSpectrum'), task.payload.k);
     case 'correlation': {
       const p = task.payload;
       return correlationSums(seriesViews(p.outputs, p.sequences, p.rows, p.cols), p.options);

@@ -7,6 +7,7 @@
  */
 import type { DenseMatrix } from '../dense.js';
 import { matVecRows } from './kernels.js';
+import { gemm, simdArena } from './simd.js';
 
 /** A converged top singular value. */
 export interface TopSingularValue {
@@ -154,60 +155,81 @@ export function largestSingularValueLanczos(a: DenseMatrix, tol = 1e-10, maxStep
   const tmp = new Float64Array(rows);
   const at = new Float64Array(n * rows);
   for (let i = 0; i < rows; i++) for (let j = 0; j < n; j++) at[j * rows + i] = a.data[i * n + j] as number;
-  const applyGram = (x: Float64Array, xOff: number, out: Float64Array): void => {
-    matVecRows(a.data, 0, rows, n, x, xOff, tmp, 0, false);
-    matVecRows(at, 0, n, rows, tmp, 0, out, 0, false);
-  };
-  Q.set(startVector(n), 0);
-  for (let j = 0; j < m; j++) {
-    const qo = j * n;
-    applyGram(Q, qo, w);
-    let al = 0;
-    for (let i = 0; i < n; i++) al += (Q[qo + i] as number) * (w[i] as number);
-    alpha[j] = al;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let l = 0; l <= j; l++) {
-        const lo = l * n;
-        let c = 0;
-        for (let i = 0; i < n; i++) c += (Q[lo + i] as number) * (w[i] as number);
-        if (c !== 0) for (let i = 0; i < n; i++) w[i] = (w[i] as number) - c * (Q[lo + i] as number);
-      }
+  const arena = rows * n >= 1024 ? simdArena() : null;
+  const mark = arena ? arena.mark() : 0;
+  try {
+    // A^T (A x): each sum from 0 in index order, by matVecRows or, the same sums, by the SIMD
+    // kernel (A and A^T copied into its memory once; lanes over the output entries).
+    let applyGram = (x: Float64Array, xOff: number, out: Float64Array): void => {
+      matVecRows(a.data, 0, rows, n, x, xOff, tmp, 0, false);
+      matVecRows(at, 0, n, rows, tmp, 0, out, 0, false);
+    };
+    if (arena) {
+      const A = arena.alloc(rows * n), AT = arena.alloc(rows * n), X = arena.alloc(n), TMP = arena.alloc(rows), OUT = arena.alloc(n);
+      const f = arena.f64;
+      f.set(a.data.subarray(0, rows * n), A);
+      f.set(at, AT);
+      const k = arena.kernels;
+      applyGram = (x, xOff, out) => {
+        f.set(x.subarray(xOff, xOff + n), X);
+        gemm(k, X, 0, 1, AT, rows, TMP, 0, 1, rows, n, false);
+        gemm(k, TMP, 0, 1, A, n, OUT, 0, 1, n, rows, false);
+        out.set(f.subarray(OUT, OUT + n));
+      };
     }
-    let b = 0;
-    for (let i = 0; i < n; i++) b += (w[i] as number) * (w[i] as number);
-    b = Math.sqrt(b);
-    const steps = j + 1;
-    const breakdown = !(b > 1e-14 * Math.max(Math.abs(al), 1e-300));
-    const check = breakdown || steps === m || (steps >= 8 && steps % 4 === 0);
-    if (check) {
-      const { theta, y } = topTridiagonal(alpha, beta, steps);
-      if (!(theta > 0)) return theta === 0 && breakdown ? { value: 0, residual: 0, steps } : null;
-      const estimate = breakdown ? 0 : (b * Math.abs(y[steps - 1] as number)) / theta;
-      if (estimate <= tol) {
-        // Explicit residual of the Ritz pair.
-        const x = new Float64Array(n);
-        for (let l = 0; l < steps; l++) {
-          const c = y[l] as number;
+    Q.set(startVector(n), 0);
+    for (let j = 0; j < m; j++) {
+      const qo = j * n;
+      applyGram(Q, qo, w);
+      let al = 0;
+      for (let i = 0; i < n; i++) al += (Q[qo + i] as number) * (w[i] as number);
+      alpha[j] = al;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let l = 0; l <= j; l++) {
           const lo = l * n;
-          for (let i = 0; i < n; i++) x[i] = (x[i] as number) + c * (Q[lo + i] as number);
+          let c = 0;
+          for (let i = 0; i < n; i++) c += (Q[lo + i] as number) * (w[i] as number);
+          if (c !== 0) for (let i = 0; i < n; i++) w[i] = (w[i] as number) - c * (Q[lo + i] as number);
         }
-        let xn = 0;
-        for (let i = 0; i < n; i++) xn += (x[i] as number) ** 2;
-        xn = Math.sqrt(xn);
-        const ax = new Float64Array(n);
-        applyGram(x, 0, ax);
-        let r = 0;
-        for (let i = 0; i < n; i++) r += ((ax[i] as number) - theta * (x[i] as number)) ** 2;
-        const residual = Math.sqrt(r) / (theta * xn);
-        if (residual <= tol) return { value: Math.sqrt(theta), residual, steps };
-        if (breakdown) return null;
-      } else if (breakdown || steps === m) {
-        return null;
       }
+      let b = 0;
+      for (let i = 0; i < n; i++) b += (w[i] as number) * (w[i] as number);
+      b = Math.sqrt(b);
+      const steps = j + 1;
+      const breakdown = !(b > 1e-14 * Math.max(Math.abs(al), 1e-300));
+      const check = breakdown || steps === m || (steps >= 8 && steps % 4 === 0);
+      if (check) {
+        const { theta, y } = topTridiagonal(alpha, beta, steps);
+        if (!(theta > 0)) return theta === 0 && breakdown ? { value: 0, residual: 0, steps } : null;
+        const estimate = breakdown ? 0 : (b * Math.abs(y[steps - 1] as number)) / theta;
+        if (estimate <= tol) {
+          // Explicit residual of the Ritz pair.
+          const x = new Float64Array(n);
+          for (let l = 0; l < steps; l++) {
+            const c = y[l] as number;
+            const lo = l * n;
+            for (let i = 0; i < n; i++) x[i] = (x[i] as number) + c * (Q[lo + i] as number);
+          }
+          let xn = 0;
+          for (let i = 0; i < n; i++) xn += (x[i] as number) ** 2;
+          xn = Math.sqrt(xn);
+          const ax = new Float64Array(n);
+          applyGram(x, 0, ax);
+          let r = 0;
+          for (let i = 0; i < n; i++) r += ((ax[i] as number) - theta * (x[i] as number)) ** 2;
+          const residual = Math.sqrt(r) / (theta * xn);
+          if (residual <= tol) return { value: Math.sqrt(theta), residual, steps };
+          if (breakdown) return null;
+        } else if (breakdown || steps === m) {
+          return null;
+        }
+      }
+      if (breakdown || steps === m) return null;
+      beta[j] = b;
+      for (let i = 0; i < n; i++) Q[qo + n + i] = (w[i] as number) / b;
     }
-    if (breakdown || steps === m) return null;
-    beta[j] = b;
-    for (let i = 0; i < n; i++) Q[qo + n + i] = (w[i] as number) / b;
+    return null;
+  } finally {
+    if (arena) arena.release(mark);
   }
-  return null;
 }

@@ -1,0 +1,121 @@
+/**
+ * `lrdkit reproduce copy-task`: the paper's copy-task comparison (section 3.1, Figures 1-3):
+ * dense vs factorized networks at equal parameters ("big") and equal width ("small") for each
+ * repeat count; writes DIR/results.json, DIR/results.md (table and verdict) and
+ * DIR/loss-curves.vl.json (Vega-Lite), each atomically once every run has finished, and copies
+ * the trained recurrent layers of the dense and the big factorized network at the largest repeat
+ * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/, where
+ * `lrdkit audit` and `npm run reports` find them (the run folders themselves are not committed).
+ *
+ * Exit status: 0 done (whether or not the paper's direction reproduces: the verdict is in the
+ * outputs); 1 a training run failed; 2 bad input (nothing written).
+ *
+ * @module
+ */
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
+import { CHECKPOINT_DIR } from '../train/runDirectory.js';
+import type { ReproductionResults } from '../train/reproduce.js';
+import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
+import { REPRODUCTION_PLANS, collectResults, compiledCli, lossCurveSpec, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
+import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
+import { progress, writeFileAtomic } from './output.js';
+
+export const REPRODUCE_OPTIONS = {
+  quick: 'boolean',
+  full: 'boolean',
+  out: 'string',
+  runs: 'string',
+  jobs: 'string',
+  backend: 'string',
+  seed: 'string',
+  quiet: 'boolean',
+} as const;
+
+export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--full] [--out DIR] [--runs DIR] [--jobs N]
+                 [--backend auto|${TRAINING_BACKENDS.join('|')}] [--quiet]
+
+The copy task of Belletti et al. (2018), section 3.1: dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at
+equal parameters ("big") and equal width ("small") for each number of repeats, trained with
+'lrdkit train' (N runs at a time in child processes). Writes DIR/results.json (per run: final
+loss in nats per symbol with its standard error; per repeat count: the gaps; the verdict),
+DIR/results.md (table) and DIR/loss-curves.vl.json (Vega-Lite loss curves, Figures 1-3 style),
+and copies the trained dense and big factorized networks at the largest repeat count to
+DIR/dense/ and DIR/factorized/ (lrdkit checkpoints: 'lrdkit audit DIR/factorized').
+Finished runs in the runs folder are reused and unfinished ones resumed.
+  --quick  ${REPRODUCTION_PLANS.quick.description}
+  --full   ${REPRODUCTION_PLANS.full.description}
+Defaults: --quick --out reports/copy-task --runs DIR/runs --jobs 2 --backend auto
+
+${REPRODUCE_RECSYS_HELP}`;
+
+/** CLI entry. */
+export async function runReproduce(args: ParsedArgs, version: string): Promise<number> {
+  const o = args.options;
+  const cmd = 'reproduce';
+  const [experiment, ...extra] = args.positionals;
+  if (experiment === 'recsys') return runReproduceRecsys(args, version);
+  if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none' : `"${experiment}"`}`);
+  if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
+  if (o.quick === true && o.full === true) throw new UsageError('lrdkit reproduce: --quick and --full exclude each other, found both');
+  const plan = REPRODUCTION_PLANS[o.full === true ? 'full' : 'quick'];
+  const out = typeof o.out === 'string' ? o.out : join('reports', 'copy-task');
+  const runs = typeof o.runs === 'string' ? o.runs : join(out, 'runs');
+  const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
+  const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
+  const log = progress(o.quiet === true);
+  const children = jobs > 1 && compiledCli() !== null;
+  // Selected (and logged) once here; the child processes are told to use the same backend.
+  let selected: string;
+  try {
+    selected = (await ensureBackend(backend, log)).backend;
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit reproduce: ${e.message}`);
+    throw e;
+  }
+  const planned = plannedRuns(plan);
+  log(`reproduce copy-task (${plan.name}): ${planned.length} runs of ${plan.steps} steps into ${runs}, ${children ? `${jobs} child processes` : 'in this process'}`);
+  if (!existsSync(runs)) {
+    mkdirSync(runs, { recursive: true });
+    // Run directories (checkpoints, optimizer state) are regenerable and large: keep them out of git.
+    writeFileSync(join(runs, '.gitignore'), '*\n');
+  }
+  try {
+    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, onMessage: log });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  const results = collectResults(plan, runs, version);
+  const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
+  writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // Compact: the spec carries every plotted point inline.
+  writeFileAtomic(join(out, 'loss-curves.vl.json'), `${JSON.stringify(lossCurveSpec(results))}\n`);
+  writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
+  copyTrainedCheckpoints(results, runs, out);
+  process.stdout.write(`${results.verdict.summary}\n`);
+  return 0;
+}
+
+/**
+ * Copies the lrdkit checkpoint files (model.json and its shard; not the training state) of the
+ * dense and the big factorized run at the largest repeat count of the plan's first cell to
+ * out/dense and out/factorized, each replaced whole (copied to a temporary folder, renamed).
+ */
+function copyTrainedCheckpoints(results: ReproductionResults, runs: string, out: string): void {
+  const maxR = Math.max(...results.runs.map((r) => r.repeats));
+  const cell = results.plan.cells[0];
+  for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
+    const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size);
+    if (!run) continue;
+    const from = join(runs, run.name, CHECKPOINT_DIR);
+    const dest = join(out, target), tmp = join(out, `.${target}.tmp-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f));
+    rmSync(dest, { recursive: true, force: true });
+    renameSync(tmp, dest);
+  }
+}

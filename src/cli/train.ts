@@ -1,0 +1,214 @@
+/**
+ * `lrdkit train`: trains a dense, factorized or context-switching GRU/LSTM network on the
+ * copy task of the paper (section 3.1) with TF.js, into a run directory (run.json, log.jsonl,
+ * checkpoint/ in lrdkit's checkpoint format, auditable with `lrdkit audit DIR/checkpoint`).
+ *
+ * Exit status: 0 trained; 1 the loss diverged (NaN); 2 bad input (nothing written); 130
+ * interrupted (Ctrl-C finishes the current step and writes a checkpoint; `--resume` continues).
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckpointError } from '../checkpoints/errors.js';
+import { BackendUnavailableError, TRAINING_BACKENDS, type TrainingBackend, ensureBackend } from '../train/backend.js';
+import { ModelConfigError } from '../train/modelConfig.js';
+import { ProgressBar } from '../train/progress.js';
+import { RUN_FILE, readRunMetadata } from '../train/runDirectory.js';
+import { matchedModelWidth } from '../train/sizes.js';
+import { type CopyTrainingOptions, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
+import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
+
+export const TRAIN_OPTIONS = {
+  task: 'string',
+  cell: 'string',
+  variant: 'string',
+  groups: 'string',
+  match: 'string',
+  hidden: 'string',
+  layers: 'string',
+  aux: 'string',
+  repeats: 'string',
+  steps: 'string',
+  batch: 'string',
+  lr: 'string',
+  clip: 'string',
+  seed: 'string',
+  'checkpoint-every': 'string',
+  out: 'string',
+  backend: 'string',
+  resume: 'boolean',
+  quiet: 'boolean',
+} as const;
+
+export const TRAIN_HELP = `lrdkit train --task copy --cell gru|lstm [--groups G] [--variant dense|factorized|context-switching]
+             [--match params|flops] [--hidden H] [--layers L] [--aux A] --repeats R --steps S
+             [--batch B] [--lr LR] [--clip C|none] [--seed N] [--checkpoint-every K]
+             --out DIR [--backend auto|${TRAINING_BACKENDS.join('|')}] [--resume] [--quiet]
+
+Trains on the copy task of Belletti et al. (2018), section 3.1: a random word of 6 letters
+(8-bit patterns, 256 letters) then 6 R blanks; the target is the word R + 1 times; fresh
+samples every batch; RMSProp; L stacked recurrent layers (default 2) between a one-hot input
+projection and a softmax readout. Reports the cross-entropy in nats per output symbol.
+
+Width: with --groups 1 the model is dense of width H. With --groups G > 1 it is factorized
+(G independent blocks; --variant context-switching adds the auxiliary recurrent gate of
+section 2.2.3, width --aux, default 2 G): of width H ("small": about G times fewer parameters),
+or with --match params|flops the widest G-block model with at most the parameters / FLOPs of
+the dense width-H model ("big").
+
+Writes DIR/run.json, DIR/log.jsonl ({step, loss, elapsedSeconds, sequencesPerSecond} per step)
+and DIR/checkpoint/ (lrdkit checkpoint + optimizer and generator state, every K steps and at
+the end; audit it with 'lrdkit audit DIR/checkpoint'). --resume continues DIR from its
+checkpoint (the options default to run.json's; --steps may grow): the curve is the one an
+uninterrupted run gives. Ctrl-C stops after the current step with a checkpoint (exit 130).
+Progress on stderr. Backend: tfjs-node-gpu > tfjs-node > wasm > cpu, the first that starts.
+Defaults: --groups 1 --hidden 64 --layers ${TRAIN_DEFAULTS.layers} --batch ${TRAIN_DEFAULTS.batchSize} --lr ${TRAIN_DEFAULTS.learningRate} --clip ${TRAIN_DEFAULTS.clipNorm} --seed ${TRAIN_DEFAULTS.seed}
+--checkpoint-every ${TRAIN_DEFAULTS.checkpointEvery} --backend auto`;
+
+/** A positive finite number option. */
+function numberOption(o: ParsedArgs['options'], name: string, fallback: number, cmd: string): number {
+  const raw = o[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`lrdkit ${cmd}: --${name} expects a positive number, found "${String(raw)}"`);
+  return v;
+}
+
+function requireOption(o: ParsedArgs['options'], name: string, cmd: string): void {
+  if (o[name] === undefined) throw new UsageError(`lrdkit ${cmd}: --${name} is required (see lrdkit ${cmd} --help)`);
+}
+
+/**
+ * The training options from the command line, validated (nothing is written). With --resume the
+ * defaults come from DIR/run.json.
+ */
+export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<CopyTrainingOptions, 'backend'> & { backend: TrainingBackend | 'auto' } {
+  const o = args.options;
+  if (args.positionals.length > 0) throw new UsageError(`lrdkit ${cmd}: unexpected argument "${args.positionals[0]}" (all inputs are --options)`);
+  requireOption(o, 'out', cmd);
+  const out = o.out as string;
+  const resume = o.resume === true;
+  const previous = resume && existsSync(join(out, RUN_FILE)) ? readRunMetadata(out) : null;
+  if (resume && !previous) throw new UsageError(`lrdkit ${cmd}: --resume: ${join(out, RUN_FILE)} does not exist (no run to resume in ${out})`);
+  if (!previous) for (const name of ['task', 'cell', 'repeats', 'steps']) requireOption(o, name, cmd);
+  const task = choiceOption(o, 'task', ['copy'] as const, 'copy', cmd);
+  void task;
+  const kind = choiceOption(o, 'cell', ['gru', 'lstm'] as const, previous?.cell ?? 'gru', cmd);
+  const groups = integerOption(o, 'groups', previous?.groups ?? 1, 1, 4096, cmd);
+  const variant = choiceOption(o, 'variant', ['dense', 'factorized', 'context-switching'] as const, previous?.variant ?? (groups === 1 ? 'dense' : 'factorized'), cmd);
+  if (variant === 'dense' && groups !== 1) throw new UsageError(`lrdkit ${cmd}: --variant dense needs --groups 1, found --groups ${groups}`);
+  if (variant !== 'dense' && groups < 2) throw new UsageError(`lrdkit ${cmd}: --variant ${variant} needs --groups >= 2, found --groups ${groups}`);
+  const match = o.match === undefined ? (previous?.match ?? null) : choiceOption(o, 'match', ['params', 'flops'] as const, 'params', cmd);
+  if (match !== null && groups === 1) throw new UsageError(`lrdkit ${cmd}: --match ${match} compares a factorized model with a dense one and needs --groups >= 2, found --groups 1`);
+  const layers = integerOption(o, 'layers', previous?.layers ?? TRAIN_DEFAULTS.layers, 1, 64, cmd);
+  const aux = integerOption(o, 'aux', previous?.auxiliaryHiddenSize ?? 2 * groups, 1, 65536, cmd);
+  let hidden: number;
+  let reference: CopyTrainingOptions['reference'] = null;
+  if (previous && o.hidden === undefined) {
+    hidden = previous.hiddenSize;
+    reference = previous.reference;
+  } else {
+    const h = integerOption(o, 'hidden', 64, 1, 65536, cmd);
+    if (match !== null) {
+      const dense = copyModelConfig({ kind, variant: 'dense', groups: 1, hiddenSize: h, layers });
+      try {
+        const m = matchedModelWidth(dense, variant as 'factorized' | 'context-switching', groups, match);
+        hidden = m.hiddenSize;
+        reference = { hiddenSize: h, parameters: m.reference.parameters };
+      } catch (e) {
+        throw new UsageError(`lrdkit ${cmd}: --match ${match} --hidden ${h} --groups ${groups}: ${(e as Error).message}`);
+      }
+    } else {
+      if (h % groups !== 0) throw new UsageError(`lrdkit ${cmd}: --hidden ${h} must be a multiple of --groups ${groups}`);
+      hidden = h;
+    }
+  }
+  const clipRaw = o.clip;
+  const clipNorm = clipRaw === 'none' ? null : numberOption(o, 'clip', previous ? (previous.optimizer?.clipNorm ?? TRAIN_DEFAULTS.clipNorm) as number : TRAIN_DEFAULTS.clipNorm, cmd);
+  const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
+  const options = {
+    kind,
+    variant,
+    groups,
+    hiddenSize: hidden,
+    layers,
+    repeats: integerOption(o, 'repeats', previous?.repeats ?? 1, 1, 100_000, cmd),
+    steps: integerOption(o, 'steps', previous?.steps ?? 1, 1, 100_000_000, cmd),
+    batchSize: integerOption(o, 'batch', previous?.batchSize ?? TRAIN_DEFAULTS.batchSize, 1, 1_000_000, cmd),
+    learningRate: numberOption(o, 'lr', previous?.learningRate ?? TRAIN_DEFAULTS.learningRate, cmd),
+    clipNorm,
+    seed: integerOption(o, 'seed', previous?.seed ?? TRAIN_DEFAULTS.seed, 0, 2 ** 31 - 1, cmd),
+    checkpointEvery: integerOption(o, 'checkpoint-every', previous?.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery, 1, 100_000_000, cmd),
+    ...(variant === 'context-switching' ? { auxiliaryHiddenSize: aux } : {}),
+    match,
+    reference,
+    out,
+    resume,
+    backend,
+  };
+  try {
+    checkTrainingOptions({ ...options, backend: 'auto' });
+  } catch (e) {
+    if (e instanceof ModelConfigError) throw new UsageError(`lrdkit ${cmd}: ${e.message}`);
+    throw e;
+  }
+  if (!resume && existsSync(join(out, RUN_FILE))) throw new UsageError(`lrdkit ${cmd}: ${out} already holds a run (${RUN_FILE}); pass --resume to continue it or choose another --out`);
+  return options;
+}
+
+/** CLI entry. */
+export async function runTrain(args: ParsedArgs, version: string): Promise<number> {
+  const quiet = args.options.quiet === true;
+  let options;
+  try {
+    options = trainingOptionsFromArgs(args);
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new UsageError(`lrdkit train: ${e.message}`);
+    throw e;
+  }
+  const bar = new ProgressBar('train');
+  const say = quiet ? () => undefined : (m: string) => bar.message(m);
+  let selection;
+  try {
+    selection = await ensureBackend(options.backend, say);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit train: ${e.message}`);
+    throw e;
+  }
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    say('interrupt: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)');
+  };
+  process.on('SIGINT', onSigint);
+  // TF.js is loaded only by the commands that train.
+  const { trainCopyTask } = await import('../train/trainer.js');
+  try {
+    const result = await trainCopyTask({
+      ...options,
+      backend: selection.backend,
+      version,
+      onMessage: say,
+      ...(quiet ? {} : { onProgress: (p) => bar.update(p) }),
+      shouldStop: () => stop,
+    });
+    bar.finish();
+    const last = result.log[result.log.length - 1];
+    process.stdout.write(
+      `${JSON.stringify({ runDirectory: result.runDirectory, step: result.step, steps: options.steps, interrupted: result.interrupted, finalLossNats: last ? last.loss : null, parameters: result.parameters, elapsedSeconds: result.elapsedSeconds, backend: selection.backend })}\n`,
+    );
+    return result.interrupted ? 130 : 0;
+  } catch (e) {
+    bar.finish();
+    if (e instanceof TrainingDivergedError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof ModelConfigError) throw new UsageError(`lrdkit train: ${e.message}`);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

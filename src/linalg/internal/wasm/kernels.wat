@@ -1,0 +1,576 @@
+;; lrdkit's float64 SIMD kernels: WebAssembly SIMD128 (f64x2), compiled by scripts/build-wasm.mjs
+;; (npm run wasm) into kernelsWasm.ts, loaded by ../simd.ts. This text file is the source.
+;;
+;; One kernel, a general matrix product with the summation index s innermost:
+;;
+;;     C[p ldc + q] (=, += when accum) sum_{s = 0 .. K-1} S[p sp + s ss] * V[s ldv + q]
+;;
+;; for p < P and q < Q (q >= p rounded down to even when `upper`, for a symmetric result).
+;; All strides are in float64 elements, all pointers in bytes. Lanes run over q: a v128 holds
+;; C[p][q], C[p][q+1], and each lane adds S[p][s] * V[s][q] for s = 0, 1, ..., K-1 with a
+;; separate multiply and add (f64x2.mul, f64x2.add: each rounded, no fusion). Every entry is
+;; therefore summed exactly as the scalar loop
+;;
+;;     acc = accum == 1 ? C[p][q] : 0;  for (s = 0; s < K; s++) acc += S[p][s] * V[s][q];
+;;     C[p][q] = accum == 2 ? C[p][q] + acc : acc;
+;;
+;; sums it, bit for bit (accum 0: C = S V; 1: the sums continue from C; 2: C += the sums); tiling only decides which entries are computed side by side. Tiles of
+;; 4 p x 4 q (8 v128 accumulators; each V pair is loaded once per 4 rows p, each S value once
+;; per 4 columns q, splatted by v128.load64_splat); edges by 4 x 2, 4 x 1 (scalar), 1 x 4,
+;; 1 x 2 and 1 x 1 tiles. 4 x 4 keeps the accumulators, the two V vectors and the splat in
+;; the 16 XMM registers that V8 allocates on x86-64 (larger tiles measured slower: spills).
+;; Columns go in blocks of 64, each block swept by every row strip of S before the next (the
+;; K x 64 block of V stays in cache).
+;;
+;; Uses: the batched GRU/LSTM step (S = states or inputs, V = stacked weights transposed),
+;; pooled second moments (S = V = a block of rows, upper), projections on principal
+;; components, and J Q in the Lyapunov run.
+(module
+  (memory (export "memory") 1)
+
+  ;; C rows p .. p+3 (pointers already offset to row p), columns q0 .. Q-1.
+  (func $strip4 (param $s0 i32) (param $sp i32) (param $ss i32) (param $V i32) (param $ldv i32)
+                (param $c0 i32) (param $ldc i32) (param $q0 i32) (param $Q i32) (param $K i32) (param $accum i32)
+    (local $q i32) (local $k i32) (local $sptr i32) (local $vptr i32) (local $cptr i32)
+    (local $sp2 i32) (local $sp3 i32) (local $ldc2 i32) (local $ldc3 i32)
+    (local $x v128) (local $v0 v128) (local $v1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64) (local $w f64)
+    (local.set $sp2 (i32.add (local.get $sp) (local.get $sp)))
+    (local.set $sp3 (i32.add (local.get $sp2) (local.get $sp)))
+    (local.set $ldc2 (i32.add (local.get $ldc) (local.get $ldc)))
+    (local.set $ldc3 (i32.add (local.get $ldc2) (local.get $ldc)))
+    (local.set $q (local.get $q0))
+    ;; 4 x 4 tiles
+    (block $done4 (loop $next4
+      (br_if $done4 (i32.gt_u (i32.add (local.get $q) (i32.const 4)) (local.get $Q)))
+      (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+      (if (i32.eq (local.get $accum) (i32.const 1))
+        (then
+          (local.set $a00 (v128.load (local.get $cptr)))
+          (local.set $a01 (v128.load offset=16 (local.get $cptr)))
+          (local.set $a10 (v128.load (i32.add (local.get $cptr) (local.get $ldc))))
+          (local.set $a11 (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc))))
+          (local.set $a20 (v128.load (i32.add (local.get $cptr) (local.get $ldc2))))
+          (local.set $a21 (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc2))))
+          (local.set $a30 (v128.load (i32.add (local.get $cptr) (local.get $ldc3))))
+          (local.set $a31 (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc3)))))
+        (else
+          (local.set $a00 (v128.const f64x2 0 0)) (local.set $a01 (v128.const f64x2 0 0))
+          (local.set $a10 (v128.const f64x2 0 0)) (local.set $a11 (v128.const f64x2 0 0))
+          (local.set $a20 (v128.const f64x2 0 0)) (local.set $a21 (v128.const f64x2 0 0))
+          (local.set $a30 (v128.const f64x2 0 0)) (local.set $a31 (v128.const f64x2 0 0))))
+      (local.set $sptr (local.get $s0))
+      (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+      (local.set $k (local.get $K))
+      (block $sdone (loop $snext
+        (br_if $sdone (i32.eqz (local.get $k)))
+        (local.set $v0 (v128.load (local.get $vptr)))
+        (local.set $v1 (v128.load offset=16 (local.get $vptr)))
+        (local.set $x (v128.load64_splat (local.get $sptr)))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $x) (local.get $v0))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $x) (local.get $v1))))
+        (local.set $x (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $x) (local.get $v0))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $x) (local.get $v1))))
+        (local.set $x (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp2))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $x) (local.get $v0))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $x) (local.get $v1))))
+        (local.set $x (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp3))))
+        (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $x) (local.get $v0))))
+        (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $x) (local.get $v1))))
+        (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+        (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $snext)))
+      (if (i32.eq (local.get $accum) (i32.const 2))
+        (then
+          (local.set $a00 (f64x2.add (v128.load (local.get $cptr)) (local.get $a00)))
+          (local.set $a01 (f64x2.add (v128.load offset=16 (local.get $cptr)) (local.get $a01)))
+          (local.set $a10 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc))) (local.get $a10)))
+          (local.set $a11 (f64x2.add (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc))) (local.get $a11)))
+          (local.set $a20 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc2))) (local.get $a20)))
+          (local.set $a21 (f64x2.add (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc2))) (local.get $a21)))
+          (local.set $a30 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc3))) (local.get $a30)))
+          (local.set $a31 (f64x2.add (v128.load offset=16 (i32.add (local.get $cptr) (local.get $ldc3))) (local.get $a31)))))
+      (v128.store (local.get $cptr) (local.get $a00))
+      (v128.store offset=16 (local.get $cptr) (local.get $a01))
+      (v128.store (i32.add (local.get $cptr) (local.get $ldc)) (local.get $a10))
+      (v128.store offset=16 (i32.add (local.get $cptr) (local.get $ldc)) (local.get $a11))
+      (v128.store (i32.add (local.get $cptr) (local.get $ldc2)) (local.get $a20))
+      (v128.store offset=16 (i32.add (local.get $cptr) (local.get $ldc2)) (local.get $a21))
+      (v128.store (i32.add (local.get $cptr) (local.get $ldc3)) (local.get $a30))
+      (v128.store offset=16 (i32.add (local.get $cptr) (local.get $ldc3)) (local.get $a31))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br $next4)))
+    ;; one 4 x 2 tile
+    (if (i32.le_u (i32.add (local.get $q) (i32.const 2)) (local.get $Q))
+      (then
+        (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+        (if (i32.eq (local.get $accum) (i32.const 1))
+          (then
+            (local.set $a00 (v128.load (local.get $cptr)))
+            (local.set $a10 (v128.load (i32.add (local.get $cptr) (local.get $ldc))))
+            (local.set $a20 (v128.load (i32.add (local.get $cptr) (local.get $ldc2))))
+            (local.set $a30 (v128.load (i32.add (local.get $cptr) (local.get $ldc3)))))
+          (else
+            (local.set $a00 (v128.const f64x2 0 0)) (local.set $a10 (v128.const f64x2 0 0))
+            (local.set $a20 (v128.const f64x2 0 0)) (local.set $a30 (v128.const f64x2 0 0))))
+        (local.set $sptr (local.get $s0))
+        (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+        (local.set $k (local.get $K))
+        (block $sdone (loop $snext
+          (br_if $sdone (i32.eqz (local.get $k)))
+          (local.set $v0 (v128.load (local.get $vptr)))
+          (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (v128.load64_splat (local.get $sptr)) (local.get $v0))))
+          (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp))) (local.get $v0))))
+          (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp2))) (local.get $v0))))
+          (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (v128.load64_splat (i32.add (local.get $sptr) (local.get $sp3))) (local.get $v0))))
+          (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+          (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $snext)))
+        (if (i32.eq (local.get $accum) (i32.const 2))
+          (then
+            (local.set $a00 (f64x2.add (v128.load (local.get $cptr)) (local.get $a00)))
+            (local.set $a10 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc))) (local.get $a10)))
+            (local.set $a20 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc2))) (local.get $a20)))
+            (local.set $a30 (f64x2.add (v128.load (i32.add (local.get $cptr) (local.get $ldc3))) (local.get $a30)))))
+        (v128.store (local.get $cptr) (local.get $a00))
+        (v128.store (i32.add (local.get $cptr) (local.get $ldc)) (local.get $a10))
+        (v128.store (i32.add (local.get $cptr) (local.get $ldc2)) (local.get $a20))
+        (v128.store (i32.add (local.get $cptr) (local.get $ldc3)) (local.get $a30))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))))
+    ;; one 4 x 1 tile (scalar)
+    (if (i32.lt_u (local.get $q) (local.get $Q))
+      (then
+        (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+        (if (i32.eq (local.get $accum) (i32.const 1))
+          (then
+            (local.set $y0 (f64.load (local.get $cptr)))
+            (local.set $y1 (f64.load (i32.add (local.get $cptr) (local.get $ldc))))
+            (local.set $y2 (f64.load (i32.add (local.get $cptr) (local.get $ldc2))))
+            (local.set $y3 (f64.load (i32.add (local.get $cptr) (local.get $ldc3)))))
+          (else
+            (local.set $y0 (f64.const 0)) (local.set $y1 (f64.const 0))
+            (local.set $y2 (f64.const 0)) (local.set $y3 (f64.const 0))))
+        (local.set $sptr (local.get $s0))
+        (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+        (local.set $k (local.get $K))
+        (block $sdone (loop $snext
+          (br_if $sdone (i32.eqz (local.get $k)))
+          (local.set $w (f64.load (local.get $vptr)))
+          (local.set $y0 (f64.add (local.get $y0) (f64.mul (f64.load (local.get $sptr)) (local.get $w))))
+          (local.set $y1 (f64.add (local.get $y1) (f64.mul (f64.load (i32.add (local.get $sptr) (local.get $sp))) (local.get $w))))
+          (local.set $y2 (f64.add (local.get $y2) (f64.mul (f64.load (i32.add (local.get $sptr) (local.get $sp2))) (local.get $w))))
+          (local.set $y3 (f64.add (local.get $y3) (f64.mul (f64.load (i32.add (local.get $sptr) (local.get $sp3))) (local.get $w))))
+          (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+          (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $snext)))
+        (if (i32.eq (local.get $accum) (i32.const 2))
+          (then
+            (local.set $y0 (f64.add (f64.load (local.get $cptr)) (local.get $y0)))
+            (local.set $y1 (f64.add (f64.load (i32.add (local.get $cptr) (local.get $ldc))) (local.get $y1)))
+            (local.set $y2 (f64.add (f64.load (i32.add (local.get $cptr) (local.get $ldc2))) (local.get $y2)))
+            (local.set $y3 (f64.add (f64.load (i32.add (local.get $cptr) (local.get $ldc3))) (local.get $y3)))))
+        (f64.store (local.get $cptr) (local.get $y0))
+        (f64.store (i32.add (local.get $cptr) (local.get $ldc)) (local.get $y1))
+        (f64.store (i32.add (local.get $cptr) (local.get $ldc2)) (local.get $y2))
+        (f64.store (i32.add (local.get $cptr) (local.get $ldc3)) (local.get $y3)))))
+
+  ;; One row of C (pointers already offset to row p), columns q0 .. Q-1.
+  (func $strip1 (param $s0 i32) (param $ss i32) (param $V i32) (param $ldv i32)
+                (param $c0 i32) (param $q0 i32) (param $Q i32) (param $K i32) (param $accum i32)
+    (local $q i32) (local $k i32) (local $sptr i32) (local $vptr i32) (local $cptr i32)
+    (local $x v128) (local $a0 v128) (local $a1 v128) (local $y f64)
+    (local.set $q (local.get $q0))
+    ;; 1 x 4 tiles
+    (block $done4 (loop $next4
+      (br_if $done4 (i32.gt_u (i32.add (local.get $q) (i32.const 4)) (local.get $Q)))
+      (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+      (if (i32.eq (local.get $accum) (i32.const 1))
+        (then
+          (local.set $a0 (v128.load (local.get $cptr)))
+          (local.set $a1 (v128.load offset=16 (local.get $cptr))))
+        (else
+          (local.set $a0 (v128.const f64x2 0 0))
+          (local.set $a1 (v128.const f64x2 0 0))))
+      (local.set $sptr (local.get $s0))
+      (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+      (local.set $k (local.get $K))
+      (block $sdone (loop $snext
+        (br_if $sdone (i32.eqz (local.get $k)))
+        (local.set $x (v128.load64_splat (local.get $sptr)))
+        (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (v128.load (local.get $vptr)))))
+        (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $vptr)))))
+        (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+        (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+        (br $snext)))
+      (if (i32.eq (local.get $accum) (i32.const 2))
+        (then
+          (local.set $a0 (f64x2.add (v128.load (local.get $cptr)) (local.get $a0)))
+          (local.set $a1 (f64x2.add (v128.load offset=16 (local.get $cptr)) (local.get $a1)))))
+      (v128.store (local.get $cptr) (local.get $a0))
+      (v128.store offset=16 (local.get $cptr) (local.get $a1))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br $next4)))
+    ;; one 1 x 2 tile
+    (if (i32.le_u (i32.add (local.get $q) (i32.const 2)) (local.get $Q))
+      (then
+        (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+        (if (i32.eq (local.get $accum) (i32.const 1))
+          (then (local.set $a0 (v128.load (local.get $cptr))))
+          (else (local.set $a0 (v128.const f64x2 0 0))))
+        (local.set $sptr (local.get $s0))
+        (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+        (local.set $k (local.get $K))
+        (block $sdone (loop $snext
+          (br_if $sdone (i32.eqz (local.get $k)))
+          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $sptr)) (v128.load (local.get $vptr)))))
+          (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+          (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $snext)))
+        (if (i32.eq (local.get $accum) (i32.const 2))
+          (then (local.set $a0 (f64x2.add (v128.load (local.get $cptr)) (local.get $a0)))))
+        (v128.store (local.get $cptr) (local.get $a0))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))))
+    ;; one 1 x 1 tile (scalar)
+    (if (i32.lt_u (local.get $q) (local.get $Q))
+      (then
+        (local.set $cptr (i32.add (local.get $c0) (i32.shl (local.get $q) (i32.const 3))))
+        (local.set $y (if (result f64) (i32.eq (local.get $accum) (i32.const 1)) (then (f64.load (local.get $cptr))) (else (f64.const 0))))
+        (local.set $sptr (local.get $s0))
+        (local.set $vptr (i32.add (local.get $V) (i32.shl (local.get $q) (i32.const 3))))
+        (local.set $k (local.get $K))
+        (block $sdone (loop $snext
+          (br_if $sdone (i32.eqz (local.get $k)))
+          (local.set $y (f64.add (local.get $y) (f64.mul (f64.load (local.get $sptr)) (f64.load (local.get $vptr)))))
+          (local.set $sptr (i32.add (local.get $sptr) (local.get $ss)))
+          (local.set $vptr (i32.add (local.get $vptr) (local.get $ldv)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br $snext)))
+        (if (i32.eq (local.get $accum) (i32.const 2))
+          (then (local.set $y (f64.add (f64.load (local.get $cptr)) (local.get $y)))))
+        (f64.store (local.get $cptr) (local.get $y)))))
+
+  ;; gemm(S, sp, ss, V, ldv, C, ldc, P, Q, K, accum, upper): see the header (accum 0, 1 or 2). Pointers in bytes,
+  ;; strides in elements. upper: row p starts at column q = p rounded down to even (entries
+  ;; left of the diagonal in a 4-row strip are computed too and are to be ignored).
+  (func (export "gemm") (param $S i32) (param $sp i32) (param $ss i32) (param $V i32) (param $ldv i32)
+                        (param $C i32) (param $ldc i32) (param $P i32) (param $Q i32) (param $K i32)
+                        (param $accum i32) (param $upper i32)
+    (local $p i32) (local $qb i32) (local $qe i32) (local $q0 i32)
+    (local.set $sp (i32.shl (local.get $sp) (i32.const 3)))
+    (local.set $ss (i32.shl (local.get $ss) (i32.const 3)))
+    (local.set $ldv (i32.shl (local.get $ldv) (i32.const 3)))
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 3)))
+    ;; Column blocks of 64 (the block of V, K x 64, stays in L2 while every row strip of S passes).
+    (block $qdone (loop $qnext
+      (br_if $qdone (i32.ge_u (local.get $qb) (local.get $Q)))
+      (local.set $qe (select (i32.add (local.get $qb) (i32.const 64)) (local.get $Q)
+        (i32.lt_u (i32.add (local.get $qb) (i32.const 64)) (local.get $Q))))
+      (local.set $p (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $P)))
+        (local.set $q0 (select (i32.and (local.get $p) (i32.const -2)) (i32.const 0) (local.get $upper)))
+        (if (i32.lt_u (local.get $q0) (local.get $qb)) (then (local.set $q0 (local.get $qb))))
+        (if (i32.lt_u (local.get $q0) (local.get $qe))
+          (then
+            (call $strip4
+              (i32.add (local.get $S) (i32.mul (local.get $p) (local.get $sp))) (local.get $sp) (local.get $ss)
+              (local.get $V) (local.get $ldv)
+              (i32.add (local.get $C) (i32.mul (local.get $p) (local.get $ldc))) (local.get $ldc)
+              (local.get $q0) (local.get $qe) (local.get $K) (local.get $accum))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $next)))
+      (block $done1 (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $p) (local.get $P)))
+        (local.set $q0 (select (i32.and (local.get $p) (i32.const -2)) (i32.const 0) (local.get $upper)))
+        (if (i32.lt_u (local.get $q0) (local.get $qb)) (then (local.set $q0 (local.get $qb))))
+        (if (i32.lt_u (local.get $q0) (local.get $qe))
+          (then
+            (call $strip1
+              (i32.add (local.get $S) (i32.mul (local.get $p) (local.get $sp))) (local.get $ss)
+              (local.get $V) (local.get $ldv)
+              (i32.add (local.get $C) (i32.mul (local.get $p) (local.get $ldc)))
+              (local.get $q0) (local.get $qe) (local.get $K) (local.get $accum))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $next1)))
+      (local.set $qb (i32.add (local.get $qb) (i32.const 64)))
+      (br $qnext))))
+
+  ;; rot(a, b, n, c, s): the plane rotation of two rows (QL sweeps of the symmetric
+  ;; eigensolver): for k < n, h = B[k]; B[k] = s A[k] + c h; A[k] = c A[k] - s h, two k per
+  ;; v128 (each entry the same two products and one sum as the scalar loop).
+  (func (export "rot") (param $a i32) (param $b i32) (param $n i32) (param $c f64) (param $s f64)
+    (local $k i32) (local $vc v128) (local $vs v128) (local $x v128) (local $h v128) (local $y f64) (local $z f64)
+    (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $vs (f64x2.splat (local.get $s)))
+    (block $done (loop $next
+      (br_if $done (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $n)))
+      (local.set $h (v128.load (local.get $b)))
+      (local.set $x (v128.load (local.get $a)))
+      (v128.store (local.get $b) (f64x2.add (f64x2.mul (local.get $vs) (local.get $x)) (f64x2.mul (local.get $vc) (local.get $h))))
+      (v128.store (local.get $a) (f64x2.sub (f64x2.mul (local.get $vc) (local.get $x)) (f64x2.mul (local.get $vs) (local.get $h))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 2)))
+      (br $next)))
+    (if (i32.lt_u (local.get $k) (local.get $n))
+      (then
+        (local.set $z (f64.load (local.get $b)))
+        (local.set $y (f64.load (local.get $a)))
+        (f64.store (local.get $b) (f64.add (f64.mul (local.get $s) (local.get $y)) (f64.mul (local.get $c) (local.get $z))))
+        (f64.store (local.get $a) (f64.sub (f64.mul (local.get $c) (local.get $y)) (f64.mul (local.get $s) (local.get $z)))))))
+
+  ;; rank2(v, e, d, n, f, g): for k < n, V[k] = V[k] - (f E[k] + g D[k]) (the symmetric rank-2
+  ;; update of Householder tridiagonalisation), two k per v128.
+  (func (export "rank2") (param $v i32) (param $e i32) (param $d i32) (param $n i32) (param $f f64) (param $g f64)
+    (local $k i32) (local $vf v128) (local $vg v128)
+    (local.set $vf (f64x2.splat (local.get $f)))
+    (local.set $vg (f64x2.splat (local.get $g)))
+    (block $done (loop $next
+      (br_if $done (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $n)))
+      (v128.store (local.get $v)
+        (f64x2.sub (v128.load (local.get $v))
+          (f64x2.add (f64x2.mul (local.get $vf) (v128.load (local.get $e))) (f64x2.mul (local.get $vg) (v128.load (local.get $d))))))
+      (local.set $v (i32.add (local.get $v) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (local.set $d (i32.add (local.get $d) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 2)))
+      (br $next)))
+    (if (i32.lt_u (local.get $k) (local.get $n))
+      (then
+        (f64.store (local.get $v)
+          (f64.sub (f64.load (local.get $v))
+            (f64.add (f64.mul (local.get $f) (f64.load (local.get $e))) (f64.mul (local.get $g) (f64.load (local.get $d)))))))))
+
+  ;; fft(re, im, n, tc, ts, sign): the butterfly passes of an iterative radix-2 Cooley-Tukey FFT
+  ;; of length n (a power of two >= 2) on split real and imaginary arrays already in
+  ;; bit-reversed order, twiddle exp(sign 2 pi i k / size): for size = 2, 4, ..., n, every
+  ;; butterfly (a = start + k, b = a + size/2, w = (tc, sign ts) at k)
+  ;;     tr = wr br - wi bi;  ti = wr bi + wi br;
+  ;;     re[b] = ar - tr;  im[b] = ai - ti;  re[a] = ar + tr;  im[a] = ai + ti
+  ;; exactly as src/linalg/fft.ts computes it (so the same bits), two butterflies (k, k + 1)
+  ;; per v128 from size 4 on. tc / ts hold, for each stage of half size h, cos / sin of
+  ;; 2 pi k / (2 h), k < h, at entries h - 1 .. 2 h - 2 (n - 1 entries in all).
+  (func (export "fft") (param $re i32) (param $im i32) (param $n i32) (param $tc i32) (param $ts i32) (param $sign f64)
+    (local $half i32) (local $start i32) (local $k i32) (local $a i32) (local $b i32) (local $t i32)
+    (local $vsign v128) (local $wr v128) (local $wi v128) (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local $tr v128) (local $ti v128)
+    (local $sr f64) (local $si f64) (local $xr f64) (local $xi f64) (local $yr f64) (local $yi f64) (local $ur f64) (local $ui f64)
+    (local.set $vsign (f64x2.splat (local.get $sign)))
+    ;; size 2 (one butterfly per start, twiddle k = 0), scalar
+    (local.set $sr (f64.load (local.get $tc)))
+    (local.set $si (f64.mul (local.get $sign) (f64.load (local.get $ts))))
+    (local.set $start (i32.const 0))
+    (block $done2 (loop $next2
+      (br_if $done2 (i32.ge_u (local.get $start) (local.get $n)))
+      (local.set $a (i32.shl (local.get $start) (i32.const 3)))
+      (local.set $b (i32.add (local.get $a) (i32.const 8)))
+      (local.set $yr (f64.load (i32.add (local.get $re) (local.get $b))))
+      (local.set $yi (f64.load (i32.add (local.get $im) (local.get $b))))
+      (local.set $ur (f64.sub (f64.mul (local.get $sr) (local.get $yr)) (f64.mul (local.get $si) (local.get $yi))))
+      (local.set $ui (f64.add (f64.mul (local.get $sr) (local.get $yi)) (f64.mul (local.get $si) (local.get $yr))))
+      (local.set $xr (f64.load (i32.add (local.get $re) (local.get $a))))
+      (local.set $xi (f64.load (i32.add (local.get $im) (local.get $a))))
+      (f64.store (i32.add (local.get $re) (local.get $b)) (f64.sub (local.get $xr) (local.get $ur)))
+      (f64.store (i32.add (local.get $im) (local.get $b)) (f64.sub (local.get $xi) (local.get $ui)))
+      (f64.store (i32.add (local.get $re) (local.get $a)) (f64.add (local.get $xr) (local.get $ur)))
+      (f64.store (i32.add (local.get $im) (local.get $a)) (f64.add (local.get $xi) (local.get $ui)))
+      (local.set $start (i32.add (local.get $start) (i32.const 2)))
+      (br $next2)))
+    ;; sizes 4 .. n, two butterflies per v128
+    (local.set $half (i32.const 2))
+    (block $stages (loop $stage
+      (br_if $stages (i32.ge_u (local.get $half) (local.get $n)))
+      (local.set $start (i32.const 0))
+      (block $starts (loop $nextStart
+        (br_if $starts (i32.ge_u (local.get $start) (local.get $n)))
+        (local.set $k (i32.const 0))
+        (block $ks (loop $nextK
+          (br_if $ks (i32.ge_u (local.get $k) (local.get $half)))
+          (local.set $t (i32.shl (i32.add (i32.sub (local.get $half) (i32.const 1)) (local.get $k)) (i32.const 3)))
+          (local.set $wr (v128.load (i32.add (local.get $tc) (local.get $t))))
+          (local.set $wi (f64x2.mul (local.get $vsign) (v128.load (i32.add (local.get $ts) (local.get $t)))))
+          (local.set $a (i32.shl (i32.add (local.get $start) (local.get $k)) (i32.const 3)))
+          (local.set $b (i32.add (local.get $a) (i32.shl (local.get $half) (i32.const 3))))
+          (local.set $br (v128.load (i32.add (local.get $re) (local.get $b))))
+          (local.set $bi (v128.load (i32.add (local.get $im) (local.get $b))))
+          (local.set $tr (f64x2.sub (f64x2.mul (local.get $wr) (local.get $br)) (f64x2.mul (local.get $wi) (local.get $bi))))
+          (local.set $ti (f64x2.add (f64x2.mul (local.get $wr) (local.get $bi)) (f64x2.mul (local.get $wi) (local.get $br))))
+          (local.set $ar (v128.load (i32.add (local.get $re) (local.get $a))))
+          (local.set $ai (v128.load (i32.add (local.get $im) (local.get $a))))
+          (v128.store (i32.add (local.get $re) (local.get $b)) (f64x2.sub (local.get $ar) (local.get $tr)))
+          (v128.store (i32.add (local.get $im) (local.get $b)) (f64x2.sub (local.get $ai) (local.get $ti)))
+          (v128.store (i32.add (local.get $re) (local.get $a)) (f64x2.add (local.get $ar) (local.get $tr)))
+          (v128.store (i32.add (local.get $im) (local.get $a)) (f64x2.add (local.get $ai) (local.get $ti)))
+          (local.set $k (i32.add (local.get $k) (i32.const 2)))
+          (br $nextK)))
+        (local.set $start (i32.add (local.get $start) (i32.shl (local.get $half) (i32.const 1))))
+        (br $nextStart)))
+      (local.set $half (i32.shl (local.get $half) (i32.const 1)))
+      (br $stage))))
+
+  ;; scale(x, n, s): x[k] = x[k] * s for k < n (the 1/n of an inverse FFT).
+  (func (export "scale") (param $x i32) (param $n i32) (param $s f64)
+    (local $k i32) (local $vs v128)
+    (local.set $vs (f64x2.splat (local.get $s)))
+    (block $done (loop $next
+      (br_if $done (i32.gt_u (i32.add (local.get $k) (i32.const 2)) (local.get $n)))
+      (v128.store (local.get $x) (f64x2.mul (v128.load (local.get $x)) (local.get $vs)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 2)))
+      (br $next)))
+    (if (i32.lt_u (local.get $k) (local.get $n))
+      (then (f64.store (local.get $x) (f64.mul (f64.load (local.get $x)) (local.get $s))))))
+
+  ;; scaledRows(out, ldo, coef, m, rows, cols): out[i ldo + j] = out[i ldo + j] + coef[i] M[i cols + j]
+  ;; for i < rows with coef[i] != 0 and j < cols (out_block += diag(coef) M, the building block of
+  ;; the cells' analytic Jacobians, as src/cells/internal/rows.ts addScaledRows), two j per v128.
+  (func (export "scaledRows") (param $out i32) (param $ldo i32) (param $coef i32) (param $m i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $o i32) (local $b i32) (local $c f64) (local $vc v128)
+    (local.set $ldo (i32.shl (local.get $ldo) (i32.const 3)))
+    (block $rdone (loop $rnext
+      (br_if $rdone (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $c (f64.load (i32.add (local.get $coef) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (f64.ne (local.get $c) (f64.const 0))
+        (then
+          (local.set $vc (f64x2.splat (local.get $c)))
+          (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $ldo))))
+          (local.set $b (i32.add (local.get $m) (i32.shl (i32.mul (local.get $i) (local.get $cols)) (i32.const 3))))
+          (local.set $j (i32.const 0))
+          (block $done (loop $next
+            (br_if $done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $cols)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (f64x2.mul (local.get $vc) (v128.load (local.get $b)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $next)))
+          (if (i32.lt_u (local.get $j) (local.get $cols))
+            (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.mul (local.get $c) (f64.load (local.get $b)))))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rnext))))
+
+  ;; herm(are, aim, yre, yim, r, F, nb, ystride): cross-spectra of nb sequences' half spectra
+  ;; (sequence b's spectrum of component c at frequency f at entry b ystride + f r + c), summed
+  ;; over the upper-triangle pairs p = (i <= j), p in row order:
+  ;;     for f < F, for b < nb, for i < r, for j = i .. r-1 (idx = f P + p, P = r (r + 1) / 2):
+  ;;         Are[idx] = (Are[idx] + ar br) + ai bi;  Aim[idx] = (Aim[idx] + ar bi) - ai br
+  ;; with (ar, ai) = Y_b,i(f), (br, bi) = Y_b,j(f): the JS loop's operations (the same bits), two
+  ;; j per v128.
+  (func (export "herm") (param $are i32) (param $aim i32) (param $yre i32) (param $yim i32)
+                        (param $r i32) (param $F i32) (param $nb i32) (param $ystride i32)
+    (local $f i32) (local $b i32) (local $i i32) (local $j i32) (local $yo i32) (local $o i32) (local $y i32)
+    (local $base i32) (local $P8 i32)
+    (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local $sr f64) (local $si f64) (local $tr f64) (local $ti f64)
+    (local.set $P8 (i32.shl (i32.shr_u (i32.mul (local.get $r) (i32.add (local.get $r) (i32.const 1))) (i32.const 1)) (i32.const 3)))
+    (block $fdone (loop $fnext
+      (br_if $fdone (i32.ge_u (local.get $f) (local.get $F)))
+      (local.set $b (i32.const 0))
+      (block $bdone (loop $bnext
+        (br_if $bdone (i32.ge_u (local.get $b) (local.get $nb)))
+        (local.set $yo (i32.shl (i32.add (i32.mul (local.get $b) (local.get $ystride)) (i32.mul (local.get $f) (local.get $r))) (i32.const 3)))
+        (local.set $o (i32.mul (local.get $f) (local.get $P8)))
+        (local.set $i (i32.const 0))
+        (block $idone (loop $inext
+          (br_if $idone (i32.ge_u (local.get $i) (local.get $r)))
+          (local.set $y (i32.add (local.get $yo) (i32.shl (local.get $i) (i32.const 3))))
+          (local.set $sr (f64.load (i32.add (local.get $yre) (local.get $y))))
+          (local.set $si (f64.load (i32.add (local.get $yim) (local.get $y))))
+          (local.set $ar (f64x2.splat (local.get $sr)))
+          (local.set $ai (f64x2.splat (local.get $si)))
+          (local.set $j (local.get $i))
+          (block $jdone (loop $jnext
+            (br_if $jdone (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $r)))
+            (local.set $y (i32.add (local.get $yo) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $br (v128.load (i32.add (local.get $yre) (local.get $y))))
+            (local.set $bi (v128.load (i32.add (local.get $yim) (local.get $y))))
+            (local.set $base (i32.add (local.get $are) (local.get $o)))
+            (v128.store (local.get $base)
+              (f64x2.add (f64x2.add (v128.load (local.get $base)) (f64x2.mul (local.get $ar) (local.get $br))) (f64x2.mul (local.get $ai) (local.get $bi))))
+            (local.set $base (i32.add (local.get $aim) (local.get $o)))
+            (v128.store (local.get $base)
+              (f64x2.sub (f64x2.add (v128.load (local.get $base)) (f64x2.mul (local.get $ar) (local.get $bi))) (f64x2.mul (local.get $ai) (local.get $br))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $jnext)))
+          (if (i32.lt_u (local.get $j) (local.get $r))
+            (then
+              (local.set $y (i32.add (local.get $yo) (i32.shl (local.get $j) (i32.const 3))))
+              (local.set $tr (f64.load (i32.add (local.get $yre) (local.get $y))))
+              (local.set $ti (f64.load (i32.add (local.get $yim) (local.get $y))))
+              (local.set $base (i32.add (local.get $are) (local.get $o)))
+              (f64.store (local.get $base)
+                (f64.add (f64.add (f64.load (local.get $base)) (f64.mul (local.get $sr) (local.get $tr))) (f64.mul (local.get $si) (local.get $ti))))
+              (local.set $base (i32.add (local.get $aim) (local.get $o)))
+              (f64.store (local.get $base)
+                (f64.sub (f64.add (f64.load (local.get $base)) (f64.mul (local.get $sr) (local.get $ti))) (f64.mul (local.get $si) (local.get $tr))))
+              (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $inext)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bnext)))
+      (local.set $f (i32.add (local.get $f) (i32.const 1)))
+      (br $fnext))))
+
+  ;; cross(are, aim, lre, lim, rre, rim, r, F): one ordered cross-spectrum term over all pairs:
+  ;;     for f < F, i < r, j < r (idx = f r^2 + i r + j):
+  ;;         Are[idx] = (Are[idx] + ar br) + ai bi;  Aim[idx] = (Aim[idx] + ar bi) - ai br
+  ;; with (ar, ai) = L_i(f), (br, bi) = R_j(f) at entries f r + i, f r + j: the JS loop's
+  ;; operations, two j per v128.
+  (func (export "cross") (param $are i32) (param $aim i32) (param $lre i32) (param $lim i32) (param $rre i32) (param $rim i32)
+                         (param $r i32) (param $F i32)
+    (local $f i32) (local $i i32) (local $j i32) (local $lo i32) (local $ro i32) (local $o i32) (local $y i32) (local $base i32)
+    (local $ar v128) (local $ai v128) (local $br v128) (local $bi v128)
+    (local $sr f64) (local $si f64) (local $tr f64) (local $ti f64)
+    (block $fdone (loop $fnext
+      (br_if $fdone (i32.ge_u (local.get $f) (local.get $F)))
+      (local.set $lo (i32.shl (i32.mul (local.get $f) (local.get $r)) (i32.const 3)))
+      (local.set $ro (local.get $lo))
+      (local.set $o (i32.shl (i32.mul (i32.mul (local.get $f) (local.get $r)) (local.get $r)) (i32.const 3)))
+      (local.set $i (i32.const 0))
+      (block $idone (loop $inext
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $r)))
+        (local.set $y (i32.add (local.get $lo) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $sr (f64.load (i32.add (local.get $lre) (local.get $y))))
+        (local.set $si (f64.load (i32.add (local.get $lim) (local.get $y))))
+        (local.set $ar (f64x2.splat (local.get $sr)))
+        (local.set $ai (f64x2.splat (local.get $si)))
+        (local.set $j (i32.const 0))
+        (block $jdone (loop $jnext
+          (br_if $jdone (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $r)))
+          (local.set $y (i32.add (local.get $ro) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $br (v128.load (i32.add (local.get $rre) (local.get $y))))
+          (local.set $bi (v128.load (i32.add (local.get $rim) (local.get $y))))
+          (local.set $base (i32.add (local.get $are) (local.get $o)))
+          (v128.store (local.get $base)
+            (f64x2.add (f64x2.add (v128.load (local.get $base)) (f64x2.mul (local.get $ar) (local.get $br))) (f64x2.mul (local.get $ai) (local.get $bi))))
+          (local.set $base (i32.add (local.get $aim) (local.get $o)))
+          (v128.store (local.get $base)
+            (f64x2.sub (f64x2.add (v128.load (local.get $base)) (f64x2.mul (local.get $ar) (local.get $bi))) (f64x2.mul (local.get $ai) (local.get $br))))
+          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br $jnext)))
+        (if (i32.lt_u (local.get $j) (local.get $r))
+          (then
+            (local.set $y (i32.add (local.get $ro) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $tr (f64.load (i32.add (local.get $rre) (local.get $y))))
+            (local.set $ti (f64.load (i32.add (local.get $rim) (local.get $y))))
+            (local.set $base (i32.add (local.get $are) (local.get $o)))
+            (f64.store (local.get $base)
+              (f64.add (f64.add (f64.load (local.get $base)) (f64.mul (local.get $sr) (local.get $tr))) (f64.mul (local.get $si) (local.get $ti))))
+            (local.set $base (i32.add (local.get $aim) (local.get $o)))
+            (f64.store (local.get $base)
+              (f64.sub (f64.add (f64.load (local.get $base)) (f64.mul (local.get $sr) (local.get $ti))) (f64.mul (local.get $si) (local.get $tr))))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $inext)))
+      (local.set $f (i32.add (local.get $f) (i32.const 1)))
+      (br $fnext))))
+)

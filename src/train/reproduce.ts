@@ -1,0 +1,430 @@
+/**
+ * The reproduction of the paper's copy-task experiment (section 3.1, Figures 1-3): dense versus
+ * g-block factorized networks at equal parameters ("big") and at equal width ("small"), for
+ * several repeat counts; the claim under test is that the factorized network's loss is below
+ * the dense one's at equal parameters, by a gap that grows with the number of repeats.
+ *
+ * A plan lists the runs; each run is an ordinary `lrdkit train` run directory (run.json,
+ * log.jsonl, checkpoint/), trained in child processes (`jobs` at a time) when the compiled CLI
+ * is available, else in this process one after the other. Finished runs are reused and
+ * unfinished ones resumed, so an interrupted reproduction continues where it stopped. The
+ * results are read back from the run directories: per run the final loss (the mean batch loss
+ * over the last 10 % of the steps, with its standard error over those steps), per repeat count
+ * the gaps dense - big and dense - small, and a verdict.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CellKind } from '../cells/types.js';
+import { type TrainingCurve, trainingLossSpec } from '../report/figures/trainingLoss.js';
+import { copySequenceLength, copyTaskReferenceLosses } from './copyTask.js';
+import { modelParameterCount } from './modelConfig.js';
+import { type LogEntry, RUN_FILE, findCheckpoint, readLog, readRunMetadata } from './runDirectory.js';
+import { matchedModelWidth } from './sizes.js';
+import { type CopyTrainingOptions, copyModelConfig } from './trainingConfig.js';
+
+/** The three networks of a comparison. */
+export type ComparisonSize = 'dense' | 'big' | 'small';
+
+/** A reproduction plan. */
+export interface ReproductionPlan {
+  readonly name: 'quick' | 'full';
+  readonly cells: readonly CellKind[];
+  /** Blocks of the factorized networks (the paper's Figures 2-3: 4). */
+  readonly groups: number;
+  /** Width of the dense network (and of the "small" factorized one). */
+  readonly denseHiddenSize: number;
+  readonly repeats: readonly number[];
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly clipNorm: number;
+  readonly layers: number;
+  readonly seed: number;
+  /** What the plan is for and what it costs. */
+  readonly description: string;
+}
+
+/**
+ * The plans. `quick` (GRU, repeats 4, 8, 16, 1200 steps, dense width 64: about 500 CPU-seconds)
+ * takes about 5 minutes with 2 jobs on 2 idle cores (wasm backend) and about 10 on a machine
+ * shared with as much other work; `full` (GRU and LSTM, repeats 4, 8, 16, 32, 20 000 steps, dense
+ * width 128) takes days on a CPU and is meant for a GPU machine.
+ */
+export const REPRODUCTION_PLANS: Readonly<Record<'quick' | 'full', ReproductionPlan>> = {
+  quick: {
+    name: 'quick',
+    cells: ['gru'],
+    groups: 4,
+    denseHiddenSize: 64,
+    repeats: [4, 8, 16],
+    steps: 1200,
+    batchSize: 32,
+    learningRate: 0.01,
+    clipNorm: 1,
+    layers: 2,
+    seed: 1,
+    description: 'GRU, g = 4, dense width 64, repeats 4, 8, 16, 1200 steps of 32 sequences: a reduced-scale check of the direction of Figures 1 and 3 (about 5 minutes on 2 idle CPU cores)',
+  },
+  full: {
+    name: 'full',
+    cells: ['gru', 'lstm'],
+    groups: 4,
+    denseHiddenSize: 128,
+    repeats: [4, 8, 16, 32],
+    steps: 20000,
+    batchSize: 32,
+    learningRate: 0.01,
+    clipNorm: 1,
+    layers: 2,
+    seed: 1,
+    description: 'GRU and LSTM, g = 4, dense width 128, repeats 4, 8, 16, 32, 20 000 steps of 32 sequences: the scale of Figures 1-3 (a GPU machine or days of CPU)',
+  },
+};
+
+/** One run of a plan. */
+export interface PlannedRun {
+  /** The run directory's name (under the runs folder). */
+  readonly name: string;
+  readonly cell: CellKind;
+  readonly size: ComparisonSize;
+  readonly repeats: number;
+  /** `lrdkit train` options (out excluded). */
+  readonly options: Omit<CopyTrainingOptions, 'out' | 'backend'>;
+}
+
+/** The runs of a plan, in the order they are started (longest sequences first, to balance jobs). */
+export function plannedRuns(plan: ReproductionPlan): PlannedRun[] {
+  const runs: PlannedRun[] = [];
+  const repeatsDesc = [...plan.repeats].sort((a, b) => b - a);
+  for (const repeats of repeatsDesc) {
+    for (const cell of plan.cells) {
+      const dense = copyModelConfig({ kind: cell, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, layers: plan.layers });
+      const big = matchedModelWidth(dense, 'factorized', plan.groups, 'params');
+      const common = { kind: cell, layers: plan.layers, repeats, steps: plan.steps, batchSize: plan.batchSize, learningRate: plan.learningRate, clipNorm: plan.clipNorm, seed: plan.seed, checkpointEvery: Math.max(100, Math.round(plan.steps / 10)) };
+      const ref = { hiddenSize: plan.denseHiddenSize, parameters: big.reference.parameters };
+      runs.push(
+        { name: `${cell}-dense-h${plan.denseHiddenSize}-r${repeats}`, cell, size: 'dense', repeats, options: { ...common, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+        { name: `${cell}-factorized-g${plan.groups}-big-h${big.hiddenSize}-r${repeats}`, cell, size: 'big', repeats, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: big.hiddenSize, match: 'params', reference: ref } },
+        { name: `${cell}-factorized-g${plan.groups}-small-h${plan.denseHiddenSize}-r${repeats}`, cell, size: 'small', repeats, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+      );
+    }
+  }
+  return runs;
+}
+
+/** `lrdkit train` arguments for a planned run. */
+export function trainArguments(run: PlannedRun, out: string, backend: string, resume: boolean): string[] {
+  const o = run.options;
+  const args = ['train', '--task', 'copy', '--cell', o.kind, '--variant', o.variant, '--groups', String(o.groups), '--hidden', String(o.hiddenSize), '--layers', String(o.layers), '--repeats', String(o.repeats), '--steps', String(o.steps), '--batch', String(o.batchSize), '--lr', String(o.learningRate), '--clip', o.clipNorm === null || o.clipNorm === undefined ? 'none' : String(o.clipNorm), '--seed', String(o.seed), '--checkpoint-every', String(o.checkpointEvery), '--out', out, '--backend', backend, '--quiet'];
+  return resume ? [...args, '--resume'] : args;
+}
+
+/** A run's state on disk: finished, resumable (a checkpoint before the last step), or to start. */
+export function runStatus(dir: string, steps: number): 'finished' | 'resume' | 'start' {
+  if (!existsSync(join(dir, RUN_FILE))) return 'start';
+  const log = readLog(dir);
+  const ckpt = findCheckpoint(dir);
+  if (!ckpt) return 'start';
+  const last = log[log.length - 1];
+  return last && last.step >= steps && findCheckpoint(dir) ? 'finished' : 'resume';
+}
+
+/** The compiled CLI next to this module (dist/cli/main.js), or null when running from sources. */
+export function compiledCli(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.js')) return null;
+  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  return existsSync(main) ? main : null;
+}
+
+/** Runs `lrdkit train` in a child process; resolves with its exit code and stderr. */
+function trainInChild(cli: string, args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr }));
+  });
+}
+
+/** Options of {@link runReproduction}. */
+export interface ReproductionOptions {
+  readonly plan: ReproductionPlan;
+  /** Folder of the run directories. */
+  readonly runsDirectory: string;
+  /** Parallel child processes (1: in this process). */
+  readonly jobs: number;
+  /** Backend name passed to the runs ('auto' or one backend). */
+  readonly backend: string;
+  readonly version: string;
+  readonly onMessage?: (m: string) => void;
+}
+
+/**
+ * Trains (or reuses, or resumes) every run of the plan.
+ *
+ * @throws Error naming the run whose training failed, with its stderr
+ */
+export async function runReproduction(o: ReproductionOptions): Promise<void> {
+  const runs = plannedRuns(o.plan);
+  const say = o.onMessage ?? (() => undefined);
+  const cli = o.jobs > 1 ? compiledCli() : null;
+  const started = performance.now();
+  let done = 0;
+  const failures: string[] = [];
+  const work = async (run: PlannedRun) => {
+    const dir = join(o.runsDirectory, run.name);
+    const status = runStatus(dir, run.options.steps);
+    if (status === 'finished') {
+      done++;
+      say(`reproduce: [${done}/${runs.length}] ${run.name}: already trained, reused`);
+      return;
+    }
+    const t0 = performance.now();
+    if (cli) {
+      const r = await trainInChild(cli, trainArguments(run, dir, o.backend, status === 'resume'));
+      if (r.code !== 0) {
+        failures.push(`${run.name} (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        return;
+      }
+    } else {
+      const { trainCopyTask } = await import('./trainer.js');
+      await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version });
+    }
+    done++;
+    const elapsed = (performance.now() - started) / 1000;
+    say(`reproduce: [${done}/${runs.length}] ${run.name}: trained in ${((performance.now() - t0) / 1000).toFixed(0)} s (total ${elapsed.toFixed(0)} s)`);
+  };
+  const queue = [...runs];
+  const lanes = Array.from({ length: cli ? Math.max(1, o.jobs) : 1 }, async () => {
+    for (let run = queue.shift(); run; run = queue.shift()) await work(run);
+  });
+  await Promise.all(lanes);
+  if (failures.length > 0) throw new Error(`reproduce: ${failures.length} run(s) failed: ${failures.join('; ')}`);
+}
+
+/** One run's result. */
+export interface RunResult {
+  readonly name: string;
+  readonly cell: CellKind;
+  readonly size: ComparisonSize;
+  readonly variant: 'dense' | 'factorized';
+  readonly groups: number;
+  readonly hiddenSize: number;
+  readonly repeats: number;
+  readonly sequenceLength: number;
+  readonly parameters: number;
+  readonly steps: number;
+  /** Mean batch loss over the last 10 % of the steps, nats per output symbol. */
+  readonly finalLossNats: number;
+  /** Standard error of that mean over those steps. */
+  readonly finalLossStandardError: number;
+  /** Mean loss of the first 1 % of the steps (at least one). */
+  readonly initialLossNats: number;
+  readonly backend: string;
+  readonly elapsedSeconds: number;
+}
+
+/** Dense vs factorized at one repeat count. */
+export interface Comparison {
+  readonly cell: CellKind;
+  readonly repeats: number;
+  /** The memoryless reference R / (R + 1) ln 256 (nats). */
+  readonly memorylessNats: number;
+  readonly denseLossNats: number;
+  readonly bigLossNats: number;
+  readonly smallLossNats: number;
+  /** dense - big: positive when the factorized network at equal parameters is better. */
+  readonly gapBigNats: number;
+  /** dense - small. */
+  readonly gapSmallNats: number;
+  /** Standard error of gapBig from the two final-loss standard errors. */
+  readonly gapBigStandardError: number;
+}
+
+/** The reproduction's outcome (results.json). */
+export interface ReproductionResults {
+  readonly lrdkit: string;
+  readonly experiment: 'copy-task';
+  readonly plan: ReproductionPlan;
+  readonly runs: readonly RunResult[];
+  readonly comparisons: readonly Comparison[];
+  readonly verdict: {
+    /** Per cell: at every repeat count, factorized (big) below dense. */
+    readonly factorizedBelowDenseAtEqualParameters: Readonly<Record<string, boolean>>;
+    /** Per cell: the gap dense - big grows with the repeats (non-decreasing over the sorted repeat counts). */
+    readonly gapGrowsWithRepeats: Readonly<Record<string, boolean>>;
+    /** Both, for every cell. */
+    readonly reproduces: boolean;
+    readonly summary: string;
+  };
+  /** Loss curves, smoothed (moving mean over `smoothingSteps`) and sampled every `sampleEverySteps`. */
+  readonly curves: readonly TrainingCurve[];
+  readonly smoothingSteps: number;
+  readonly sampleEverySteps: number;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Mean and standard error of the last `fraction` of a log's losses. */
+export function finalLoss(log: readonly LogEntry[], fraction = 0.1): { mean: number; standardError: number } {
+  const n = Math.max(1, Math.min(log.length, Math.round(log.length * fraction)));
+  const xs = log.slice(-n).map((e) => e.loss);
+  const m = mean(xs);
+  const variance = xs.length > 1 ? xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+  return { mean: m, standardError: Math.sqrt(variance / xs.length) };
+}
+
+/** A smoothed, sampled loss curve: the trailing mean over `window` steps at every `every`-th step. */
+export function smoothCurve(log: readonly LogEntry[], window: number, every: number): { step: number; loss: number }[] {
+  const out: { step: number; loss: number }[] = [];
+  let sum = 0;
+  for (let i = 0; i < log.length; i++) {
+    sum += (log[i] as LogEntry).loss;
+    if (i >= window) sum -= (log[i - window] as LogEntry).loss;
+    const e = log[i] as LogEntry;
+    if (e.step % every === 0 || i === log.length - 1) out.push({ step: e.step, loss: Math.round((sum / Math.min(i + 1, window)) * 1e5) / 1e5 });
+  }
+  return out;
+}
+
+/**
+ * The results of a finished reproduction, read from its run directories.
+ *
+ * @throws Error naming a run that is missing or unfinished
+ */
+export function collectResults(plan: ReproductionPlan, runsDirectory: string, version: string): ReproductionResults {
+  const runs = plannedRuns(plan);
+  const smoothingSteps = Math.max(1, Math.round(plan.steps / 60));
+  const sampleEverySteps = Math.max(1, Math.round(plan.steps / 100));
+  const results: RunResult[] = [];
+  const curves: TrainingCurve[] = [];
+  for (const run of runs) {
+    const dir = join(runsDirectory, run.name);
+    const log = readLog(dir);
+    const last = log[log.length - 1];
+    if (!last || last.step < plan.steps) throw new Error(`reproduce: ${dir}: expected ${plan.steps} logged steps, found ${last ? last.step : 0}`);
+    const meta = readRunMetadata(dir);
+    const f = finalLoss(log);
+    const first = log.slice(0, Math.max(1, Math.round(log.length / 100))).map((e) => e.loss);
+    results.push({
+      name: run.name,
+      cell: run.cell,
+      size: run.size,
+      variant: run.size === 'dense' ? 'dense' : 'factorized',
+      groups: meta.groups,
+      hiddenSize: meta.hiddenSize,
+      repeats: run.repeats,
+      sequenceLength: copySequenceLength(run.repeats),
+      parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
+      steps: last.step,
+      finalLossNats: f.mean,
+      finalLossStandardError: f.standardError,
+      initialLossNats: mean(first),
+      backend: meta.backend,
+      elapsedSeconds: last.elapsedSeconds,
+    });
+    const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
+    curves.push({
+      label: `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}`,
+      variant: run.size === 'dense' ? 'dense' : 'factorized',
+      size: run.size === 'small' ? 'small' : 'big',
+      repeats: run.repeats,
+      points: smoothCurve(log, smoothingSteps, sampleEverySteps),
+    });
+  }
+  const comparisons: Comparison[] = [];
+  const below: Record<string, boolean> = {};
+  const grows: Record<string, boolean> = {};
+  for (const cell of plan.cells) {
+    const sorted = [...plan.repeats].sort((a, b) => a - b);
+    for (const repeats of sorted) {
+      const get = (size: ComparisonSize) => results.find((r) => r.cell === cell && r.repeats === repeats && r.size === size) as RunResult;
+      const d = get('dense'), b = get('big'), s = get('small');
+      comparisons.push({
+        cell,
+        repeats,
+        memorylessNats: copyTaskReferenceLosses(repeats).memorylessNats,
+        denseLossNats: d.finalLossNats,
+        bigLossNats: b.finalLossNats,
+        smallLossNats: s.finalLossNats,
+        gapBigNats: d.finalLossNats - b.finalLossNats,
+        gapSmallNats: d.finalLossNats - s.finalLossNats,
+        gapBigStandardError: Math.hypot(d.finalLossStandardError, b.finalLossStandardError),
+      });
+    }
+    const mine = comparisons.filter((c) => c.cell === cell);
+    below[cell] = mine.every((c) => c.gapBigNats > 0);
+    grows[cell] = mine.every((c, i) => i === 0 || c.gapBigNats >= (mine[i - 1] as Comparison).gapBigNats);
+  }
+  const reproduces = plan.cells.every((c) => below[c] && grows[c]);
+  const partly = !reproduces && plan.cells.some((c) => below[c] || grows[c]);
+  const parts = plan.cells.map((cell) => {
+    const mine = comparisons.filter((c) => c.cell === cell);
+    const gaps = mine.map((c) => `R=${c.repeats}: ${c.gapBigNats >= 0 ? '+' : ''}${c.gapBigNats.toFixed(3)}`).join(', ');
+    return `${cell.toUpperCase()}: factorized (equal parameters) ${below[cell] ? 'below dense at every repeat count' : 'not below dense at every repeat count'}; gap dense - factorized ${grows[cell] ? 'grows' : 'does not grow'} with the repeats (${gaps} nats)`;
+  });
+  const headline = reproduces ? 'The direction of the paper reproduces at this scale' : partly ? 'The direction of the paper reproduces only in part at this scale' : 'The direction of the paper does not reproduce at this scale';
+  return {
+    lrdkit: version,
+    experiment: 'copy-task',
+    plan,
+    runs: results,
+    comparisons,
+    verdict: {
+      factorizedBelowDenseAtEqualParameters: below,
+      gapGrowsWithRepeats: grows,
+      reproduces,
+      summary: `${headline}. ${parts.join('. ')}.`,
+    },
+    curves,
+    smoothingSteps,
+    sampleEverySteps,
+  };
+}
+
+/** The Vega-Lite spec of the loss curves (src/report/figures/trainingLoss.ts). */
+export function lossCurveSpec(results: ReproductionResults): object {
+  return trainingLossSpec([...results.curves], { title: `Copy task: training loss (${results.plan.name} plan; mean over ${results.smoothingSteps} steps)` });
+}
+
+function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** The Markdown report: plan, table, verdict, how to regenerate. */
+export function resultsMarkdown(r: ReproductionResults, command: string): string {
+  const p = r.plan;
+  const lines = [
+    `# Copy task (Belletti et al. 2018, section 3.1, Figures 1-3): ${p.name} plan`,
+    '',
+    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${p.learningRate}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, seed ${p.seed}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
+    `"big": the widest ${p.groups}-block factorized model with at most the dense model's parameters (whole model: projection, recurrent layers, readout); "small": the dense width with ${p.groups} blocks.`,
+    `Loss: cross-entropy in nats per output symbol, the mean over the last 10 % of the steps (+- its standard error over those steps). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`,
+    '',
+    '| cell | repeats | T | memoryless | dense | factorized big | factorized small | dense - big | dense - small |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.comparisons.map((c) => {
+      const run = (size: ComparisonSize) => r.runs.find((x) => x.cell === c.cell && x.repeats === c.repeats && x.size === size) as RunResult;
+      const cellText = (x: RunResult) => `${fmt(x.finalLossNats)} +- ${fmt(x.finalLossStandardError)} (h=${x.hiddenSize}, ${x.parameters} params)`;
+      return `| ${c.cell.toUpperCase()} | ${c.repeats} | ${copySequenceLength(c.repeats)} | ${fmt(c.memorylessNats)} | ${cellText(run('dense'))} | ${cellText(run('big'))} | ${cellText(run('small'))} | ${fmt(c.gapBigNats)} +- ${fmt(c.gapBigStandardError)} | ${fmt(c.gapSmallNats)} |`;
+    }),
+    '',
+    `**Verdict.** ${r.verdict.summary}`,
+    '',
+    'Figure: `loss-curves.vl.json` (Vega-Lite; one panel per repeat count, colour = variant, dashed = small). Data: `results.json`. The trained dense and big factorized networks at the largest repeat count: `dense/` and `factorized/` (lrdkit checkpoints; `lrdkit audit factorized`).',
+    '',
+    `Regenerate: \`${command}\` (finished runs under the runs folder are reused, unfinished ones resumed).`,
+    '',
+  ];
+  return lines.join('\n');
+}

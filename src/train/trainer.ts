@@ -1,0 +1,221 @@
+/**
+ * The training loop of the copy task: seeded, reproducible, checkpointed and resumable.
+ *
+ * Per step s = 1..S: draw a fresh batch from the data generator (no train/test split: every
+ * sample is new, as in the paper), evaluate the mean cross-entropy and its gradient with
+ * tf.variableGrads (backpropagation through time in src/train/internal/sequence.ts), optionally
+ * rescale the gradient to a global norm of at most `clipNorm`, and apply RMSProp (Tieleman &
+ * Hinton 2012, TF.js tf.train.rmsprop):
+ *
+ *     m <- rho m + (1 - rho) g^2;   w <- w - lr g / sqrt(m + eps)     (rho 0.9, eps 1e-7, no momentum)
+ *
+ * Reproducibility: the weights come from the seeded generator (stream 1 of the seed), the
+ * batches from stream 2, and nothing else is random, so the same seed on the same backend gives
+ * the same loss curve. Resuming restores the weights (the recurrent layers from the lrdkit
+ * checkpoint, bit for bit), the RMSProp slots and iteration count, and the data generator's
+ * state, and drops the log lines after the checkpoint: the resumed run's losses are those of an
+ * uninterrupted run. A stop request (SIGINT in the CLI) finishes the current step and writes a
+ * checkpoint before returning, so no finished step is lost; after a crash, the steps since the
+ * last periodic checkpoint are recomputed (to the same values).
+ *
+ * References: T. Tieleman & G. Hinton, Lecture 6.5 - RMSProp, COURSERA: Neural Networks for
+ * Machine Learning, 2012; R. Pascanu, T. Mikolov, Y. Bengio, "On the difficulty of training
+ * recurrent neural networks", ICML 2013 (gradient norm clipping).
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError } from '../checkpoints/errors.js';
+import { Rng, createRng } from '../processes/prng.js';
+import { sampleCopyBatch } from './copyTask.js';
+import { defaultComputeOptions } from './internal/sequence.js';
+import { SequenceModel, type TokenBatch } from './model.js';
+import { initialModelWeights } from './modelConfig.js';
+import { type CopyTrainingOptions, RMSPROP, type TrainResult, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
+import {
+  LOG_FILE,
+  type LogEntry,
+  RUN_FILE,
+  appendLogEntry,
+  readRunMetadata,
+  readTrainingCheckpoint,
+  truncateLog,
+  writeRunMetadata,
+  writeTrainingCheckpoint,
+} from './runDirectory.js';
+
+/** The fields of run.json a resumed run must agree with (steps may grow). */
+const RESUME_KEYS = ['task', 'cell', 'variant', 'groups', 'hiddenSize', 'layers', 'repeats', 'seed', 'batchSize', 'learningRate', 'auxiliaryHiddenSize', 'checkpointEvery'] as const;
+
+function clipByGlobalNorm(grads: tf.Tensor[], clipNorm: number): tf.Tensor[] {
+  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+  const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(clipNorm), tf.maximum(norm, tf.scalar(1e-12))));
+  return grads.map((g) => tf.mul(g, scale));
+}
+
+/** The RMSProp optimizer of the training runs ({@link RMSPROP}'s hyper-parameters). */
+export function createOptimizer(learningRate: number): tf.RMSPropOptimizer {
+  return tf.train.rmsprop(learningRate, RMSPROP.decay, RMSPROP.momentum, RMSPROP.epsilon);
+}
+
+/**
+ * One optimisation step: the batch's loss and its gradient (tf.variableGrads), the gradient
+ * rescaled to a global norm of at most `clipNorm` (null: not clipped), one RMSProp update of
+ * every variable in the model's order. Returns the loss before the update (nats per symbol).
+ */
+export function trainStep(model: SequenceModel, optimizer: tf.Optimizer, batch: TokenBatch, clipNorm: number | null): number {
+  const vars = model.variables as tf.Variable[];
+  const lossTensor = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
+    let list = vars.map((v) => grads[v.name] as tf.Tensor);
+    if (clipNorm !== null) list = clipByGlobalNorm(list, clipNorm);
+    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: list[i] as tf.Tensor })));
+    return value;
+  });
+  const loss = (lossTensor.dataSync() as Float32Array)[0] as number;
+  lossTensor.dispose();
+  return loss;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Trains a copy-task model in `options.out` (see src/train/runDirectory.ts for the layout), on
+ * the active TF.js backend.
+ *
+ * @throws ModelConfigError for options that describe no trainable model; CheckpointError when
+ *   `out` holds another run (without `resume`) or an unreadable or mismatching checkpoint;
+ *   TrainingDivergedError when the loss becomes NaN or infinite
+ */
+export async function trainCopyTask(options: CopyTrainingOptions): Promise<TrainResult> {
+  checkTrainingOptions(options);
+  const dir = options.out;
+  const config = copyModelConfig(options);
+  const meta = runMetadata(options);
+  const clipNorm = meta.optimizer.clipNorm;
+  const B = meta.batchSize;
+  const say = options.onMessage ?? (() => undefined);
+
+  let weights;
+  let dataRng: Rng;
+  let step0 = 0, elapsed0 = 0;
+  let slots: Awaited<ReturnType<typeof readTrainingCheckpoint>>['optimizer'] | null = null;
+  let log: LogEntry[] = [];
+  if (options.resume) {
+    const previous = readRunMetadata(dir);
+    for (const k of RESUME_KEYS) {
+      if (JSON.stringify(previous[k] ?? null) !== JSON.stringify(meta[k] ?? null)) {
+        throw new CheckpointError(join(dir, RUN_FILE), k, `expected ${JSON.stringify(meta[k])} (the resumed run's setting), found ${JSON.stringify(previous[k])}`);
+      }
+    }
+    if (previous.backend !== meta.backend) say(`note: the run started on backend ${previous.backend} and resumes on ${meta.backend}; its curve may differ from an uninterrupted ${previous.backend} run in the last float32 digits`);
+    const ckpt = await readTrainingCheckpoint(dir, config);
+    weights = ckpt.weights;
+    dataRng = Rng.fromState(ckpt.rngState);
+    step0 = ckpt.step;
+    elapsed0 = ckpt.elapsedSeconds;
+    slots = ckpt.optimizer;
+    log = truncateLog(dir, step0);
+    writeRunMetadata(dir, { ...meta, backend: previous.backend, steps: Math.max(options.steps, previous.steps) });
+    say(`resuming ${dir} from step ${step0} (checkpoint), ${options.steps - step0} steps to go`);
+  } else {
+    if (existsSync(join(dir, RUN_FILE))) throw new CheckpointError(join(dir, RUN_FILE), 'run.json', 'expected a new run directory, found an existing run (pass --resume to continue it, or choose another --out)');
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new CheckpointError(dir, 'directory', `expected an empty or new directory for a new run, found ${readdirSync(dir).length} entries`);
+    const seed = meta.seed;
+    weights = initialModelWeights(config, createRng(seed).fork(1));
+    dataRng = createRng(seed).fork(2);
+    mkdirSync(dir, { recursive: true });
+    writeRunMetadata(dir, meta);
+    truncateLog(dir, 0);
+  }
+
+  const model = new SequenceModel(config, weights, options.compute ?? defaultComputeOptions());
+  const optimizer = createOptimizer(meta.learningRate);
+  const vars = model.variables as tf.Variable[];
+  try {
+    if (slots) {
+      const s = slots;
+      const named = [
+        { name: 'iter', tensor: tf.scalar(s.iterations, 'int32') as tf.Tensor },
+        ...vars.map((v, i) => ({ name: `${v.name}/rms`, tensor: tf.tensor(s.meanSquares[i] as Float32Array, v.shape) })),
+        ...vars.map((v, i) => ({ name: `${v.name}/momentum`, tensor: tf.tensor(s.moments[i] as Float32Array, v.shape) })),
+      ];
+      await optimizer.setWeights(named);
+      tf.dispose(named.map((n) => n.tensor)); // the optimizer's slot variables keep the data
+    }
+    const checkpoint = async (step: number, elapsedSeconds: number) => {
+      const w = await optimizer.getWeights();
+      const [iter, ...rest] = w;
+      const n = vars.length;
+      if (rest.length !== 2 * n) throw new Error(`train: expected ${2 * n} RMSProp slots, found ${rest.length}`);
+      const data = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
+      const state = {
+        step,
+        elapsedSeconds,
+        rngState: dataRng.state(),
+        optimizer: { iterations: (iter as { name: string; tensor: tf.Tensor }).tensor.dataSync()[0] as number, meanSquares: rest.slice(0, n).map((x) => data(x.tensor)), moments: rest.slice(n).map((x) => data(x.tensor)) },
+      };
+      tf.dispose((iter as { name: string; tensor: tf.Tensor }).tensor);
+      const current = model.weights();
+      writeTrainingCheckpoint(dir, config, current, model.cells(), state, {
+        seed: meta.seed,
+        repeats: meta.repeats,
+        kind: config.kind,
+        variant: config.variant,
+        groups: config.groups,
+        hiddenSize: config.hiddenSize,
+        layers: config.layers,
+        training: { batchSize: B, learningRate: meta.learningRate, backend: meta.backend, parameters: meta.parameters, steps: meta.steps },
+      });
+    };
+
+    const start = performance.now();
+    let interrupted = false;
+    let lastLoss = log.length > 0 ? (log[log.length - 1] as LogEntry).loss : Number.NaN;
+    let recentSeconds = 0, recentSteps = 0;
+    for (let step = step0 + 1; step <= options.steps; step++) {
+      const t0 = performance.now();
+      const batch = sampleCopyBatch(dataRng, B, meta.repeats);
+      const loss = trainStep(model, optimizer, batch, clipNorm);
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(`train: the loss became ${loss} at step ${step} (${dir}); the last checkpoint is kept; try a smaller --lr or --clip`);
+      const seconds = (performance.now() - t0) / 1000;
+      const elapsedSeconds = elapsed0 + (performance.now() - start) / 1000;
+      const entry: LogEntry = { step, loss, elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000, sequencesPerSecond: Math.round((B / seconds) * 10) / 10 };
+      appendLogEntry(dir, entry);
+      log.push(entry);
+      lastLoss = loss;
+      recentSeconds = recentSteps >= 20 ? recentSeconds * (19 / 20) + seconds : recentSeconds + seconds;
+      recentSteps = Math.min(20, recentSteps + 1);
+      const secondsPerStep = recentSeconds / recentSteps;
+      options.onProgress?.({ step, totalSteps: options.steps, lossNats: loss, sequencesPerSecond: B / secondsPerStep, elapsedSeconds, secondsPerStep });
+      const stop = options.shouldStop?.() === true;
+      if (step % meta.checkpointEvery === 0 || step === options.steps || stop) await checkpoint(step, elapsedSeconds);
+      if (stop && step < options.steps) {
+        interrupted = true;
+        say(`stopped at step ${step}; checkpoint written; continue with --resume`);
+        break;
+      }
+      await yieldToEventLoop();
+    }
+    const last = log[log.length - 1];
+    return {
+      runDirectory: dir,
+      step: last ? last.step : step0,
+      interrupted,
+      log,
+      finalLossNats: lastLoss,
+      parameters: meta.parameters,
+      elapsedSeconds: last ? last.elapsedSeconds : elapsed0,
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/** The run directory's files (for messages). */
+export const RUN_FILES = { run: RUN_FILE, log: LOG_FILE } as const;
