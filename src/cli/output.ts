@@ -4,21 +4,11 @@
  *
  * @module
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-
-/** Writes `content` to `path` atomically (temp file + rename), creating the folder if needed. */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path) || '.', { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+/**
+ * Writes `content` (text or bytes) to `path` atomically (temp file + rename), creating the
+ * folder if needed: the report layer's writer, shared so that there is one implementation.
+ */
+export { writeAtomic as writeFileAtomic } from '../report/internal/writeAtomic.js';
 
 /** Progress messages on stderr (silenced by --quiet). */
 export function progress(quiet: boolean): (message: string) => void {

@@ -2,7 +2,7 @@
  * `lrdkit reproduce copy-task`: the paper's copy-task comparison (section 3.1, Figures 1-3):
  * dense vs factorized networks at equal parameters ("big") and equal width ("small") for each
  * repeat count; writes DIR/results.json, DIR/results.md (table and verdict) and
- * DIR/loss-curves.vl.json (Vega-Lite), each atomically once every run has finished, and copies
+ * DIR/loss-curves.vl.json (Vega-Lite) with its SVG and PNG renderings, each atomically once every run has finished, and copies
  * the trained recurrent layers of the dense and the big factorized network at the largest repeat
  * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/, where
  * `lrdkit audit` and `npm run reports` find them (the run folders themselves are not committed).
@@ -92,7 +92,13 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
   writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // Compact: the spec carries every plotted point inline.
-  writeFileAtomic(join(out, 'loss-curves.vl.json'), `${JSON.stringify(lossCurveSpec(results))}\n`);
+  const spec = lossCurveSpec(results);
+  writeFileAtomic(join(out, 'loss-curves.vl.json'), `${JSON.stringify(spec)}\n`);
+  // The figure itself, rendered as the reports are (deterministic SVG; PNG with the project's fonts).
+  const { renderSvg, renderPng } = await import('../report/render.js');
+  const { svg } = await renderSvg(spec as import('vega-lite').TopLevelSpec, 'loss-curves');
+  writeFileAtomic(join(out, 'loss-curves.svg'), svg);
+  writeFileAtomic(join(out, 'loss-curves.png'), renderPng(svg, { scale: 2 }).png);
   writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
   copyTrainedCheckpoints(results, runs, out);
   process.stdout.write(`${results.verdict.summary}\n`);

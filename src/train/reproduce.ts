@@ -421,7 +421,7 @@ export function resultsMarkdown(r: ReproductionResults, command: string): string
     '',
     `**Verdict.** ${r.verdict.summary}`,
     '',
-    'Figure: `loss-curves.vl.json` (Vega-Lite; one panel per repeat count, colour = variant, dashed = small). Data: `results.json`. The trained dense and big factorized networks at the largest repeat count: `dense/` and `factorized/` (lrdkit checkpoints; `lrdkit audit factorized`).',
+    'Figure: `loss-curves.vl.json` (Vega-Lite; one panel per repeat count, colour = variant, dashed = small), rendered as `loss-curves.svg` and `loss-curves.png`:\n\n![loss curves](loss-curves.png)\n\nData: `results.json`. The trained dense and big factorized networks at the largest repeat count: `dense/` and `factorized/` (lrdkit checkpoints; `lrdkit audit factorized`).',
     '',
     `Regenerate: \`${command}\` (finished runs under the runs folder are reused, unfinished ones resumed).`,
     '',
