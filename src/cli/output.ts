@@ -8,7 +8,7 @@
  * Writes `content` (text or bytes) to `path` atomically (temp file + rename), creating the
  * folder if needed: the report layer's writer, shared so that there is one implementation.
  */
-export { writeAtomic as writeFileAtomic } from '../report/internal/writeAtomic.js';
+export { writeAtomic as writeFileAtomic } from '../internal/writeAtomic.js';
 
 /** Progress messages on stderr (silenced by --quiet). */
 export function progress(quiet: boolean): (message: string) => void {

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditDocument } from '../audit/auditDocument.js';
-import { writeAtomic } from './internal/writeAtomic.js';
+import { writeAtomic } from '../internal/writeAtomic.js';
 import { ReportInputError } from './errors.js';
 import type { ReportFigure } from './figures/common.js';
 import { reportFigures } from './figures/index.js';

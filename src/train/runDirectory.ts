@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import type { Cell, CellKind, CellVariant } from '../cells/types.js';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { readLrdkitCheckpoint, writeLrdkitCheckpoint } from '../checkpoints/lrdkitFormat.js';
+import { writeAtomic } from '../internal/writeAtomic.js';
 import type { XoshiroState } from '../processes/prng.js';
 import { type ModelConfig, type ModelWeights, parameterShapes, weightsWithCells } from './modelConfig.js';
 
@@ -121,17 +122,6 @@ export function isRecurrentTensor(name: string): boolean {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function writeAtomic(path: string, content: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** Writes DIR/run.json atomically. */

@@ -1,7 +1,7 @@
 /**
- * Atomic file writes for report outputs (text or bytes): to a temporary file beside the
- * target, renamed into place when complete. (The CLI's writeFileAtomic writes text; the report
- * layer sits below the CLI and writes PNG bytes too.)
+ * Atomic file writes (text or bytes): to a temporary file beside the target, renamed into
+ * place when complete, so that an interrupted or failed run leaves no half-written file. The
+ * one writer of the CLI, the report layer and training runs.
  *
  * @module
  */
