@@ -50,7 +50,7 @@ export function recsysFigures(r: RecsysResults): ReportFigure[] {
         data: { values: points },
         mark: { type: 'bar', opacity: 0.85 },
         encoding: {
-          y: { field: 'model', type: 'nominal', sort: order, title: null },
+          y: { field: 'model', type: 'nominal', sort: order, title: null, axis: { labelLimit: 300 } },
           x: { aggregate: 'mean', field: 'map', type: 'quantitative', title: 'MAP@20 (mean over replicates)', stack: null },
           color: { field: 'variant', type: 'nominal', scale: colors, title: 'GRU' },
           tooltip: [{ field: 'model', type: 'nominal' }, { aggregate: 'mean', field: 'map', type: 'quantitative', format: '.4f', title: 'MAP@20' }],
