@@ -21,7 +21,7 @@
 //
 //   node scripts/generate-reports.mjs [--dense PATH] [--factorized PATH] [--training DIR]... [--no-browser]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,13 +86,19 @@ log(`dense: ${rel(dense)}; factorized: ${rel(factorized)}; training runs: ${trai
 const audits = { dense: join(reports, 'dense'), factorized: join(reports, 'factorized') };
 for (const [name, checkpoint] of [['dense', dense], ['factorized', factorized]]) {
   log(`audit ${name}`);
-  lrdkit('audit', checkpoint, '--seed', AUDIT_SEED, '--out', audits[name], '--quiet');
+  lrdkit('audit', checkpoint, '--seed', AUDIT_SEED, '--out', audits[name], '--no-report', '--quiet');
   rmSync(join(audits[name], 'timings.json'), { force: true });
 }
 
 // 3. reports (rendered in memory, then written)
 const labels = trained ? ['dense GRU (copy task)', 'factorized GRU (copy task)'] : ['dense GRU (gru2)', 'factorized GRU (g=4)'];
-const training = trainingDirs.map(readTrainingRun);
+// Loss curves: the given run folders; else the committed copy-task results (their smoothed curves),
+// so that a clean checkout regenerates the same report; else local run folders.
+const copyResults = join(copyTask, 'results.json');
+const training =
+  options('training').length === 0 && existsSync(copyResults)
+    ? JSON.parse(readFileSync(copyResults, 'utf8')).curves
+    : trainingDirs.map(readTrainingRun);
 const docs = readAuditDocuments([join(audits.dense, 'audit.json'), join(audits.factorized, 'audit.json')], labels);
 for (const [i, name] of ['dense', 'factorized'].entries()) {
   log(`report ${name}`);
