@@ -8,6 +8,7 @@
  *     npm run bench:analysis            (= npm run build && node bench/analysis.js)
  *     node bench/analysis.js --quick    (16 x 512, 64 Jacobian states: a 1-minute smoke run)
  *     node bench/analysis.js --keep     (keep the temporary exchange directory)
+ *     node bench/analysis.js --repeat 3 (3 alternating rounds, the fastest run of each side kept)
  *     node bench/analysis.js --workers 1 (lrdkit on the main thread only)
  *     node bench/analysis.js --cells dense (one cell only)
  *     node bench/analysis.js --report-only (rewrite ANALYSIS.md from analysis-results.json)
@@ -84,6 +85,7 @@ const value = (name, dflt) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
 };
 const quick = flag('--quick');
+const repeat = Math.max(1, Math.floor(Number(value('--repeat', '1'))) || 1);
 if (endianness() !== 'LE') throw new Error('bench: the float64 exchange files are little-endian; this machine is big-endian');
 
 /** The issue's sizes (or the quick smoke-test sizes). */
@@ -244,19 +246,13 @@ try {
   const efficiencyBefore = await parallelEfficiency();
   log(`parallel efficiency of the 2 CPUs (1 = two full cores, 0.5 = one core's worth): ${efficiencyBefore.efficiency}`);
 
-  // lrdkit, one child process per cell.
+  // Each cell: lrdkit (one child process) then the numpy/scipy reference (one python process),
+  // back to back so that both see the same machine; `--repeat k` alternates k rounds and keeps
+  // the fastest run of each side (the least disturbed by other jobs on a shared host).
   const lrd = {};
-  for (const name of cellNames) {
-    log(`lrdkit: ${name} cell (${N} x ${T}, workers ${workers}) ...`);
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, '--dir', work, '--workers', String(workers), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`bench: the lrdkit child for ${name} failed (status ${r.status})`);
-    lrd[name] = JSON.parse(readFileSync(join(work, `lrdkit-${name}.json`), 'utf8'));
-    log(`  ${lrd[name].wallSeconds.toFixed(1)} s, peak RSS ${lrd[name].maxRssMB.toFixed(0)} MB`);
-  }
-
-  // The numpy/scipy reference: one process per cell (so that peak RSS is per cell), then the MI curve.
   const ref = { cells: {}, curve: null, meta: null };
-  for (const what of [...cellNames, 'curve']) {
+  const runs = Object.fromEntries(cellNames.map((name) => [name, { lrdkit: [], numpy: [] }]));
+  const runNumpy = (what) => {
     log(`numpy reference: ${what} (OPENBLAS_NUM_THREADS=2) ...`);
     const refOut = join(work, `reference-${what}.json`);
     const py = spawnSync(PYTHON, [join(HERE, 'analysis_reference.py'), join(work, 'manifest.json'), refOut, what], {
@@ -266,12 +262,24 @@ try {
     if (py.status !== 0) throw new Error(`bench: the numpy reference failed on ${what} (status ${py.status}${py.error ? `, ${py.error.message}` : ''}); it needs Debian's python3 with numpy and scipy (npm run setup:python)`);
     const out = JSON.parse(readFileSync(refOut, 'utf8'));
     ref.meta = out.meta;
-    if (what === 'curve') ref.curve = out.result;
-    else {
-      ref.cells[what] = out.result;
-      log(`  ${out.result.totalSeconds.toFixed(1)} s, peak RSS ${out.result.maxRssMB.toFixed(0)} MB`);
+    return out.result;
+  };
+  for (let round = 0; round < repeat; round++) {
+    for (const name of cellNames) {
+      log(`lrdkit: ${name} cell (${N} x ${T}, workers ${workers})${repeat > 1 ? `, round ${round + 1} of ${repeat}` : ''} ...`);
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, '--dir', work, '--workers', String(workers), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+      if (r.status !== 0) throw new Error(`bench: the lrdkit child for ${name} failed (status ${r.status})`);
+      const a = JSON.parse(readFileSync(join(work, `lrdkit-${name}.json`), 'utf8'));
+      log(`  ${a.wallSeconds.toFixed(1)} s, peak RSS ${a.maxRssMB.toFixed(0)} MB`);
+      runs[name].lrdkit.push(Number(a.wallSeconds.toFixed(2)));
+      if (!lrd[name] || a.wallSeconds < lrd[name].wallSeconds) lrd[name] = a;
+      const b = runNumpy(name);
+      log(`  ${b.totalSeconds.toFixed(1)} s, peak RSS ${b.maxRssMB.toFixed(0)} MB`);
+      runs[name].numpy.push(Number(b.totalSeconds.toFixed(2)));
+      if (!ref.cells[name] || b.totalSeconds < ref.cells[name].totalSeconds) ref.cells[name] = b;
     }
   }
+  ref.curve = runNumpy('curve');
 
   const efficiencyAfter = await parallelEfficiency();
   log(`parallel efficiency after the runs: ${efficiencyAfter.efficiency}`);
@@ -339,6 +347,8 @@ try {
     openblasThreads: ref.meta.threads,
     workers,
     quick,
+    repeat,
+    runs,
     sizes: SIZES,
     parallelEfficiency: { before: efficiencyBefore, after: efficiencyAfter },
   };
@@ -374,6 +384,10 @@ function markdown(meta, rows, checks, lrd, ref, targets, names) {
   md.push(`| python / numpy / scipy | ${meta.python} / ${meta.numpy} / ${meta.scipy} |`);
   md.push(`| BLAS | ${meta.blas}, OPENBLAS_NUM_THREADS=${meta.openblasThreads} |`);
   md.push(`| lrdkit threads | ${meta.workers}${meta.workers > 1 ? ' (main + helper thread)' : ''} |`);
+  if (meta.runs) {
+    const walls = names.map((n) => `${n}: lrdkit ${meta.runs[n].lrdkit.join(', ')} s; numpy ${meta.runs[n].numpy.join(', ')} s`).join('; ');
+    md.push(`| runs | ${meta.repeat ?? 1} round${(meta.repeat ?? 1) > 1 ? 's' : ''}, each cell's lrdkit run followed by its numpy run; the fastest of each side is reported (${walls}) |`);
+  }
   md.push(`| parallel efficiency of the 2 CPUs | ${meta.parallelEfficiency.before.efficiency} before, ${meta.parallelEfficiency.after.efficiency} after the runs (1 = two independent cores, 0.5 = the two vCPUs share one core) |`);
   md.push(`| sizes | ${meta.sizes.sequences} sequences x ${meta.sizes.steps} steps (burn-in ${meta.sizes.burnIn}), ${meta.sizes.jacobianStates} Jacobian states, top-${meta.sizes.lyapunovExponents} Lyapunov, lags 0..${meta.sizes.maxLag}, ${meta.sizes.bootstrapReplicates} bootstrap replicates, ${meta.sizes.memoryComponents} memory PCs |`);
   md.push('');

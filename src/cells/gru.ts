@@ -186,7 +186,7 @@ export class GruCell implements Cell {
   }
 
   /** Keys of the resident (WebAssembly memory) copies of the stacked, transposed weights. */
-  private readonly residentKeys = { input: {}, recurrent: {}, candidate: {}, recurrentRows: {} };
+  private readonly residentKeys = { all: {} };
 
   /**
    * stepBatch through the WebAssembly SIMD kernel (simd.ts): the same dot products in the same
@@ -196,19 +196,30 @@ export class GruCell implements Cell {
    * the gates elementwise as in the JS path.
    */
   /** Element indices of the resident stacked, transposed weights (see {@link GruCell.stepBatchSimd}). */
-  private residents(arena: WasmArena): { wi: number; wh: number; wc: number } {
+  private residents(arena: WasmArena): { wi: number; wh: number; wc: number; bias: number; rows: number } {
+    // One resident block (uploaded together, so that no later upload can drop a part in use):
+    // [W_z; W_r; W_n]^T (d x 3h) | [U_z; U_r; U_n]^T or [U_z; U_r]^T (h x 3h or 2h) | U_n^T (reset
+    // before) | [b_z | c_z | b_r | c_r | b_n | c_n] | [U_z; U_r; U_n] row-major (the Jacobian's rows).
     const h = this.hiddenSize, d = this.inputSize;
     const { z: wz, r: wr, n: wn, resetAfter } = this.weights;
-    const stack = (mats: readonly Float64Array[], cols: number): Float64Array => {
-      const out = new Float64Array(cols * h * mats.length);
-      mats.forEach((w, g) => transposed(w, h, cols, out, g * h, h * mats.length));
+    const hr = resetAfter ? 3 * h : 2 * h;
+    const sizes = [d * 3 * h, h * hr, resetAfter ? 0 : h * h, 6 * h, 3 * h * h];
+    const offsets = sizes.map((_, k) => sizes.slice(0, k).reduce((acc, v) => acc + v, 0));
+    const at = arena.resident(this.residentKeys.all, () => {
+      const out = new Float64Array(sizes.reduce((acc, v) => acc + v, 0));
+      const stack = (mats: readonly Float64Array[], cols: number, offset: number): void => {
+        mats.forEach((w, g) => transposed(w, h, cols, out, offset + g * h, h * mats.length));
+      };
+      stack([wz.input, wr.input, wn.input], d, offsets[0] as number);
+      stack(resetAfter ? [wz.recurrent, wr.recurrent, wn.recurrent] : [wz.recurrent, wr.recurrent], h, offsets[1] as number);
+      if (!resetAfter) stack([wn.recurrent], h, offsets[2] as number);
+      [wz.inputBias, wz.recurrentBias, wr.inputBias, wr.recurrentBias, wn.inputBias, wn.recurrentBias].forEach((v, g) => out.set(v, (offsets[3] as number) + g * h));
+      [wz.recurrent, wr.recurrent, wn.recurrent].forEach((u, g) => out.set(u, (offsets[4] as number) + g * h * h));
       return out;
-    };
-    const wi = arena.resident(this.residentKeys.input, () => stack([wz.input, wr.input, wn.input], d));
-    const wh = arena.resident(this.residentKeys.recurrent, () => stack(resetAfter ? [wz.recurrent, wr.recurrent, wn.recurrent] : [wz.recurrent, wr.recurrent], h));
-    const wc = resetAfter ? -1 : arena.resident(this.residentKeys.candidate, () => stack([wn.recurrent], h));
-    return { wi, wh, wc };
+    });
+    return { wi: at + (offsets[0] as number), wh: at + (offsets[1] as number), wc: resetAfter ? -1 : at + (offsets[2] as number), bias: at + (offsets[3] as number), rows: at + (offsets[4] as number) };
   }
+
 
   /**
    * {@link GruCell.forward} through the SIMD kernel: W x and U h as two products against the
@@ -279,6 +290,10 @@ export class GruCell implements Cell {
       gemm(kernels, X, d, 1, wi, h3, A, h3, n, h3, d, false);
       gemm(kernels, S, h, 1, wh, hr, B, hr, n, hr, h, false);
       const bz = wz.inputBias, cz = wz.recurrentBias, br = wr.inputBias, cr = wr.recurrentBias, bn = wn.inputBias, cn = wn.recurrentBias;
+      if (resetAfter) {
+        this.gatesSimd(arena, A, B, S, states, n, next, preactivations);
+        return;
+      }
       for (let b = 0; b < n; b++) {
         const a = A + b * h3, q = B + b * hr, p = 2 * b * h, o = b * h;
         for (let i = 0; i < h; i++) {
@@ -319,6 +334,47 @@ export class GruCell implements Cell {
     }
   }
 
+  /**
+   * The elementwise part of the batched step (reset after) by the SIMD kernel gruGates: two
+   * units per instruction, with sigmoid and tanh evaluated by the kernels' two-lane ports of
+   * the fdlibm functions behind V8's Math.exp and Math.tanh (the same bits; see kernels.wat).
+   * Units whose arguments fall outside those ports' domains (NaN, infinities, |a| >= 708: not
+   * met by a stable cell) are recomputed here by the JS loop. A and B (n x 3h) hold W x and
+   * U h, S the states (all in the kernels' memory, in the caller's scratch scope).
+   */
+  private gatesSimd(arena: WasmArena, A: number, B: number, S: number, states: Float64Array, n: number, next: Float64Array, preactivations: Float64Array | undefined): void {
+    const h = this.hiddenSize, h3 = 3 * h;
+    const { z: wz, r: wr, n: wn } = this.weights;
+    const { bias } = this.residents(arena);
+    const NEXT = arena.alloc(n * h), PRE = preactivations ? arena.alloc(2 * n * h) : 0;
+    const EXC = arena.alloc(Math.ceil((n * h) / 2) + 1);
+    const count = arena.kernels.gruGates(A * 8, B * 8, S * 8, NEXT * 8, PRE * 8, bias * 8, n, h, EXC * 8);
+    const f = arena.f64;
+    next.set(f.subarray(NEXT, NEXT + n * h));
+    if (preactivations) preactivations.set(f.subarray(PRE, PRE + 2 * n * h));
+    if (count === 0) return;
+    const exc = new Int32Array(f.buffer, EXC * 8, count).slice();
+    const bz = wz.inputBias, cz = wz.recurrentBias, br = wr.inputBias, cr = wr.recurrentBias, bn = wn.inputBias, cn = wn.recurrentBias;
+    for (const e of exc) {
+      const b = Math.floor(e / h);
+      for (let i = e - b * h; i < Math.min(h, e - b * h + 2); i++) {
+        // The JS loop of stepBatch for unit i of row b.
+        const a = A + b * h3, q = B + b * h3, o = b * h, p = 2 * b * h;
+        const az = ((f[a + i] as number) + (bz[i] as number)) + ((f[q + i] as number) + (cz[i] as number));
+        const ar = ((f[a + h + i] as number) + (br[i] as number)) + ((f[q + h + i] as number) + (cr[i] as number));
+        if (preactivations) {
+          preactivations[p + i] = az;
+          preactivations[p + h + i] = ar;
+        }
+        const r = sigmoid(ar);
+        const zz = sigmoid(az);
+        const an = (f[a + 2 * h + i] as number) + (bn[i] as number);
+        const nn = Math.tanh(an + r * ((f[q + 2 * h + i] as number) + (cn[i] as number)));
+        next[o + i] = zz * (states[o + i] as number) + (1 - zz) * nn;
+      }
+    }
+  }
+
   private scratchBuffer: Float64Array = new Float64Array(0);
 
   private scratch(size: number): Float64Array {
@@ -348,13 +404,7 @@ export class GruCell implements Cell {
     const arena = resetAfter ? simdArena() : null;
     if (arena) {
       // The same row-scaled additions in the same order, through the SIMD kernel (the same bits).
-      const u = arena.resident(this.residentKeys.recurrentRows, () => {
-        const out = new Float64Array(3 * h * h);
-        out.set(wz.recurrent, 0);
-        out.set(wr.recurrent, h * h);
-        out.set(wn.recurrent, 2 * h * h);
-        return out;
-      });
+      const u = this.residents(arena).rows;
       const mark = arena.mark();
       try {
         const J = arena.alloc(h * h), C = arena.alloc(3 * h);

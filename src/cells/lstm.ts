@@ -165,19 +165,26 @@ export class LstmCell implements Cell {
   private scratchBuffer: Float64Array = new Float64Array(0);
 
   /** Keys of the resident (WebAssembly memory) copies of the stacked, transposed weights. */
-  private readonly residentKeys = { input: {}, recurrent: {} };
+  private readonly residentKeys = { all: {} };
 
-  /** Element indices of the resident stacked, transposed weights (see {@link LstmCell.stepBatchSimd}). */
+  /**
+   * Element indices of the resident stacked, transposed weights (see {@link LstmCell.stepBatchSimd}),
+   * one block uploaded together: [W_i; W_f; W_g; W_o]^T (d x 4h) | [U_i; U_f; U_g; U_o]^T (h x 4h).
+   */
   private residents(arena: WasmArena): { wi: number; wh: number } {
     const h = this.hiddenSize, d = this.inputSize, h4 = 4 * h;
     const w = this.weights;
-    const stack = (part: 'input' | 'recurrent', cols: number): Float64Array => {
-      const out = new Float64Array(cols * h4);
-      GATES.forEach((name, g) => transposed(w[name][part], h, cols, out, g * h, h4));
+    const at = arena.resident(this.residentKeys.all, () => {
+      const out = new Float64Array((d + h) * h4);
+      GATES.forEach((name, g) => {
+        transposed(w[name].input, h, d, out, g * h, h4);
+        transposed(w[name].recurrent, h, h, out, d * h4 + g * h, h4);
+      });
       return out;
-    };
-    return { wi: arena.resident(this.residentKeys.input, () => stack('input', d)), wh: arena.resident(this.residentKeys.recurrent, () => stack('recurrent', h)) };
+    });
+    return { wi: at, wh: at + d * h4 };
   }
+
 
   /**
    * The four gates' pre-activations of {@link LstmCell.forward} (W x, + b, + U h continued, + c)

@@ -94,6 +94,22 @@ describe('SIMD and JS paths give the same bits', () => {
     }
   });
 
+  it('GRU stepBatch with saturated and overflowing gates (pre-activations beyond +-708, NaN inputs): the units left to the JS loop', () => {
+    const cell = randomDenseCell(createRng(40), { kind: 'gru', inputSize: 6, hiddenSize: 10, scale: 300 });
+    const rng = createRng(41);
+    const n = 5;
+    const states = new Float64Array(n * 10).map(() => Math.tanh(rng.normal()));
+    const inputs = rng.normals(n * 6).map((v) => v * 10);
+    inputs[7] = Number.NaN;
+    const [a, b] = bothPaths(() => {
+      const pre = new Float64Array(n * 20);
+      return [cell.stepBatch!(states, inputs, n, undefined, pre), pre];
+    });
+    sameBits(a, b);
+    expect(a[1]!.some((v) => Math.abs(v) > 708)).toBe(true);
+    for (let r = 0; r < n; r++) sameBits(a[0]!.subarray(r * 10, (r + 1) * 10), cell.step(states.subarray(r * 10, (r + 1) * 10), inputs.subarray(r * 6, (r + 1) * 6)));
+  });
+
   it('pairMomentsPart (all channels with cross moments, selected channels, projection, lag 3)', () => {
     const rng = createRng(10);
     const series: Series[] = Array.from({ length: 3 }, (_, s) => {

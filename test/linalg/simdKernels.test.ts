@@ -10,6 +10,7 @@ import { WasmArena, gemm, setSimdEnabled, simdArena, simdKernels, simdSupported 
 import { KERNELS_WASM_BASE64 } from '../../src/linalg/internal/wasm/kernelsWasm.js';
 import { simdFft } from '../../src/linalg/internal/simdFft.js';
 import { fft, ifft } from '../../src/linalg/fft.js';
+import { sigmoid } from '../../src/cells/activations.js';
 import { createRng } from '../../src/processes/prng.js';
 
 const WAT = fileURLToPath(new URL('../../src/linalg/internal/wasm/kernels.wat', import.meta.url));
@@ -117,6 +118,35 @@ describe('SIMD kernels (kernels.wat)', () => {
         } finally {
           arena.release(mark);
         }
+      }
+    }
+  });
+
+  it('the two-lane sigmoid and tanh equal activations.ts sigmoid and Math.tanh bit for bit (fdlibm branches, 2 x 10^6 arguments from 1e-20 to 700)', () => {
+    const arena = simdArena();
+    if (!arena) throw new Error('SIMD kernels unavailable');
+    const rng = createRng(11);
+    const n = 1 << 18;
+    // Magnitudes around every branch point of e_exp.c / s_expm1.c / s_tanh.c (2^-54, 2^-28,
+    // ln2 / 2, 3 ln2 / 2, 1, 56 ln2 / 2, 22), and special values.
+    const scales = [1e-20, 1e-9, 3e-8, 1e-5, 0.01, 0.2, 0.34, 0.35, 0.5, 1, 1.03, 1.05, 2, 5, 10, 19, 20, 22, 30, 40, 100, 350];
+    const special = [0, -0, 1, -1, 0.5 * Math.LN2, -0.5 * Math.LN2, 1.5 * Math.LN2, -1.5 * Math.LN2, 22, -22, 2 ** -28, -(2 ** -28), 707.9, -707.9, 0.25, -0.25, 0.5, 2 ** -54, 19.4, 20.5];
+    for (let round = 0; round < 8; round++) {
+      const m = arena.mark();
+      try {
+        const X = arena.alloc(n), O = arena.alloc(n);
+        const f = arena.f64;
+        for (let i = 0; i < n; i++) f[X + i] = (rng.uniform() * 2 - 1) * (scales[(i + round) % scales.length] as number) * (1 + rng.uniform());
+        if (round === 0) special.forEach((v, i) => (f[X + i] = v));
+        for (const [which, ref] of [[0, sigmoid], [1, Math.tanh]] as const) {
+          expect(arena.kernels.vmath(X * 8, O * 8, n, which)).toBe(n);
+          const g = arena.f64;
+          for (let i = 0; i < n; i++) {
+            if (!Object.is(g[O + i], ref(g[X + i] as number))) throw new Error(`${which ? 'tanh' : 'sigmoid'}(${g[X + i]}) = ${g[O + i]}, expected ${ref(g[X + i] as number)}`);
+          }
+        }
+      } finally {
+        arena.release(m);
       }
     }
   });

@@ -60,6 +60,10 @@ export interface SimdKernels {
   herm(are: number, aim: number, yre: number, yim: number, r: number, F: number, nb: number, ystride: number): void;
   /** One ordered cross-spectrum term over all component pairs (see kernels.wat). */
   cross(are: number, aim: number, lre: number, lim: number, rre: number, rim: number, r: number, F: number): void;
+  /** out = sigmoid (which 0) or tanh (1) of x, pairwise, up to the first pair outside the domain; returns the count done. */
+  vmath(x: number, out: number, n: number, which: number): number;
+  /** The elementwise part of the batched GRU step, reset after (see kernels.wat); returns the number of units left to the caller, listed at exc. */
+  gruGates(A: number, B: number, S: number, next: number, pre: number, bias: number, n: number, h: number, exc: number): number;
 }
 
 let loaded: SimdKernels | null | undefined;

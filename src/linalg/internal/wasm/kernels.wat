@@ -573,4 +573,285 @@
         (br $inext)))
       (local.set $f (i32.add (local.get $f) (i32.const 1)))
       (br $fnext))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; exp, expm1, tanh and the logistic sigmoid on two lanes, bit for bit V8's Math.exp /
+  ;; Math.tanh (src/base/ieee754.cc: fdlibm's e_exp.c, s_expm1.c, s_tanh.c) and
+  ;; src/cells/activations.ts sigmoid: every lane performs exactly the scalar code's IEEE
+  ;; operations on its own branch (all branches are computed, each lane's is selected), so the
+  ;; results are the same bits. Each function has a domain; the callers send lanes outside it
+  ;; (NaN, infinities, overflow ranges: never met by a stable cell) to the JS functions.
+  ;;
+  ;; References: Sun Microsystems fdlibm 5.3 (e_exp.c, s_expm1.c, s_tanh.c); W. J. Cody &
+  ;; W. Waite, Software Manual for the Elementary Functions, Prentice-Hall 1980.
+  ;; ---------------------------------------------------------------------------------------
+
+  ;; exp(a), fdlibm e_exp.c, for lanes with |a| < 708 (so no overflow, k >= -1021, a != 1).
+  (func $expv (param $a v128) (result v128)
+    (local $hx v128) (local $big v128) (local $mid v128) (local $tiny v128)
+    (local $hi v128) (local $lo v128) (local $k v128) (local $t v128) (local $x v128) (local $c v128)
+    (local $y0 v128) (local $yk v128) (local $sign v128)
+    (local.set $hx (i64x2.shr_u (f64x2.abs (local.get $a)) (i32.const 32)))
+    (local.set $big (i64x2.gt_s (local.get $hx) (i64x2.splat (i64.const 0x3fd62e42))))
+    (local.set $mid (i64x2.lt_s (local.get $hx) (i64x2.splat (i64.const 0x3ff0a2b2))))
+    (local.set $tiny (i64x2.lt_s (local.get $hx) (i64x2.splat (i64.const 0x3e300000))))
+    (local.set $sign (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+    ;; |a| in (0.5 ln2, 1.5 ln2): hi = a - ln2HI[s], lo = ln2LO[s], k = 1 - 2 s (s: sign bit)
+    ;; |a| >= 1.5 ln2: k = (int)(invln2 a + halF[s]), hi = a - k ln2HI[0], lo = k ln2LO[0]
+    (local.set $k (f64x2.convert_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
+      (f64x2.add (f64x2.mul (f64x2.splat (f64.const 1.44269504088896338700e+00)) (local.get $a))
+                 (v128.bitselect (local.get $a) (f64x2.splat (f64.const 0.5)) (local.get $sign))))))
+    (local.set $hi (v128.bitselect
+      (f64x2.sub (local.get $a) (v128.bitselect (local.get $a) (f64x2.splat (f64.const 6.93147180369123816490e-01)) (local.get $sign)))
+      (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 6.93147180369123816490e-01))))
+      (local.get $mid)))
+    (local.set $lo (v128.bitselect
+      (v128.bitselect (local.get $a) (f64x2.splat (f64.const 1.90821492927058770002e-10)) (local.get $sign))
+      (f64x2.mul (local.get $k) (f64x2.splat (f64.const 1.90821492927058770002e-10)))
+      (local.get $mid)))
+    (local.set $k (v128.bitselect
+      (v128.bitselect (local.get $a) (f64x2.splat (f64.const 1)) (local.get $sign))
+      (local.get $k)
+      (local.get $mid)))
+    ;; |a| <= 0.5 ln2: k = 0 and x = a; else x = hi - lo
+    (local.set $x (v128.bitselect (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $a) (local.get $big)))
+    (local.set $t (f64x2.mul (local.get $x) (local.get $x)))
+    (local.set $c (f64x2.sub (local.get $x) (f64x2.mul (local.get $t)
+      (f64x2.add (f64x2.splat (f64.const 1.66666666666666019037e-01)) (f64x2.mul (local.get $t)
+      (f64x2.add (f64x2.splat (f64.const -2.77777777770155933842e-03)) (f64x2.mul (local.get $t)
+      (f64x2.add (f64x2.splat (f64.const 6.61375632143793436117e-05)) (f64x2.mul (local.get $t)
+      (f64x2.add (f64x2.splat (f64.const -1.65339022054652515390e-06)) (f64x2.mul (local.get $t)
+        (f64x2.splat (f64.const 4.13813679705723846039e-08)))))))))))))
+    ;; q = (x c) / (c - 2) when k == 0, (x c) / (2 - c) otherwise (one division per lane)
+    (local.set $t (f64x2.div (f64x2.mul (local.get $x) (local.get $c))
+      (v128.bitselect (f64x2.sub (f64x2.splat (f64.const 2)) (local.get $c)) (f64x2.sub (local.get $c) (f64x2.splat (f64.const 2))) (local.get $big))))
+    ;; k == 0: 1 - (q - x)
+    (local.set $y0 (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.sub (local.get $t) (local.get $x))))
+    ;; k != 0: (1 - ((lo - q) - hi)) 2^k
+    (local.set $yk (f64x2.mul
+      (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.sub (f64x2.sub (local.get $lo) (local.get $t)) (local.get $hi)))
+      (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52))))
+    ;; |a| < 2^-28: 1 + a
+    (v128.bitselect (f64x2.add (f64x2.splat (f64.const 1)) (local.get $a))
+      (v128.bitselect (local.get $yk) (local.get $y0) (local.get $big))
+      (local.get $tiny)))
+
+  ;; expm1(a), fdlibm s_expm1.c, for lanes with 2^-54 <= |a| < 38 or 0 < a < 700.
+  (func $expm1v (param $a v128) (result v128)
+    (local $hx v128) (local $big v128) (local $mid v128) (local $sign v128)
+    (local $k v128) (local $hi v128) (local $lo v128) (local $x v128) (local $c v128)
+    (local $hfx v128) (local $hxs v128) (local $r1 v128) (local $t v128) (local $e v128) (local $twopk v128)
+    (local $one v128) (local $r v128) (local $twomk v128) (local $m v128)
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (local.set $sign (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+    (local.set $hx (i64x2.shr_u (f64x2.abs (local.get $a)) (i32.const 32)))
+    (local.set $big (i64x2.gt_s (local.get $hx) (i64x2.splat (i64.const 0x3fd62e42))))
+    (local.set $mid (i64x2.lt_s (local.get $hx) (i64x2.splat (i64.const 0x3ff0a2b2))))
+    (local.set $k (f64x2.convert_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
+      (f64x2.add (f64x2.mul (f64x2.splat (f64.const 1.44269504088896338700e+00)) (local.get $a))
+                 (v128.bitselect (local.get $a) (f64x2.splat (f64.const 0.5)) (local.get $sign))))))
+    ;; (0.5 ln2, 1.5 ln2): a > 0: hi = a - ln2_hi, lo = ln2_lo, k = 1; a < 0: hi = a + ln2_hi, lo = -ln2_lo, k = -1
+    (local.set $hi (v128.bitselect
+      (f64x2.sub (local.get $a) (v128.bitselect (local.get $a) (f64x2.splat (f64.const 6.93147180369123816490e-01)) (local.get $sign)))
+      (f64x2.sub (local.get $a) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 6.93147180369123816490e-01))))
+      (local.get $mid)))
+    (local.set $lo (v128.bitselect
+      (v128.bitselect (local.get $a) (f64x2.splat (f64.const 1.90821492927058770002e-10)) (local.get $sign))
+      (f64x2.mul (local.get $k) (f64x2.splat (f64.const 1.90821492927058770002e-10)))
+      (local.get $mid)))
+    (local.set $k (v128.bitselect
+      (v128.bitselect (local.get $a) (local.get $one) (local.get $sign))
+      (local.get $k)
+      (local.get $mid)))
+    ;; |a| <= 0.5 ln2: k = 0, x = a (c unused)
+    (local.set $k (v128.and (local.get $k) (local.get $big)))
+    (local.set $x (v128.bitselect (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $a) (local.get $big)))
+    (local.set $c (f64x2.sub (f64x2.sub (local.get $hi) (local.get $x)) (local.get $lo)))
+    (local.set $hfx (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $x)))
+    (local.set $hxs (f64x2.mul (local.get $x) (local.get $hfx)))
+    (local.set $r1 (f64x2.add (local.get $one) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const -3.33333333333331316428e-02)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const 1.58730158725481460165e-03)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const -7.93650757867487942473e-05)) (f64x2.mul (local.get $hxs)
+      (f64x2.add (f64x2.splat (f64.const 4.00821782732936239552e-06)) (f64x2.mul (local.get $hxs)
+        (f64x2.splat (f64.const -2.01099218183624371326e-07)))))))))))))
+    (local.set $t (f64x2.sub (f64x2.splat (f64.const 3)) (f64x2.mul (local.get $r1) (local.get $hfx))))
+    (local.set $e (f64x2.mul (local.get $hxs) (f64x2.div (f64x2.sub (local.get $r1) (local.get $t))
+      (f64x2.sub (f64x2.splat (f64.const 6)) (f64x2.mul (local.get $x) (local.get $t))))))
+    ;; k == 0: x - (x e - hxs)
+    (local.set $r (f64x2.sub (local.get $x) (f64x2.sub (f64x2.mul (local.get $x) (local.get $e)) (local.get $hxs))))
+    ;; k != 0: e = x (e - c) - c; e -= hxs, then the branch of each lane's k (a branch is
+    ;; evaluated only when some lane takes it)
+    (if (v128.any_true (local.get $big))
+      (then
+        (local.set $twopk (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))) (i64x2.splat (i64.const 1023))) (i32.const 52)))
+        (local.set $twomk (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (f64x2.neg (local.get $k)))) (i64x2.splat (i64.const 1023))) (i32.const 52)))
+        (local.set $e (f64x2.sub (f64x2.sub (f64x2.mul (local.get $x) (f64x2.sub (local.get $e) (local.get $c))) (local.get $c)) (local.get $hxs)))
+        ;; k == -1: 0.5 (x - e) - 0.5
+        (local.set $m (f64x2.eq (local.get $k) (f64x2.splat (f64.const -1))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $r (v128.bitselect
+            (f64x2.sub (f64x2.mul (f64x2.splat (f64.const 0.5)) (f64x2.sub (local.get $x) (local.get $e))) (f64x2.splat (f64.const 0.5)))
+            (local.get $r) (local.get $m)))))
+        ;; k == 1: x < -0.25 ? -2 (e - (x + 0.5)) : 1 + 2 (x - e)
+        (local.set $m (f64x2.eq (local.get $k) (local.get $one)))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $r (v128.bitselect
+            (v128.bitselect
+              (f64x2.mul (f64x2.splat (f64.const -2)) (f64x2.sub (local.get $e) (f64x2.add (local.get $x) (f64x2.splat (f64.const 0.5)))))
+              (f64x2.add (local.get $one) (f64x2.mul (f64x2.splat (f64.const 2)) (f64x2.sub (local.get $x) (local.get $e))))
+              (f64x2.lt (local.get $x) (f64x2.splat (f64.const -0.25))))
+            (local.get $r) (local.get $m)))))
+        ;; k <= -2 or k > 56: y = 1 - (e - x); y 2^k - 1
+        (local.set $m (v128.or (f64x2.le (local.get $k) (f64x2.splat (f64.const -2))) (f64x2.gt (local.get $k) (f64x2.splat (f64.const 56)))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $r (v128.bitselect
+            (f64x2.sub (f64x2.mul (f64x2.sub (local.get $one) (f64x2.sub (local.get $e) (local.get $x))) (local.get $twopk)) (local.get $one))
+            (local.get $r) (local.get $m)))))
+        ;; 2 <= k < 20: t = 1 - 2^-k; y = t - (e - x); y 2^k
+        (local.set $m (v128.and (f64x2.ge (local.get $k) (f64x2.splat (f64.const 2))) (f64x2.lt (local.get $k) (f64x2.splat (f64.const 20)))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $r (v128.bitselect
+            (f64x2.mul (f64x2.sub (f64x2.sub (local.get $one) (local.get $twomk)) (f64x2.sub (local.get $e) (local.get $x))) (local.get $twopk))
+            (local.get $r) (local.get $m)))))
+        ;; 20 <= k <= 56: t = 2^-k; y = x - (e + t); y += 1; y 2^k
+        (local.set $m (v128.and (f64x2.ge (local.get $k) (f64x2.splat (f64.const 20))) (f64x2.le (local.get $k) (f64x2.splat (f64.const 56)))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $r (v128.bitselect
+            (f64x2.mul (f64x2.add (f64x2.sub (local.get $x) (f64x2.add (local.get $e) (local.get $twomk))) (local.get $one)) (local.get $twopk))
+            (local.get $r) (local.get $m)))))))
+    (local.get $r))
+
+  ;; tanh(x), fdlibm s_tanh.c, for finite lanes.
+  (func $tanhv (param $x v128) (result v128)
+    (local $ix v128) (local $ge1 v128) (local $ax v128) (local $t v128) (local $z v128)
+    (local.set $ax (f64x2.abs (local.get $x)))
+    (local.set $ix (i64x2.shr_u (f64x2.abs (local.get $x)) (i32.const 32)))
+    (local.set $ge1 (i64x2.ge_s (local.get $ix) (i64x2.splat (i64.const 0x3ff00000))))
+    ;; |x| >= 1: t = expm1(2 |x|), z = 1 - 2 / (t + 2); else t = expm1(-2 |x|), z = -t / (t + 2)
+    (local.set $t (call $expm1v (v128.bitselect
+      (f64x2.mul (f64x2.splat (f64.const 2)) (local.get $ax))
+      (f64x2.mul (f64x2.splat (f64.const -2)) (local.get $ax))
+      (local.get $ge1))))
+    ;; one division per lane: q = (|x| >= 1 ? 2 : -t) / (t + 2); z = |x| >= 1 ? 1 - q : q
+    (local.set $z (f64x2.div
+      (v128.bitselect (f64x2.splat (f64.const 2)) (f64x2.neg (local.get $t)) (local.get $ge1))
+      (f64x2.add (local.get $t) (f64x2.splat (f64.const 2)))))
+    (local.set $z (v128.bitselect (f64x2.sub (f64x2.splat (f64.const 1)) (local.get $z)) (local.get $z) (local.get $ge1)))
+    ;; |x| >= 22: z = 1 - tiny (= 1)
+    (local.set $z (v128.bitselect
+      (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.splat (f64.const 1e-300)))
+      (local.get $z)
+      (i64x2.ge_s (local.get $ix) (i64x2.splat (i64.const 0x40360000)))))
+    ;; sign of x; |x| < 2^-28: x itself
+    (v128.bitselect
+      (local.get $x)
+      (v128.bitselect (local.get $x) (local.get $z) (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+      (i64x2.lt_s (local.get $ix) (i64x2.splat (i64.const 0x3e300000)))))
+
+  ;; sigmoid(x) = x >= 0 ? 1 / (1 + exp(-x)) : e / (1 + e), e = exp(x): exp of -|x| either way.
+  (func $sigmoidv (param $x v128) (result v128)
+    (local $e v128)
+    (local.set $e (call $expv (f64x2.neg (f64x2.abs (local.get $x)))))
+    ;; one division per lane: (x >= 0 ? 1 : e) / (1 + e)
+    (f64x2.div
+      (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $e) (f64x2.ge (local.get $x) (f64x2.splat (f64.const 0))))
+      (f64x2.add (f64x2.splat (f64.const 1)) (local.get $e))))
+
+  ;; Lanes that the vector functions do not cover: sigmoid needs |x| < 708 (not NaN); tanh
+  ;; needs a finite x. Returns a nonzero i32 when either lane of (s1, s2, t) is outside.
+  (func $outside (param $s1 v128) (param $s2 v128) (param $t v128) (result i32)
+    (v128.any_true (v128.or (v128.or
+      (v128.not (f64x2.lt (f64x2.abs (local.get $s1)) (f64x2.splat (f64.const 708))))
+      (v128.not (f64x2.lt (f64x2.abs (local.get $s2)) (f64x2.splat (f64.const 708)))))
+      (v128.not (f64x2.lt (f64x2.abs (local.get $t)) (f64x2.splat (f64.const inf)))))))
+
+;; vmath(x, out, n, which): out[i] = sigmoid(x[i]) (which 0) or tanh(x[i]) (which 1) for
+  ;; the pairs i, i+1 < n inside the domain; returns the number of leading entries done (it
+  ;; stops at the first pair outside; for tests).
+  (func (export "vmath") (param $x i32) (param $out i32) (param $n i32) (param $which i32) (result i32)
+    (local $i i32) (local $v v128)
+    (block $done (loop $next
+      (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+      (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (local.get $which)
+        (then
+          (br_if $done (call $outside (f64x2.splat (f64.const 0)) (f64x2.splat (f64.const 0)) (local.get $v)))
+          (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (call $tanhv (local.get $v))))
+        (else
+          (br_if $done (call $outside (local.get $v) (f64x2.splat (f64.const 0)) (f64x2.splat (f64.const 0))))
+          (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (call $sigmoidv (local.get $v)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $next)))
+    (local.get $i))
+
+  ;; gruGates(A, B, S, next, pre, bias, n, h, exc): the elementwise part of the batched GRU step
+  ;; (reset after), for rows b < n and units i (pairs of i; an odd last unit goes to exc):
+  ;;     az = (A_z + b_z) + (B_z + c_z),  ar = (A_r + b_r) + (B_r + c_r)   (pre: az, ar)
+  ;;     z = sigmoid(az), r = sigmoid(ar), an = (A_n + b_n) + r (B_n + c_n)
+  ;;     next = z h + (1 - z) tanh(an)
+  ;; exactly src/cells/gru.ts's JS loop per unit (the same bits). A and B are n x 3h ([z | r | n]
+  ;; parts of W x and U h), S and next n x h, pre n x 2h (pre = 0: not written), bias 6h
+  ;; ([b_z | c_z | b_r | c_r | b_n | c_n]). Units whose pair has an argument outside the vector
+  ;; functions' domains are not written: their flat indices b h + i (the pair's first unit) go
+  ;; to exc (i32); returns how many.
+  (func (export "gruGates") (param $A i32) (param $B i32) (param $S i32) (param $next i32) (param $pre i32)
+                            (param $bias i32) (param $n i32) (param $h i32) (param $exc i32) (result i32)
+    (local $b i32) (local $i i32) (local $count i32) (local $h8 i32) (local $ra i32) (local $rb i32) (local $rs i32) (local $rp i32)
+    (local $o i32) (local $az v128) (local $ar v128) (local $z v128) (local $r v128) (local $an v128) (local $one v128)
+    (local.set $h8 (i32.shl (local.get $h) (i32.const 3)))
+    (local.set $one (f64x2.splat (f64.const 1)))
+    (block $bdone (loop $bnext
+      (br_if $bdone (i32.ge_u (local.get $b) (local.get $n)))
+      (local.set $ra (i32.add (local.get $A) (i32.mul (local.get $b) (i32.mul (local.get $h8) (i32.const 3)))))
+      (local.set $rb (i32.add (local.get $B) (i32.mul (local.get $b) (i32.mul (local.get $h8) (i32.const 3)))))
+      (local.set $rs (i32.mul (local.get $b) (local.get $h8)))
+      (local.set $rp (i32.add (local.get $pre) (i32.mul (local.get $b) (i32.shl (local.get $h8) (i32.const 1)))))
+      (local.set $i (i32.const 0))
+      (block $idone (loop $inext
+        (br_if $idone (i32.ge_u (local.get $i) (local.get $h)))
+        (if (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $h))
+          (then
+            ;; odd last unit: to the JS loop
+            (i32.store (i32.add (local.get $exc) (i32.shl (local.get $count) (i32.const 2))) (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $i)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (br $idone)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $az (f64x2.add
+          (f64x2.add (v128.load (i32.add (local.get $ra) (local.get $o))) (v128.load (i32.add (local.get $bias) (local.get $o))))
+          (f64x2.add (v128.load (i32.add (local.get $rb) (local.get $o))) (v128.load (i32.add (i32.add (local.get $bias) (local.get $h8)) (local.get $o))))))
+        (local.set $ar (f64x2.add
+          (f64x2.add (v128.load (i32.add (i32.add (local.get $ra) (local.get $h8)) (local.get $o))) (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $h8) (i32.const 1))) (local.get $o))))
+          (f64x2.add (v128.load (i32.add (i32.add (local.get $rb) (local.get $h8)) (local.get $o))) (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $h8) (i32.const 3))) (local.get $o))))))
+        (if (local.get $pre)
+          (then
+            (v128.store (i32.add (local.get $rp) (local.get $o)) (local.get $az))
+            (v128.store (i32.add (i32.add (local.get $rp) (local.get $h8)) (local.get $o)) (local.get $ar))))
+        (if (call $outside (local.get $az) (local.get $ar) (f64x2.splat (f64.const 0)))
+          (then
+            (i32.store (i32.add (local.get $exc) (i32.shl (local.get $count) (i32.const 2))) (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $i)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1))))
+          (else
+            (local.set $z (call $sigmoidv (local.get $az)))
+            (local.set $r (call $sigmoidv (local.get $ar)))
+            (local.set $an (f64x2.add
+              (f64x2.add (v128.load (i32.add (i32.add (local.get $ra) (i32.shl (local.get $h8) (i32.const 1))) (local.get $o)))
+                         (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $h8) (i32.const 2))) (local.get $o))))
+              (f64x2.mul (local.get $r)
+                (f64x2.add (v128.load (i32.add (i32.add (local.get $rb) (i32.shl (local.get $h8) (i32.const 1))) (local.get $o)))
+                           (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $h8) (i32.const 5))) (local.get $o)))))))
+            (if (call $outside (f64x2.splat (f64.const 0)) (f64x2.splat (f64.const 0)) (local.get $an))
+              (then
+                (i32.store (i32.add (local.get $exc) (i32.shl (local.get $count) (i32.const 2))) (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $i)))
+                (local.set $count (i32.add (local.get $count) (i32.const 1))))
+              (else
+                (v128.store (i32.add (i32.add (local.get $next) (local.get $rs)) (local.get $o))
+                  (f64x2.add
+                    (f64x2.mul (local.get $z) (v128.load (i32.add (i32.add (local.get $S) (local.get $rs)) (local.get $o))))
+                    (f64x2.mul (f64x2.sub (local.get $one) (local.get $z)) (call $tanhv (local.get $an)))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $inext)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bnext)))
+    (local.get $count))
 )
