@@ -2,7 +2,7 @@
  * The WebAssembly SIMD (f64x2) kernels of wasm/kernels.wat, instantiated once per thread, and
  * the linear memory they work in.
  *
- * The one kernel, {@link SimdKernels.gemm}, computes
+ * The main kernel, {@link SimdKernels.gemm}, computes
  *
  *     C[p ldc + q] (=, or += when accum) sum_{s < K} S[p sp + s ss] V[s ldv + q]
  *
@@ -11,7 +11,10 @@
  * bit; it runs 3-5 times faster (about 8-12 G multiply-adds per second per core here, against
  * 2-3 for the register-tiled JS loops) because each instruction works on two lanes and the
  * loads are not bounds-checked. Node 20 has SIMD128 but not relaxed SIMD (no FMA), which keeps
- * the rounding of the scalar loops.
+ * the rounding of the scalar loops. The others (FFT butterflies, cross-spectra, plane
+ * rotations, row-scaled updates, the GRU step's gates with two-lane ports of fdlibm's exp and
+ * tanh) follow the same rule: vectorised across independent entries only, each entry computed
+ * by the scalar code's operations in its order (see kernels.wat).
  *
  * Callers copy their operands into the module's memory through {@link WasmArena}: scratch
  * regions with stack discipline (mark / release) and resident copies of immutable data (cell

@@ -1,7 +1,7 @@
 ;; lrdkit's float64 SIMD kernels: WebAssembly SIMD128 (f64x2), compiled by scripts/build-wasm.mjs
 ;; (npm run wasm) into kernelsWasm.ts, loaded by ../simd.ts. This text file is the source.
 ;;
-;; One kernel, a general matrix product with the summation index s innermost:
+;; The main kernel, gemm, is a general matrix product with the summation index s innermost:
 ;;
 ;;     C[p ldc + q] (=, += when accum) sum_{s = 0 .. K-1} S[p sp + s ss] * V[s ldv + q]
 ;;
@@ -14,8 +14,8 @@
 ;;     acc = accum == 1 ? C[p][q] : 0;  for (s = 0; s < K; s++) acc += S[p][s] * V[s][q];
 ;;     C[p][q] = accum == 2 ? C[p][q] + acc : acc;
 ;;
-;; sums it, bit for bit (accum 0: C = S V; 1: the sums continue from C; 2: C += the sums); tiling only decides which entries are computed side by side. Tiles of
-;; 4 p x 4 q (8 v128 accumulators; each V pair is loaded once per 4 rows p, each S value once
+;; sums it, bit for bit (accum 0: C = S V; 1: the sums continue from C; 2: C += the sums);
+;; tiling only decides which entries are computed side by side. Tiles of 4 p x 4 q (8 v128 accumulators; each V pair is loaded once per 4 rows p, each S value once
 ;; per 4 columns q, splatted by v128.load64_splat); edges by 4 x 2, 4 x 1 (scalar), 1 x 4,
 ;; 1 x 2 and 1 x 1 tiles. 4 x 4 keeps the accumulators, the two V vectors and the splat in
 ;; the 16 XMM registers that V8 allocates on x86-64 (larger tiles measured slower: spills).
@@ -24,7 +24,11 @@
 ;;
 ;; Uses: the batched GRU/LSTM step (S = states or inputs, V = stacked weights transposed),
 ;; pooled second moments (S = V = a block of rows, upper), projections on principal
-;; components, and J Q in the Lyapunov run.
+;; components, J Q in the Lyapunov run, the Lanczos products of spectral norms.
+;;
+;; The other exports (rot, rank2, fft, scale, scaledRows, herm, cross, vmath, gruGates) follow
+;; the same rule: vectorised across independent entries only, each entry computed by the
+;; scalar code's operations in the scalar code's order, so the results are the same bits.
 (module
   (memory (export "memory") 1)
 
