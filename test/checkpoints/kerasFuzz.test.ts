@@ -40,7 +40,7 @@ describe('Keras readers under byte mutations: success or CheckpointError', () =>
       const bytes = kerasFixture(`${model}.h5`);
       const outcomes = { ok: 0, rejected: 0 };
       await fc.assert(
-        fc.asyncProperty(fc.array(mutationArbitrary(fc, [0, 4096]), { minLength: 1, maxLength: 6 }), async (ms) => {
+        fc.asyncProperty(fc.array(mutationArbitrary([0, 4096]), { minLength: 1, maxLength: 6 }), async (ms) => {
           outcomes[await readsOrRejects(() => readKerasH5(applyMutations(bytes, ms), `${model}.h5`, { timeoutMs: TIMEOUT_MS }))]++;
         }),
         { numRuns: RUNS },
@@ -57,7 +57,7 @@ describe('Keras readers under byte mutations: success or CheckpointError', () =>
       const h5Start = Buffer.from(bytes).indexOf(Buffer.from([0x89, 0x48, 0x44, 0x46]));
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.oneof(mutationArbitrary(fc, [Math.max(0, bytes.length - 400), bytes.length]), mutationArbitrary(fc, [h5Start, h5Start + 4096]), mutationArbitrary(fc, [0, 2000])), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.oneof(mutationArbitrary([Math.max(0, bytes.length - 400), bytes.length]), mutationArbitrary([h5Start, h5Start + 4096]), mutationArbitrary([0, 2000])), { minLength: 1, maxLength: 6 }),
           async (ms) => {
             outcomes[await readsOrRejects(() => readKerasV3(applyMutations(bytes, ms), `${model}.keras`, { timeoutMs: TIMEOUT_MS }))]++;
           },

@@ -18,6 +18,8 @@ import type { Cell, GateWeights } from '../../src/cells/types.js';
 import { CheckpointError } from '../../src/checkpoints/errors.js';
 import { detectGroups } from '../../src/checkpoints/internal/layers.js';
 
+import { mutationArbitrary as byteMutationArbitrary } from '../support/byteMutations.js';
+
 export const KERAS_DIR = fileURLToPath(new URL('../fixtures/checkpoints/keras/', import.meta.url));
 export const TFJS_DIR = fileURLToPath(new URL('../fixtures/checkpoints/tfjs/', import.meta.url));
 export const MODELS = ['gru2', 'lstm2', 'bigru', 'gru_blocks'] as const;
@@ -214,59 +216,12 @@ export function patchText(bytes: Uint8Array, from: string, to: string): Uint8Arr
   return bytes;
 }
 
-/** One byte mutation of a file. */
-export type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'set'; at: number; byte: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; count: number };
+export { type Mutation, applyMutations } from '../support/byteMutations.js';
+
+/** JSON- and HDF5-significant bytes: 0x00, 0xff, 0x7f, 0x80, '"', ',', ':', '[', ']', '{', '}', '0', '-'. */
+const KERAS_SIGNIFICANT = [0x00, 0xff, 0x7f, 0x80, 0x22, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d, 0x30, 0x2d] as const;
 
 /** Mutations with positions over the whole file and, three times as often, over [hot[0], hot[1]). */
-export function mutationArbitrary(fc: typeof import('fast-check').default, hot: [number, number]): import('fast-check').Arbitrary<Mutation> {
-  const at = fc.oneof({ weight: 1, arbitrary: fc.nat() }, { weight: 3, arbitrary: fc.integer({ min: hot[0], max: Math.max(hot[0], hot[1] - 1) }) });
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at, bit: fc.integer({ min: 0, max: 7 }) }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), at, byte: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xff, 0x7f, 0x80, 0x22, 0x2c, 0x3a, 0x5b, 0x5d, 0x7b, 0x7d, 0x30, 0x2d)) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 8 }) }) },
-  );
-}
-
-/** Applies mutations to a copy of the bytes. */
-export function applyMutations(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b = bytes.slice();
-  for (const m of mutations) {
-    if (b.length === 0) break;
-    const at = m.at % b.length;
-    switch (m.kind) {
-      case 'flip':
-        b[at] = (b[at] as number) ^ (1 << m.bit);
-        break;
-      case 'set':
-        b[at] = m.byte;
-        break;
-      case 'truncate':
-        b = b.slice(0, at);
-        break;
-      case 'insert': {
-        const out = new Uint8Array(b.length + m.bytes.length);
-        out.set(b.subarray(0, at));
-        out.set(m.bytes, at);
-        out.set(b.subarray(at), at + m.bytes.length);
-        b = out;
-        break;
-      }
-      case 'delete': {
-        const count = Math.min(m.count, b.length - at);
-        const out = new Uint8Array(b.length - count);
-        out.set(b.subarray(0, at));
-        out.set(b.subarray(at + count), at);
-        b = out;
-        break;
-      }
-    }
-  }
-  return b;
+export function mutationArbitrary(hot: [number, number]): import('fast-check').Arbitrary<import('../support/byteMutations.js').Mutation> {
+  return byteMutationArbitrary(hot, KERAS_SIGNIFICANT);
 }

@@ -18,57 +18,14 @@ import { pytorchLayers } from '../../src/checkpoints/pytorch.js';
 import { readSafetensors } from '../../src/checkpoints/safetensors.js';
 import { readTorchZip } from '../../src/checkpoints/torchZip.js';
 import { MODELS, fixture, memberRange, splitSafetensors } from './torchFixtures.js';
+import { type Mutation, applyMutations as apply, mutationArbitrary } from '../support/byteMutations.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 200);
 const MAX_MS = 2000;
 
-type Mutation =
-  | { kind: 'flip'; at: number; bit: number }
-  | { kind: 'set'; at: number; byte: number }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; count: number };
-
-function mutation(hot: [number, number]): fc.Arbitrary<Mutation> {
-  const at = fc.oneof({ weight: 1, arbitrary: fc.nat() }, { weight: 3, arbitrary: fc.integer({ min: hot[0], max: Math.max(hot[0], hot[1] - 1) }) });
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at, bit: fc.integer({ min: 0, max: 7 }) }) },
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), at, byte: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xff, 0x7f, 0x80, 0x28, 0x2e, 0x22, 0x5d, 0x7d)) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 8 }) }) },
-  );
-}
-
-function apply(bytes: Uint8Array, mutations: Mutation[]): Uint8Array {
-  let b = bytes.slice();
-  for (const m of mutations) {
-    if (b.length === 0) break;
-    const at = m.at % b.length;
-    switch (m.kind) {
-      case 'flip': b[at] = (b[at] as number) ^ (1 << m.bit); break;
-      case 'set': b[at] = m.byte; break;
-      case 'truncate': b = b.slice(0, at); break;
-      case 'insert': {
-        const out = new Uint8Array(b.length + m.bytes.length);
-        out.set(b.subarray(0, at));
-        out.set(m.bytes, at);
-        out.set(b.subarray(at), at + m.bytes.length);
-        b = out;
-        break;
-      }
-      case 'delete': {
-        const count = Math.min(m.count, b.length - at);
-        const out = new Uint8Array(b.length - count);
-        out.set(b.subarray(0, at));
-        out.set(b.subarray(at + count), at);
-        b = out;
-        break;
-      }
-    }
-  }
-  return b;
-}
+/** Pickle- and zip-significant bytes: 0x00, 0xff, 0x7f, 0x80, '(', '.', '"', ']', '}'. */
+const PICKLE_SIGNIFICANT = [0x00, 0xff, 0x7f, 0x80, 0x28, 0x2e, 0x22, 0x5d, 0x7d] as const;
+const mutation = (hot: [number, number]): fc.Arbitrary<Mutation> => mutationArbitrary(hot, PICKLE_SIGNIFICANT);
 
 /** Runs the reader and the layer builder; only CheckpointErrors may escape; bounded time. */
 function readsOrRejects(read: (b: Uint8Array, f: string) => Map<string, unknown>, bytes: Uint8Array, file: string): 'ok' | 'rejected' {

@@ -70,7 +70,7 @@ describe('TF.js reader under byte mutations: success or CheckpointError', () => 
       expect(read(json, shards)).toBe('ok');
       const outcomes = { ok: 0, rejected: 0 };
       fc.assert(
-        fc.property(fc.array(mutationArbitrary(fc, [0, json.length]), { minLength: 1, maxLength: 6 }), (ms) => {
+        fc.property(fc.array(mutationArbitrary([0, json.length]), { minLength: 1, maxLength: 6 }), (ms) => {
           outcomes[read(applyMutations(json, ms), shards)]++;
         }),
         { numRuns: RUNS },
@@ -117,7 +117,7 @@ describe('TF.js reader under byte mutations: success or CheckpointError', () => 
       const names = [...shards.keys()];
       const outcomes = { ok: 0, rejected: 0 };
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: names.length - 1 }), fc.array(mutationArbitrary(fc, [0, 64]), { minLength: 1, maxLength: 6 }), (k, ms) => {
+        fc.property(fc.integer({ min: 0, max: names.length - 1 }), fc.array(mutationArbitrary([0, 64]), { minLength: 1, maxLength: 6 }), (k, ms) => {
           const mutated = new Map(shards);
           const shard = names[k] as string;
           mutated.set(shard, applyMutations(shards.get(shard) as Uint8Array, ms));
