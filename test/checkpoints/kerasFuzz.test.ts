@@ -15,6 +15,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyJsonEdits, jsonPaths } from '../support/jsonEdits.js';
 import { CheckpointError } from '../../src/checkpoints/errors.js';
 import { readKerasH5 } from '../../src/checkpoints/kerasH5.js';
 import { readKerasV3 } from '../../src/checkpoints/kerasV3.js';
@@ -72,28 +73,12 @@ describe('Keras readers under byte mutations: success or CheckpointError', () =>
     const zip = openZip(kerasFixture('bigru.keras'), 'bigru.keras');
     const weights = zip.read('model.weights.h5');
     const config = JSON.parse(new TextDecoder().decode(zip.read('config.json'))) as unknown;
-    const paths: (string | number)[][] = [];
-    const walk = (v: unknown, path: (string | number)[]): void => {
-      paths.push(path);
-      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-      else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-    };
-    walk(config, []);
+    const paths = jsonPaths(config);
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ path: fc.integer({ min: 0, max: paths.length - 1 }), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constantFrom(0, 3, 'GRU', 'LSTM', 'RNN', 'StackedRNNCells', 'GRUCell', null, [], {})) }), { minLength: 1, maxLength: 4 }),
         async (edits) => {
-          const copy = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
-          for (const e of edits) {
-            const path = paths[e.path] as (string | number)[];
-            if (path.length === 0) continue;
-            let parent: unknown = copy;
-            for (const key of path.slice(0, -1)) parent = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string, unknown>)[key as string];
-            if (parent === null || typeof parent !== 'object') continue;
-            const last = path[path.length - 1] as string;
-            if (e.value === undefined) delete (parent as Record<string, unknown>)[last];
-            else (parent as Record<string, unknown>)[last] = e.value;
-          }
+          const copy = applyJsonEdits(config, paths, edits);
           const bytes = storedZip([
             ['config.json', new TextEncoder().encode(JSON.stringify(copy))],
             ['model.weights.h5', weights],

@@ -11,6 +11,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { applyJsonEdits, jsonPaths } from '../support/jsonEdits.js';
 import { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from '../../src/cells/random.js';
 import { CheckpointError } from '../../src/checkpoints/errors.js';
 import { lrdkitFromArtifacts, writeLrdkitCheckpoint } from '../../src/checkpoints/lrdkitFormat.js';
@@ -81,29 +82,13 @@ describe('TF.js reader under byte mutations: success or CheckpointError', () => 
     it(`${name}: model.json values (structural mutations)`, () => {
       const { json, shards } = load(dir);
       const parsed = JSON.parse(new TextDecoder().decode(json)) as unknown;
-      const paths: (string | number)[][] = [];
-      const walk = (v: unknown, path: (string | number)[]): void => {
-        paths.push(path);
-        if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-        else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-      };
-      walk(parsed, []);
+      const paths = jsonPaths(parsed);
       const outcomes = { ok: 0, rejected: 0 };
       fc.assert(
         fc.property(
           fc.array(fc.record({ path: fc.integer({ min: 0, max: paths.length - 1 }), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constantFrom(-1, 0, 1.5, 1e12, 'GRU', 'LSTM', 'Bidirectional', 'RNN', null, [], {})) }), { minLength: 1, maxLength: 4 }),
           (edits) => {
-            const copy = JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
-            for (const e of edits) {
-              const path = paths[e.path] as (string | number)[];
-              if (path.length === 0) continue;
-              let parent: unknown = copy;
-              for (const key of path.slice(0, -1)) parent = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string, unknown>)[key as string];
-              if (parent === null || typeof parent !== 'object') continue;
-              const last = path[path.length - 1] as string;
-              if (e.value === undefined) delete (parent as Record<string, unknown>)[last];
-              else (parent as Record<string, unknown>)[last] = e.value;
-            }
+            const copy = applyJsonEdits(parsed, paths, edits);
             outcomes[read(new TextEncoder().encode(JSON.stringify(copy)), shards)]++;
           },
         ),
