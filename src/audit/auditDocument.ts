@@ -162,7 +162,16 @@ export interface AuditDocument {
   readonly $schema: string;
   readonly lrdkit: string;
   readonly versions: { readonly lrdkit: string; readonly node: string };
-  readonly checkpoint: { readonly file: string; readonly sha256: string; readonly format: string; readonly layers: number };
+  readonly checkpoint: {
+    readonly file: string;
+    readonly sha256: string;
+    readonly format: string;
+    readonly layers: number;
+    /** Training run folders: the run's description from run.json. */
+    readonly run?: string;
+    /** What the reader inferred or assumed (weights-only files, ONNX attributes, ignored inputs). */
+    readonly notes?: readonly string[];
+  };
   readonly run: Omit<AuditOptions, 'onProgress' | 'layer'> & { readonly layer: string | null };
   readonly layers: LayerAudit[];
   readonly verdict: { readonly overall: DependenceVerdict; readonly rule: string };
@@ -206,16 +215,27 @@ function perChannelCount(cell: Cell): { channels: number; nats: number }[] {
   return ks.map((k) => ({ channels: k, nats: gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
 }
 
+/** The checkpoint's notes and its layers' inferred facts (`layer: fact`), without repeats. */
+export function readingNotes(ck: Checkpoint): string[] {
+  const out = [...(ck.notes ?? [])];
+  for (const l of ck.layerInfo) for (const fact of l.inferred ?? []) out.push(`${l.name}: ${fact}`);
+  return [...new Set(out)];
+}
+
 /**
  * Chains: layers of one direction whose input width equals the previous layer's output width
  * are driven through it (layer l reads layer l-1's outputs); any other layer (a backward
  * direction, the upper layer of a bidirectional stack) is driven by the input process directly
- * at its own input width.
+ * at its own input width. Where the reader records which layer feeds which (LayerInfo.inputFrom),
+ * that decides the layer below.
  */
 export function layerChains(ck: Checkpoint): number[][] {
   const chains: number[][] = [];
   ck.layerInfo.forEach((info, i) => {
-    const prevIndex = ck.layerInfo.findIndex((p, j) => j < i && p.direction === info.direction && p.depth === info.depth - 1);
+    // A reader that records the data flow (ONNX: inputFrom) names the layer below; otherwise the stack order decides.
+    const prevIndex = info.inputFrom === undefined
+      ? ck.layerInfo.findIndex((p, j) => j < i && p.direction === info.direction && p.depth === info.depth - 1)
+      : info.inputFrom === null ? -1 : ck.layerInfo.findIndex((p, j) => j < i && p.name === info.inputFrom && p.direction === info.direction);
     const chain = prevIndex >= 0 ? chains.find((c) => c[c.length - 1] === prevIndex) : undefined;
     const cell = ck.layers[i] as Cell;
     if (chain && (ck.layers[prevIndex] as Cell).hiddenSize === cell.inputSize && info.direction === 'forward') chain.push(i);
@@ -360,7 +380,14 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
       $schema: AUDIT_SCHEMA_ID,
       lrdkit: version,
       versions: { lrdkit: version, node: process.version },
-      checkpoint: { file: basename(ck.path), sha256: createHash('sha256').update(bytesForHash).digest('hex'), format: ck.format, layers: ck.layers.length },
+      checkpoint: {
+        file: basename(ck.path),
+        sha256: createHash('sha256').update(bytesForHash).digest('hex'),
+        format: ck.format,
+        layers: ck.layers.length,
+        ...(ck.source ? { run: ck.source.run } : {}),
+        ...(readingNotes(ck).length > 0 ? { notes: readingNotes(ck) } : {}),
+      },
       run: { ...run, layer: layer ?? null },
       layers,
       verdict: { overall, rule: OVERALL_RULE },

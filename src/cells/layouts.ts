@@ -22,6 +22,11 @@ export const KERAS_LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
 /** PyTorch nn.LSTM / LSTMCell: weight_ih (4h, d), weight_hh (4h, h), row blocks [i, f, g, o]. */
 export const PYTORCH_LSTM_GATE_ORDER = ['i', 'f', 'g', 'o'] as const;
 
+/** ONNX GRU: W (3h, d), R (3h, h) per direction, row blocks [z, r, h] (docs/Operators.md, GRU). */
+export const ONNX_GRU_GATE_ORDER = ['z', 'r', 'n'] as const;
+/** ONNX LSTM: W (4h, d), R (4h, h) per direction, row blocks [i, o, f, c] (docs/Operators.md, LSTM). */
+export const ONNX_LSTM_GATE_ORDER = ['i', 'o', 'f', 'g'] as const;
+
 /** Canonical GRU gate names. */
 export type GruGate = (typeof KERAS_GRU_GATE_ORDER)[number];
 /** Canonical LSTM gate names. */

@@ -31,6 +31,7 @@ import { type H5File, type H5Object, groupAt, h5Tensor, joinPath, readHdf5, stri
 import { type CellPlan, type KerasModelPlan, type RecurrentLayerPlan, type SkippedLayer, planKerasModel } from './internal/kerasConfig.js';
 import { type CellTensors, type KerasCheckpoint, assignNamedWeights, buildKerasCheckpoint, splitWeightName } from './internal/kerasWeights.js';
 import type { RawTensor } from './internal/layers.js';
+import { readKeras3WeightsOnly } from './kerasWeightsOnly.js';
 
 export type { KerasCheckpoint } from './internal/kerasWeights.js';
 
@@ -74,6 +75,7 @@ export async function readKerasH5(bytes: Uint8Array, file: string, options: Read
   if (config === undefined) {
     if (stringListAttr(root.attrs, 'layer_names', file, 'HDF5 root') !== undefined) return readWeightsOnly(h5, file, options.allowWeightsOnly === true);
     if (groupAt(h5, '/layers') || groupAt(h5, '/_layer_checkpoint_dependencies')) {
+      if (options.allowWeightsOnly === true && groupAt(h5, '/layers')) return readKeras3WeightsOnly(h5, file);
       throw new CheckpointError(file, 'HDF5 root', 'expected a full Keras model (attribute model_config), found a Keras 3 weights-only file (.weights.h5: variables under layers/<class>/vars, no layer configs); read the .keras model file instead');
     }
     throw new CheckpointError(file, 'HDF5 root', `expected a Keras model file (root attribute model_config and group model_weights), found neither (root children: ${root.children.slice(0, 8).join(', ') || 'none'})`);

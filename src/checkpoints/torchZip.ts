@@ -60,6 +60,17 @@ interface TensorRef {
 }
 
 /**
+ * How another archive format built on torch.save's (TorchScript, ../torchScript.ts) extends
+ * the reader: more inert globals, and where the tensors are in the unpickled value.
+ */
+export interface TorchZipHooks {
+  /** Value of a global the state-dict reader does not allow (undefined: refused as usual). */
+  resolveGlobal?(module: string, name: string): PyValue | undefined;
+  /** The named tensors (PyOpaque of kind 'tensor') of the unpickled value; replaces the state-dict search. */
+  tensorsOf?(value: PyValue, bad: (detail: string) => never): [string, PyOpaque][];
+}
+
+/**
  * Reads a torch.save zip archive holding a state dict (or a dict with one under "state_dict" /
  * "model").
  *
@@ -75,7 +86,7 @@ interface TensorRef {
  * const tensors = readTorchZip(readFileSync('gru.pt'), 'gru.pt');
  * tensors.get('rnn.weight_hh_l0')?.shape; // [24, 8]
  */
-export function readTorchZip(bytes: Uint8Array, file: string): Map<string, RawTensor> {
+export function readTorchZip(bytes: Uint8Array, file: string, hooks: TorchZipHooks = {}): Map<string, RawTensor> {
   const fail = (where: string, detail: string): never => {
     throw new CheckpointError(file, where, detail);
   };
@@ -159,6 +170,8 @@ export function readTorchZip(bytes: Uint8Array, file: string): Map<string, RawTe
         if (!t) storageTypes.set(dtype, (t = new PyOpaque('storage type', dtype)));
         return t;
       }
+      const extra = hooks.resolveGlobal?.(module, name);
+      if (extra !== undefined) return extra;
       return bad(`expected only the globals of a state dict (${TORCH_ALLOWED_GLOBALS.join(', ')}), found global ${JSON.stringify(qualified.slice(0, 200))}: lrdkit never runs code from a checkpoint; save model.state_dict() (not the model) or use safetensors`);
     },
     persistentLoad(pid) {
@@ -180,9 +193,11 @@ export function readTorchZip(bytes: Uint8Array, file: string): Map<string, RawTe
   // The state dict: the top-level dict, or one nested under "state_dict" / "model".
   const tensorEntries = (d: PyDict): [string, TensorRef][] =>
     [...d.map].filter((e): e is [string, PyOpaque] => typeof e[0] === 'string' && e[1] instanceof PyOpaque && e[1].kind === 'tensor').map(([k, v]) => [k, v.value as TensorRef]);
-  if (!(value instanceof PyDict)) return bad(`expected a state dict (a dict of tensors), found ${pyTypeName(value)}`);
-  let entries = tensorEntries(value);
-  if (entries.length === 0) {
+  let entries: [string, TensorRef][] = [];
+  if (hooks.tensorsOf) entries = hooks.tensorsOf(value, bad).map(([k, v]) => [k, v.value as TensorRef]);
+  else if (!(value instanceof PyDict)) return bad(`expected a state dict (a dict of tensors), found ${pyTypeName(value)}`);
+  else entries = tensorEntries(value);
+  if (entries.length === 0 && value instanceof PyDict && !hooks.tensorsOf) {
     for (const k of ['state_dict', 'model']) {
       const nested = value.map.get(k);
       if (nested instanceof PyDict && tensorEntries(nested).length > 0) {
@@ -191,7 +206,8 @@ export function readTorchZip(bytes: Uint8Array, file: string): Map<string, RawTe
       }
     }
   }
-  if (entries.length === 0) {
+  if (entries.length === 0 && hooks.tensorsOf) return bad('expected tensors in the archive, found none');
+  if (entries.length === 0 && value instanceof PyDict) {
     const keys = [...value.map.keys()].slice(0, 8).map((k) => JSON.stringify(String(k)));
     return bad(`expected a state dict (a dict of tensors, or one under "state_dict" / "model"), found a dict without tensors (keys: ${keys.join(', ') || 'none'})`);
   }

@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { auditCheckpoint } from '../audit/auditDocument.js';
+import { auditCheckpoint, readingNotes } from '../audit/auditDocument.js';
 import { formatSummaryMarkdown, formatVerdictTable } from '../audit/summary.js';
 import { readCheckpoint } from '../checkpoints/index.js';
 import { parseInputSpec } from '../analysis/inputs.js';
@@ -42,8 +42,9 @@ export const AUDIT_HELP = `lrdkit audit CHECKPOINT [--layer NAME] [--input gauss
              [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR]
              [--no-report] [--quiet]
 
-CHECKPOINT: a TF.js layers model (directory or model.json), Keras .h5 / .keras, PyTorch
-.safetensors or torch.save .pt/.pth (state dict of nn.GRU / nn.LSTM), or an lrdkit checkpoint.
+CHECKPOINT: a TF.js layers model (directory or model.json), Keras .h5 / .keras / .weights.h5,
+PyTorch .safetensors or torch.save .pt/.pth (state dict of nn.GRU / nn.LSTM), a TorchScript
+archive, an ONNX model (LSTM / GRU nodes), an lrdkit checkpoint or a training run folder.
 Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json and the
 report: DIR/report.html (self-contained, opens offline), DIR/report.md and DIR/figures/
 (Vega-Lite specs, SVG, PNG); --no-report skips the report (default DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
@@ -79,7 +80,8 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
     throw new UsageError(`lrdkit audit: --layer ${options.layer}: no such recurrent layer in ${path} (layers: ${checkpoint.layerInfo.map((l) => l.name).join(', ')})`);
   }
   log(`audit: ${path}: ${checkpoint.format}, ${checkpoint.layers.length} recurrent layer(s): ${checkpoint.layerInfo.map((l) => `${l.name} (${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.kind} ${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.hiddenSize})`).join(', ')}`);
-  const bytes = hashInput(path);
+  for (const note of readingNotes(checkpoint)) log(`audit: note: ${note}`);
+  const bytes = hashInput(checkpoint.source?.checkpoint ?? path);
   const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log }, version);
   // The report (figures, HTML page) is rendered before anything is written: a failure leaves no
   // partial output. Loaded lazily so that other commands do not load vega.
@@ -94,7 +96,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   return document.verdict.overall === required.toUpperCase() ? 0 : 1;
 }
 
-/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory. */
+/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory (a run folder's checkpoint/). */
 function hashInput(path: string): Uint8Array {
   if (!statSync(path).isDirectory()) return readFileSync(path);
   const modelJson = readFileSync(join(path, 'model.json'));
