@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { type OptionSpec, type ParsedArgs, UsageError, parseArgs } from './args.js';
 import { INSPECT_HELP, INSPECT_OPTIONS, runInspect } from './inspect.js';
+import { LAYERS_HELP, LAYERS_OPTIONS, runLayers } from './layers.js';
 import { VERIFY_HELP, VERIFY_OPTIONS, runVerify } from './verify.js';
 import { AUDIT_HELP, AUDIT_OPTIONS, runAudit } from './audit.js';
 import { TRAIN_HELP, TRAIN_OPTIONS, runTrain } from './train.js';
@@ -45,6 +46,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     help: INSPECT_HELP,
     options: INSPECT_OPTIONS,
     run: runInspect,
+  },
+  layers: {
+    summary: 'list the GRU/LSTM layers lrdkit reads from a checkpoint (format, sizes,\ndirections, which layer feeds which, what was inferred) without auditing',
+    help: LAYERS_HELP,
+    options: LAYERS_OPTIONS,
+    run: runLayers,
   },
   report: {
     summary: 'figures (Vega-Lite, SVG, PNG), a self-contained HTML page and a Markdown\nsummary from audit.json files; several audits: a side-by-side comparison',
