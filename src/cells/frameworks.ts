@@ -6,7 +6,7 @@
  */
 import type { Matrix } from '../linalg/dense.js';
 import { GruCell } from './gru.js';
-import { KERAS_GRU_GATE_ORDER, KERAS_LSTM_GATE_ORDER, ONNX_GRU_GATE_ORDER, ONNX_LSTM_GATE_ORDER, PYTORCH_GRU_GATE_ORDER, PYTORCH_LSTM_GATE_ORDER } from './layouts.js';
+import { KERAS_GRU_GATE_ORDER, KERAS_LSTM_GATE_ORDER, PYTORCH_GRU_GATE_ORDER, PYTORCH_LSTM_GATE_ORDER } from './layouts.js';
 import { LstmCell } from './lstm.js';
 import { nested } from './internal/weights.js';
 import { CellShapeError, type GateSpec, type GateWeights } from './types.js';
@@ -133,26 +133,6 @@ export function lstmFromKeras(w: KerasRecurrentWeights): LstmCell {
 /** An LSTM from PyTorch weights (gate order {@link PYTORCH_LSTM_GATE_ORDER}: i, f, g, o; two biases). */
 export function lstmFromPytorch(w: PytorchRecurrentWeights): LstmCell {
   const { d, h, gates } = pytorchGates(w, PYTORCH_LSTM_GATE_ORDER, 'PyTorch LSTM');
-  return new LstmCell({ inputSize: d, hiddenSize: h, biasVectors: 2, ...gates });
-}
-
-/**
- * A GRU from one direction of an ONNX GRU node (gate order {@link ONNX_GRU_GATE_ORDER}: z, r, h;
- * weightIh = W[dir] (3h, d), weightHh = R[dir] (3h, h), biasIh = Wb, biasHh = Rb from B[dir]).
- * linear_before_reset = 1 is PyTorch's candidate tanh(W_h x + Wb_h + r * (R_h h + Rb_h)); 0 is
- * tanh(W_h x + Wb_h + R_h (r * h) + Rb_h), lrdkit's resetAfter = false with the recurrent bias kept.
- *
- * @example
- * gruFromOnnx({ weightIh, weightHh, biasIh, biasHh }, { linearBeforeReset: false }).weights.resetAfter; // false
- */
-export function gruFromOnnx(w: PytorchRecurrentWeights, options: { linearBeforeReset: boolean }): GruCell {
-  const { d, h, gates } = pytorchGates(w, ONNX_GRU_GATE_ORDER, `ONNX GRU (linear_before_reset=${options.linearBeforeReset ? 1 : 0})`);
-  return new GruCell({ inputSize: d, hiddenSize: h, resetAfter: options.linearBeforeReset, biasVectors: 2, ...gates });
-}
-
-/** An LSTM from one direction of an ONNX LSTM node (gate order {@link ONNX_LSTM_GATE_ORDER}: i, o, f, c; biases Wb, Rb). */
-export function lstmFromOnnx(w: PytorchRecurrentWeights): LstmCell {
-  const { d, h, gates } = pytorchGates(w, ONNX_LSTM_GATE_ORDER, 'ONNX LSTM');
   return new LstmCell({ inputSize: d, hiddenSize: h, biasVectors: 2, ...gates });
 }
 

@@ -6,7 +6,7 @@
  * @internal
  */
 import { type DenseCell, type FactorizedCell, factorize } from '../../cells/factorized.js';
-import { type KerasRecurrentWeights, type PytorchRecurrentWeights, gruFromKeras, gruFromOnnx, gruFromPytorch, lstmFromKeras, lstmFromOnnx, lstmFromPytorch } from '../../cells/frameworks.js';
+import { type KerasRecurrentWeights, type PytorchRecurrentWeights, gruFromKeras, gruFromPytorch, lstmFromKeras, lstmFromPytorch } from '../../cells/frameworks.js';
 import type { Cell, CellKind } from '../../cells/types.js';
 import { CheckpointError } from '../errors.js';
 
@@ -66,8 +66,7 @@ export function detectGroups(cell: DenseCell): { cell: Cell; groups: number } {
 /** What a reader knows about one recurrent layer's weights. */
 export type LayerWeights =
   | { kind: CellKind; layout: 'keras'; resetAfter: boolean; weights: KerasRecurrentWeights }
-  | { kind: CellKind; layout: 'pytorch'; weights: PytorchRecurrentWeights }
-  | { kind: CellKind; layout: 'onnx'; linearBeforeReset: boolean; weights: PytorchRecurrentWeights };
+  | { kind: CellKind; layout: 'pytorch'; weights: PytorchRecurrentWeights };
 
 /**
  * Builds the cell for one layer, turning the cells' shape errors into CheckpointErrors that name
@@ -77,7 +76,6 @@ export function buildLayerCell(w: LayerWeights, file: string, layer: string): { 
   let dense: DenseCell;
   try {
     if (w.layout === 'keras') dense = w.kind === 'gru' ? gruFromKeras(w.weights, { resetAfter: w.resetAfter }) : lstmFromKeras(w.weights);
-    else if (w.layout === 'onnx') dense = w.kind === 'gru' ? gruFromOnnx(w.weights, { linearBeforeReset: w.linearBeforeReset }) : lstmFromOnnx(w.weights);
     else dense = w.kind === 'gru' ? gruFromPytorch(w.weights) : lstmFromPytorch(w.weights);
   } catch (e) {
     throw new CheckpointError(file, `layer ${layer}`, (e as Error).message);

@@ -155,8 +155,15 @@ export function tensorValues(t: OnnxTensor, file: string, where: string, externa
   let data: Float64Array;
   if (raw !== undefined) {
     if (raw.length !== count * size) throw new CheckpointError(file, where, `expected ${count * size} bytes of ${type.name} data for dimensions [${dims.join(', ')}], found ${raw.length}`);
-    const decoded = decodeElements(raw, type.element, true);
-    data = decoded instanceof Float64Array ? decoded : Float64Array.from(decoded);
+    if (t.data_type === 1) {
+      // FLOAT, the common case: straight to float64 (exact), without a float32 copy
+      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      data = new Float64Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getFloat32(4 * i, true);
+    } else {
+      const decoded = decodeElements(raw, type.element, true);
+      data = decoded instanceof Float64Array ? decoded : Float64Array.from(decoded);
+    }
   } else {
     const field: readonly Int64[] =
       t.data_type === 1 ? t.float_data

@@ -20,9 +20,12 @@
  *
  * @internal
  */
-import type { Cell, CellKind } from '../../cells/types.js';
+import { GruCell } from '../../cells/gru.js';
+import { ONNX_GRU_GATE_ORDER, ONNX_LSTM_GATE_ORDER } from '../../cells/layouts.js';
+import { LstmCell } from '../../cells/lstm.js';
+import type { Cell, CellKind, GateWeights } from '../../cells/types.js';
 import { CheckpointError } from '../errors.js';
-import { buildLayerCell, checkFinite } from '../internal/layers.js';
+import { checkFinite, detectGroups } from '../internal/layers.js';
 import type { LayerInfo } from '../types.js';
 import type { ConstTensor, OnnxScope } from './fold.js';
 import { ATTRIBUTE_TYPE, type OnnxAttribute, type OnnxNode, int64, utf8 } from './proto.js';
@@ -141,24 +144,34 @@ export function recurrentNodeLayers(r: RecurrentNode): NodeLayers {
   const cells: Cell[] = [];
   const infos: Omit<LayerInfo, 'depth' | 'inputFrom'>[] = [];
   const names = dirs === 2 ? ['forward', 'reverse'] : [directionText];
+  const zeros = new Float64Array(h);
   for (let k = 0; k < dirs; k++) {
     const dirName = names[k] as string;
     const layerName = dirs === 2 ? `${name}/${dirName}` : name;
-    const rows = (t: ConstTensor, cols: number, label: string): number[][] => {
-      const base = k * G * h * cols;
-      const slice = { shape: [G * h, cols], data: t.data.subarray(base, base + G * h * cols) };
-      checkFinite(slice, file, `${label} of node ${name}${dirs === 2 ? ` (direction ${dirName})` : ''}`);
-      return Array.from({ length: G * h }, (_, i) => Array.from(slice.data.subarray(i * cols, (i + 1) * cols)));
-    };
-    const weightIh = rows(W, d, 'W'), weightHh = rows(R, h, 'R');
-    let biases = new Array<number>(2 * G * h).fill(0);
-    if (B) {
-      const sub = B.data.subarray(k * 2 * G * h, (k + 1) * 2 * G * h);
-      checkFinite({ shape: [2 * G * h], data: sub }, file, `B of node ${name}${dirs === 2 ? ` (direction ${dirName})` : ''}`);
-      biases = Array.from(sub);
+    const label = (t: string): string => `${t} of node ${name}${dirs === 2 ? ` (direction ${dirName})` : ''}`;
+    const w = W.data.subarray(k * G * h * d, (k + 1) * G * h * d);
+    const u = R.data.subarray(k * G * h * h, (k + 1) * G * h * h);
+    const b = B ? B.data.subarray(k * 2 * G * h, (k + 1) * 2 * G * h) : undefined;
+    checkFinite({ shape: [G * h, d], data: w }, file, label('W'));
+    checkFinite({ shape: [G * h, h], data: u }, file, label('R'));
+    if (b) checkFinite({ shape: [2 * G * h], data: b }, file, label('B'));
+    // Gate q's rows are one contiguous block of W[k], R[k], Wb[k], Rb[k]: the cells keep views of the tensors (no copies).
+    const gate = (q: number): GateWeights => ({
+      input: w.subarray(q * h * d, (q + 1) * h * d),
+      recurrent: u.subarray(q * h * h, (q + 1) * h * h),
+      inputBias: b ? b.subarray(q * h, (q + 1) * h) : zeros,
+      recurrentBias: b ? b.subarray((G + q) * h, (G + q + 1) * h) : zeros,
+    });
+    const gates = (order: readonly string[]): Record<string, GateWeights> => Object.fromEntries(order.map((g, q) => [g, gate(q)]));
+    let dense: GruCell | LstmCell;
+    try {
+      dense = op === 'GRU'
+        ? new GruCell({ inputSize: d, hiddenSize: h, resetAfter: linearBeforeReset === 1, biasVectors: 2, ...(gates(ONNX_GRU_GATE_ORDER) as Record<'z' | 'r' | 'n', GateWeights>) })
+        : new LstmCell({ inputSize: d, hiddenSize: h, biasVectors: 2, ...(gates(ONNX_LSTM_GATE_ORDER) as Record<'i' | 'f' | 'g' | 'o', GateWeights>) });
+    } catch (e) {
+      throw new CheckpointError(file, `layer ${layerName}`, (e as Error).message);
     }
-    const weights = { weightIh, weightHh, biasIh: biases.slice(0, G * h), biasHh: biases.slice(G * h) };
-    const { cell, groups } = buildLayerCell({ kind, layout: 'onnx', linearBeforeReset: linearBeforeReset === 1, weights }, file, layerName);
+    const { cell, groups } = detectGroups(dense);
     cells.push(cell);
     infos.push({
       name: layerName,
