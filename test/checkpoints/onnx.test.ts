@@ -18,6 +18,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/cells/types.js';
 import { readCheckpoint } from '../../src/checkpoints/index.js';
+import { readOnnxBytes } from '../../src/checkpoints/onnx.js';
+import { attr, encodeModel, floatTensor, node, weights } from './onnxHelpers.js';
 import { weightArrays } from './torchFixtures.js';
 
 const DIR = new URL('../fixtures/checkpoints/onnx/', import.meta.url);
@@ -92,6 +94,20 @@ describe('ONNX graph structure', () => {
     ]);
     // the Loop body's GRU and GRU_1 share the outer initializers Wg1, Rg1, Bg1
     expect(weightArrays(ck.layers[2] as Cell)).toEqual(weightArrays(ck.layers[1] as Cell));
+  });
+
+  it('Scan bodies and nested subgraphs: named by path, outer-scope weights, a stack inside the body', () => {
+    const h = 2, d = 3;
+    const W = floatTensor('W', [1, 3 * h, d], weights(3 * h * d, 11)), R = floatTensor('R', [1, 3 * h, h], weights(3 * h * h, 12));
+    const W2 = floatTensor('W2', [1, 3 * h, h], weights(3 * h * h, 13));
+    const gru = (x: string, w: string, y: string, name: string) => node('GRU', [x, w, 'R'], [y], name, [attr.int('hidden_size', h)]);
+    const body = { name: 'body', node: [gru('xs', 'W', 'y0', 'GRU_a'), node('Transpose', ['y0'], ['y0t'], 'tr', [attr.ints('perm', [0, 1, 2, 3])]), node('Squeeze', ['y0t', 'ax'], ['y0s'], 'sq'), gru('y0s', 'W2', 'ys', 'GRU_b')], initializer: [{ name: 'ax', dims: [1], data_type: 7, int64_data: [1] }], input: [{ name: 'xs' }], output: [{ name: 'ys' }] };
+    const bytes = encodeModel({ node: [node('Scan', ['x'], ['out'], 'Scan_7', [{ name: 'body', type: 5, g: body }, attr.int('num_scan_inputs', 1)])], initializer: [W, R, W2] });
+    const ck = readOnnxBytes(bytes, 'scan.onnx');
+    expect(ck.layerInfo.map((l) => [l.name, l.depth, l.inputFrom])).toEqual([['Scan_7/body/GRU_a', 0, null], ['Scan_7/body/GRU_b', 1, 'Scan_7/body/GRU_a']]);
+    expect(ck.layers.map((c) => [c.inputSize, c.hiddenSize])).toEqual([[d, h], [h, h]]);
+    // linear_before_reset absent: the ONNX default 0 (reset before the recurrent matmul)
+    expect((ck.layers[0] as unknown as { weights: { resetAfter: boolean } }).weights.resetAfter).toBe(false);
   });
 
   it('a conv front-end is not a recurrent layer: the LSTM reads it at depth 0', async () => {
