@@ -120,6 +120,13 @@ export function readOnnxBytes(bytes: Uint8Array, path: string): OnnxCheckpoint {
     const ops = [...new Set(graph.node.map((n) => n.op_type))];
     throw new CheckpointError(file, 'graph', `expected at least one LSTM or GRU node (in the graph or its If / Loop / Scan subgraphs), found none (operators: ${ops.slice(0, 12).join(', ') || 'none'}${ops.length > 12 ? ', ...' : ''})`);
   }
+  // Node names need not be unique in ONNX: a repeated path gets its position in the list (`LSTM#2`), so that --layer can name each.
+  const seen = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    const count = seen.get(n.name) ?? 0;
+    seen.set(n.name, count + 1);
+    if (count > 0) nodes[i] = { ...n, name: `${n.name}#${count + 1}` };
+  });
   const byNode = new Map<object, RecurrentNode>(nodes.map((n) => [n.node, n]));
   const built = new Map<RecurrentNode, { layers: NodeLayers; depth: number }>();
   const layers: Cell[] = [];

@@ -110,6 +110,12 @@ describe('ONNX graph structure', () => {
     expect((ck.layers[0] as unknown as { weights: { resetAfter: boolean } }).weights.resetAfter).toBe(false);
   });
 
+  it('repeated node names get their position, so that every layer has its own name', () => {
+    const W = floatTensor('W', [1, 6, 3], weights(18, 21)), R = floatTensor('R', [1, 6, 2], weights(12, 22));
+    const bytes = encodeModel({ node: [node('GRU', ['x', 'W', 'R'], ['y1'], 'rnn'), node('GRU', ['x', 'W', 'R'], ['y2'], 'rnn')], initializer: [W, R] });
+    expect(readOnnxBytes(bytes, 'dup.onnx').layerInfo.map((l) => l.name)).toEqual(['rnn', 'rnn#2']);
+  });
+
   it('a conv front-end is not a recurrent layer: the LSTM reads it at depth 0', async () => {
     const ck = await readCheckpoint(path('conv_lstm.onnx'));
     expect(ck.layerInfo.map((l) => [l.name, l.depth, l.inputFrom])).toEqual([['/rnn/LSTM', 0, null]]);
