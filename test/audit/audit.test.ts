@@ -178,9 +178,10 @@ describe('lrdkit audit on bad input', () => {
   it('an unknown format', () => {
     const f = join(work, 'weights.bin');
     writeFileSync(f, 'not a checkpoint at all');
-    expectBadInput(f, /weights\.bin: file: expected .* found an unrecognised format/);
+    // the registry's message: every format checked (src/checkpoints/registry.ts), then what was seen
+    expectBadInput(f, /weights\.bin: file: expected one of: run-folder .*; onnx \(.*\); found a file of 23 bytes starting 6e6f742061206368/);
   });
-  it('a directory without model.json', () => expectBadInput(work, /: directory: expected a TF\.js layers model .* found no model\.json/));
+  it('a directory without model.json', () => expectBadInput(work, /: directory: expected one of: .*tfjs-layers \(a directory with model\.json, .* found a directory with (no entries|entries )/));
   it('an unknown layer name', () => expectBadInput(join(fixtures, 'pytorch/gru2.safetensors'), /--layer l7: no such recurrent layer .* \(layers: l0, l1\)/, ['--layer', 'l7']));
   it('an unsupported recurrent layer (Keras SimpleRNN)', () => expectBadInput(join(fixtures, 'keras/bad_simplernn.h5'), /bad_simplernn\.h5: .*SimpleRNN/));
   it('a non-default gate activation (hard_sigmoid)', () => expectBadInput(join(fixtures, 'keras/bad_hard_sigmoid.h5'), /bad_hard_sigmoid\.h5: .*hard_sigmoid/));
