@@ -5,8 +5,9 @@
  * torch.autograd values of the ONNX equations (docs/Operators.md) on the file's float32 weights,
  * themselves checked in the generator against torch.nn.GRUCell / LSTMCell for the exported
  * modules. Attribute combinations covered: GRU linear_before_reset 1 (gru2, bigru, if_branches)
- * and 0 (gru_lbr0), LSTM (lstm2, conv_lstm, if_branches), directions forward, reverse
- * (gru_lbr0) and bidirectional (bigru), layout 0 and 1 (gru_lbr0), folded and unfolded
+ * and 0 (gru_lbr0), LSTM (lstm2, conv_lstm, bilstm, lstm_reverse, if_branches), directions
+ * forward, reverse (gru_lbr0, lstm_reverse) and bidirectional (bigru, bilstm), layout 0 and 1
+ * (gru_lbr0, lstm_reverse), no B and all-zero peepholes (lstm_reverse), folded and unfolded
  * exporter chains (gru2, lstm2), Constant / Cast / Reshape / Transpose / Concat (gru_lbr0),
  * If / Loop subgraphs with outer-scope initializers (if_branches), external data (external).
  *
