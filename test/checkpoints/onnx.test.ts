@@ -6,7 +6,7 @@
  * themselves checked in the generator against torch.nn.GRUCell / LSTMCell for the exported
  * modules. Attribute combinations covered: GRU linear_before_reset 1 (gru2, bigru, if_branches)
  * and 0 (gru_lbr0), LSTM (lstm2, conv_lstm, bilstm, lstm_reverse, if_branches), directions
- * forward, reverse (gru_lbr0, lstm_reverse) and bidirectional (bigru, bilstm), layout 0 and 1
+ * forward, reverse (gru_lbr0, lstm_reverse) and bidirectional (bigru, bigru2, bilstm), layout 0 and 1
  * (gru_lbr0, lstm_reverse), no B and all-zero peepholes (lstm_reverse), folded and unfolded
  * exporter chains (gru2, lstm2), Constant / Cast / Reshape / Transpose / Concat (gru_lbr0),
  * If / Loop subgraphs with outer-scope initializers (if_branches), external data (external).
@@ -83,6 +83,13 @@ describe('ONNX graph structure', () => {
     expect(gru2.layerInfo.map((l) => [l.name, l.depth, l.inputFrom])).toEqual([['/GRU', 0, null], ['/GRU_1', 1, '/GRU']]);
     const lstm2 = await readCheckpoint(path('lstm2.onnx'));
     expect(lstm2.layerInfo.map((l) => [l.name, l.depth, l.inputFrom])).toEqual([['/LSTM', 0, null], ['/LSTM_1', 1, '/LSTM']]);
+  });
+
+  it('a bidirectional stack: layer 1 reads layer 0 through Transpose and Reshape (both directions, width 2h)', async () => {
+    const ck = await readCheckpoint(path('bigru2.onnx'));
+    expect(ck.layerInfo.map((l, i) => [l.name, l.depth, l.inputFrom, ck.layers[i]?.inputSize])).toEqual([
+      ['/GRU/forward', 0, null, 3], ['/GRU/reverse', 0, null, 3], ['/GRU_1/forward', 1, '/GRU/forward', 8], ['/GRU_1/reverse', 1, '/GRU/forward', 8],
+    ]);
   });
 
   it('If / Loop subgraphs: layers named by path, stacks inside a branch, outer-scope initializers', async () => {
