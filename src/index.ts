@@ -84,8 +84,8 @@ export * from './analysis/index.js';
 export * from './theory/index.js';
 
 // checkpoints
-export { CheckpointError, readCheckpoint } from './checkpoints/index.js';
-export type { Checkpoint, CheckpointFormat, LayerInfo } from './checkpoints/index.js';
+export { CHECKPOINT_FORMATS, CheckpointError, readCheckpoint } from './checkpoints/index.js';
+export type { Checkpoint, CheckpointFormat, CheckpointFormatModule, LayerInfo } from './checkpoints/index.js';
 export { readLrdkitCheckpoint, writeLrdkitCheckpoint } from './checkpoints/lrdkitFormat.js';
 
 // audit
