@@ -85,8 +85,14 @@ describe('lrdkit train end to end', () => {
     expect(audit.status, audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/layer0 +gru/);
     expect(audit.stdout).toMatch(/layer1 +gru/);
-    const doc = JSON.parse(readFileSync(join(out, 'audit', 'audit.json'), 'utf8')) as { layers: unknown[] };
+    const doc = JSON.parse(readFileSync(join(out, 'audit', 'audit.json'), 'utf8')) as { layers: unknown[]; checkpoint: Record<string, unknown> };
     expect(doc.layers).toHaveLength(2);
+    // The run folder itself: its checkpoint is read and the audit is named after the run (run.json).
+    const byRun = run(['audit', out, '--out', join(out, 'audit-run'), '--sequences', '4', '--steps', '256', '--burn-in', '16', '--max-lag', '32', '--jacobian-states', '4', '--lyapunov', '2', '--bootstrap', '0', '--quiet']);
+    expect(byRun.status, byRun.stderr).toBe(0);
+    const runDoc = JSON.parse(readFileSync(join(out, 'audit-run', 'audit.json'), 'utf8')) as typeof doc;
+    expect(runDoc.checkpoint).toMatchObject({ file: 'run', sha256: doc.checkpoint.sha256, format: 'lrdkit', run: `copy task, 2-layer factorized GRU(${meta.hiddenSize}) g=2, 5 steps, seed 2` });
+    expect(runDoc.layers).toEqual(doc.layers);
   });
 });
 
