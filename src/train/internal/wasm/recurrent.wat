@@ -30,10 +30,16 @@
   ;; ---------------------------------------------------------------------------------------
   ;; exp, sigmoid, tanh on 4 lanes
 
+  ;; Rounding to an integer and 2^n use the float trick k = x log2(e) + 1.5 2^23: k's low mantissa
+  ;; bits hold round(x log2(e)) (ties to even) in two's complement, so fx = k - 1.5 2^23 and
+  ;; 2^fx = (bits(k) + 127) << 23 (the shift drops the rest of k). With f32x4.pmin/pmax for the
+  ;; clamp this avoids nearest, trunc_sat, min and max, which x86 lowers to long sequences.
   (func $exp4 (param $x v128) (result v128)
-    (local $fx v128) (local $r v128) (local $y v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)) (v128.const f32x4 88 88 88 88)))
-    (local.set $fx (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))))
+    (local $k v128) (local $fx v128) (local $r v128) (local $y v128)
+    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (v128.const f32x4 -87 -87 -87 -87)) (v128.const f32x4 88 88 88 88)))
+    (local.set $k (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))
+                             (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $fx (f32x4.sub (local.get $k) (v128.const f32x4 12582912 12582912 12582912 12582912)))
     (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $fx) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
     (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $fx) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
     (local.set $y (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
@@ -44,7 +50,7 @@
     (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
     (local.set $y (f32x4.add (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r)) (v128.const f32x4 1 1 1 1)))
     (f32x4.mul (local.get $y)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $fx)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+      (i32x4.shl (i32x4.add (local.get $k) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
 
   (func $sigmoid4 (param $x v128) (result v128)
     (f32x4.div (v128.const f32x4 1 1 1 1)
