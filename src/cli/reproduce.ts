@@ -18,14 +18,26 @@ import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
 import { CHECKPOINT_DIR } from '../train/runDirectory.js';
 import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
-import { REPRODUCTION_PLANS, collectResults, compiledCli, lossCurveSpec, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { copySequenceLength } from '../train/copyTask.js';
+import { modelParameterCount } from '../train/modelConfig.js';
+import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
 import { progress, writeFileAtomic } from './output.js';
 
+/** Where each plan's results go without --out (the quick plan's committed results live in reports/copy-task). */
+const DEFAULT_OUT: Readonly<Record<ReproductionPlanName, string>> = {
+  quick: join('reports', 'copy-task'),
+  standard: join('reports', 'copy-task', 'standard'),
+  full: join('reports', 'copy-task', 'full'),
+};
+
 export const REPRODUCE_OPTIONS = {
   quick: 'boolean',
+  standard: 'boolean',
   full: 'boolean',
+  plan: 'boolean',
   out: 'string',
   runs: 'string',
   jobs: 'string',
@@ -34,7 +46,7 @@ export const REPRODUCE_OPTIONS = {
   quiet: 'boolean',
 } as const;
 
-export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--full] [--out DIR] [--runs DIR] [--jobs N]
+export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [--out DIR] [--runs DIR] [--jobs N]
                  [--backend auto|${TRAINING_BACKENDS.join('|')}] [--quiet]
 
 The copy task of Belletti et al. (2018), section 3.1: dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at
@@ -45,9 +57,14 @@ DIR/results.md (table) and DIR/loss-curves.vl.json (Vega-Lite loss curves, Figur
 and copies the trained dense and big factorized networks at the largest repeat count to
 DIR/dense/ and DIR/factorized/ (lrdkit checkpoints: 'lrdkit audit DIR/factorized').
 Finished runs in the runs folder are reused and unfinished ones resumed.
-  --quick  ${REPRODUCTION_PLANS.quick.description}
-  --full   ${REPRODUCTION_PLANS.full.description}
-Defaults: --quick --out reports/copy-task --runs DIR/runs --jobs 2 --backend auto
+  --quick     ${REPRODUCTION_PLANS.quick.description}
+  --standard  ${REPRODUCTION_PLANS.standard.description}
+  --full      ${REPRODUCTION_PLANS.full.description}
+  --plan      print the plan's runs (cell, network, width, parameters, repeats, steps, seed) and
+              the estimated time from a few timed training steps on this machine; train nothing
+Results already in the default folder (committed results) are never overwritten: pass --out.
+Defaults: --quick --out ${DEFAULT_OUT.quick} (--standard: ${DEFAULT_OUT.standard}, --full: ${DEFAULT_OUT.full})
+          --runs DIR/runs --jobs 2 --backend auto
 
 ${REPRODUCE_RECSYS_HELP}`;
 
@@ -59,13 +76,18 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   if (experiment === 'recsys') return runReproduceRecsys(args, version);
   if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none' : `"${experiment}"`}`);
   if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
-  if (o.quick === true && o.full === true) throw new UsageError('lrdkit reproduce: --quick and --full exclude each other, found both');
-  const plan = REPRODUCTION_PLANS[o.full === true ? 'full' : 'quick'];
-  const out = typeof o.out === 'string' ? o.out : join('reports', 'copy-task');
+  const chosen = (['quick', 'standard', 'full'] as const).filter((n) => o[n] === true);
+  if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : 'all three'}`);
+  const plan = REPRODUCTION_PLANS[chosen[0] ?? 'quick'];
+  const out = typeof o.out === 'string' ? o.out : DEFAULT_OUT[plan.name];
   const runs = typeof o.runs === 'string' ? o.runs : join(out, 'runs');
   const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
   const log = progress(o.quiet === true);
+  if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, log);
+  if (typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
+    throw new UsageError(`lrdkit reproduce: ${join(out, 'results.json')} exists (committed results are not overwritten by default); pass --out ${out} to overwrite them or --out DIR to write elsewhere`);
+  }
   const children = jobs > 1 && compiledCli() !== null;
   // Selected (and logged) once here; the child processes are told to use the same backend.
   let selected: string;
@@ -102,6 +124,38 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
   copyTrainedCheckpoints(results, runs, out);
   process.stdout.write(`${results.verdict.summary}\n`);
+  return 0;
+}
+
+/**
+ * `--plan`: the plan's runs and the estimated time, from a calibration of a few training steps
+ * on the selected backend (stdout; nothing written).
+ */
+async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs: string, backend: Parameters<typeof ensureBackend>[0], log: (m: string) => void): Promise<number> {
+  try {
+    await ensureBackend(backend, log);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit reproduce: ${e.message}`);
+    throw e;
+  }
+  const rate = await measureTrainingRate(plan);
+  const estimate = estimatePlan(plan, rate.flopsPerSecond, jobs);
+  const unloaded = estimatePlan(plan, rate.flopsPerCpuSecond, jobs);
+  const lines = [
+    `lrdkit reproduce copy-task --${plan.name}: ${plan.description}`,
+    `${estimate.runs.length} runs into ${runs}, results into ${out}; batch ${plan.batchSize}, ${plan.layers} layers, RMSProp lr ${plan.learningRate}, clip ${plan.clipNorm}`,
+    '',
+    '| run | cell | network | width | parameters | repeats | T | steps | seed | estimated |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...estimate.runs.map(({ run, seconds }) => {
+      const x = run.options;
+      const params = modelParameterCount(copyModelConfig({ kind: x.kind, variant: x.variant, groups: x.groups, hiddenSize: x.hiddenSize, layers: x.layers }));
+      return `| ${run.name} | ${run.cell} | ${run.size === 'dense' ? 'dense' : `factorized g=${x.groups} ${run.size}`} | ${x.hiddenSize} | ${params} | ${run.repeats} | ${copySequenceLength(run.repeats)} | ${x.steps} | ${run.seed} | ${formatDuration(seconds)} |`;
+    }),
+    '',
+    `Estimated time: ${formatDuration(estimate.totalSeconds)} with ${jobs} job${jobs > 1 ? 's' : ''} at the machine's current load (${formatDuration(estimate.runs.reduce((a, r) => a + r.seconds, 0))} of training in all; ${(rate.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s per job, measured now from ${rate.secondsPerStep.toFixed(2)} s per step of ${rate.run.name}), ${formatDuration(unloaded.totalSeconds)} with a core per job (${(rate.flopsPerCpuSecond / 1e9).toFixed(2)} GFLOP per CPU second). FLOPs per step: 3 T x batch x the model's FLOPs per time step; the estimate scales the measured rate to every run (the table: at the current load).`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
