@@ -147,8 +147,8 @@ const GATHER_AXIS1: FusedKernel = {
     }
     for (let blk = 0; blk < g; blk++) {
       for (let i = 0; i < n; i++) {
-        const src = (blk * v + (ids![i]! | 0)) * k, dst = (blk * n + i) * k;
-        for (let j = 0; j < k; j++) out![dst + j] = table![src + j]!;
+        const src = (blk * v + (ids![i]! | 0)) * k;
+        out!.set(table!.subarray(src, src + k), (blk * n + i) * k);
       }
     }
   },
