@@ -13,10 +13,9 @@
  * The TF.js-level checks (the model's gradients against TF.js autodiff of the plain step, every
  * variant including context switching) are in gradients.test.ts.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
+import { compiledWatBase64 } from '../support/compileWat.js';
 import { gruFromKeras, lstmFromKeras } from '../../src/cells/frameworks.js';
 import type { Cell } from '../../src/cells/types.js';
 import { createRng } from '../../src/processes/prng.js';
@@ -27,12 +26,7 @@ const WAT = fileURLToPath(new URL('../../src/train/internal/wasm/recurrent.wat',
 
 describe('recurrent.wat', () => {
   it('the committed recurrentWasm.ts is recurrent.wat compiled by wabt (run `npm run wasm` after editing the .wat)', async () => {
-    const wabt = await wabtInit();
-    const module = wabt.parseWat('recurrent.wat', readFileSync(WAT, 'utf8'), { simd: true });
-    module.validate();
-    const { buffer } = module.toBinary({});
-    module.destroy();
-    expect(Buffer.from(buffer).toString('base64')).toBe(RECURRENT_WASM_BASE64);
+    expect(await compiledWatBase64(WAT)).toBe(RECURRENT_WASM_BASE64);
   });
 
   it('sigmoid and tanh within 4e-7 absolute of the float64 functions on [-100, 100] (float32 output)', () => {

@@ -20,9 +20,10 @@
  *
  * @example
  * ```ts
- * // One GRU block (g = 1), T = 2 steps, batch 1, width 1, all weights 0: h_t = (1 - 1/2) tanh(0) ... = 0
- * const { h } = gruSequenceForward(new Float32Array(6), new Float32Array(3), new Float32Array(3), { g: 1, T: 2, B: 1, hb: 1 });
- * // h = Float32Array [0, 0]
+ * // One GRU unit (g = 1, hb = 1), batch 1, T = 2 steps with xp = [z, r, n] = [0, 0, 1], U = 0, c = 0:
+ * // z = 1/2, n = tanh 1 = 0.76159, h_1 = n / 2 = 0.38080, h_2 = n + (h_1 - n) / 2 = 0.57120
+ * const { h } = gruSequenceForward(Float32Array.from([0, 0, 1, 0, 0, 1]), new Float32Array(3), new Float32Array(3), { g: 1, T: 2, B: 1, hb: 1 });
+ * // h = Float32Array [0.38079703, 0.57119554]
  * ```
  *
  * @internal
