@@ -6,6 +6,10 @@
  * the trained recurrent layers of the dense and the big factorized network at the largest repeat
  * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/, where
  * `lrdkit audit` and `npm run reports` find them (the run folders themselves are not committed).
+ * Each finished run is archived as it finishes in DIR/finished/NAME/ (its summary and trained
+ * layers), so that a long plan can be committed as it goes and continued elsewhere; `--plan`
+ * prints a plan with a time estimate; results already in a plan's default folder are not
+ * overwritten unless --out names it.
  *
  * Exit status: 0 done (whether or not the paper's direction reproduces: the verdict is in the
  * outputs); 1 a training run failed; 2 bad input (nothing written).
@@ -15,7 +19,6 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
-import { CHECKPOINT_DIR } from '../train/runDirectory.js';
 import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
 import { copySequenceLength } from '../train/copyTask.js';
@@ -56,7 +59,9 @@ loss in nats per symbol with its standard error; per repeat count: the gaps; the
 DIR/results.md (table) and DIR/loss-curves.vl.json (Vega-Lite loss curves, Figures 1-3 style),
 and copies the trained dense and big factorized networks at the largest repeat count to
 DIR/dense/ and DIR/factorized/ (lrdkit checkpoints: 'lrdkit audit DIR/factorized').
-Finished runs in the runs folder are reused and unfinished ones resumed.
+Finished runs in the runs folder are reused and unfinished ones resumed; each finished run is also
+archived in DIR/finished/NAME/ (result.json, model.json + shard) for committing as the plan goes:
+a plan continued on another machine from the committed archive skips those runs.
   --quick     ${REPRODUCTION_PLANS.quick.description}
   --standard  ${REPRODUCTION_PLANS.standard.description}
   --full      ${REPRODUCTION_PLANS.full.description}
@@ -81,6 +86,8 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const plan = REPRODUCTION_PLANS[chosen[0] ?? 'quick'];
   const out = typeof o.out === 'string' ? o.out : DEFAULT_OUT[plan.name];
   const runs = typeof o.runs === 'string' ? o.runs : join(out, 'runs');
+  // Finished runs' summaries and trained layers, committed as the plan goes (the run folders are not).
+  const archive = join(out, 'finished');
   const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
   const log = progress(o.quiet === true);
@@ -105,12 +112,12 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     writeFileSync(join(runs, '.gitignore'), '*\n');
   }
   try {
-    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, onMessage: log });
+    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, archiveDirectory: archive, onMessage: log });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const results = collectResults(plan, runs, version);
+  const results = collectResults(plan, runs, version, archive);
   const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
   writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // Compact: the spec carries every plotted point inline.
@@ -122,7 +129,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   writeFileAtomic(join(out, 'loss-curves.svg'), svg);
   writeFileAtomic(join(out, 'loss-curves.png'), renderPng(svg, { scale: 2 }).png);
   writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
-  copyTrainedCheckpoints(results, runs, out);
+  copyTrainedCheckpoints(results, archive, out);
   process.stdout.write(`${results.verdict.summary}\n`);
   return 0;
 }
@@ -160,17 +167,17 @@ async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs
 }
 
 /**
- * Copies the lrdkit checkpoint files (model.json and its shard; not the training state) of the
+ * Copies the archived lrdkit checkpoint files (model.json and its shard) of the
  * dense and the big factorized run at the largest repeat count of the plan's first cell to
  * out/dense and out/factorized, each replaced whole (copied to a temporary folder, renamed).
  */
-function copyTrainedCheckpoints(results: ReproductionResults, runs: string, out: string): void {
+function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): void {
   const maxR = Math.max(...results.runs.map((r) => r.repeats));
   const cell = results.plan.cells[0];
   for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
     const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size);
     if (!run) continue;
-    const from = join(runs, run.name, CHECKPOINT_DIR);
+    const from = join(archive, run.name);
     const dest = join(out, target), tmp = join(out, `.${target}.tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });

@@ -15,7 +15,9 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
+import { writeAtomic } from '../internal/writeAtomic.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellKind } from '../cells/types.js';
@@ -270,6 +272,8 @@ export interface ReproductionOptions {
   /** Backend name passed to the runs ('auto' or one backend). */
   readonly backend: string;
   readonly version: string;
+  /** Where finished runs are archived for committing ({@link archiveRun}); archived runs are not trained again. */
+  readonly archiveDirectory?: string;
   readonly onMessage?: (m: string) => void;
 }
 
@@ -286,13 +290,20 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
   let done = 0;
   // ETA: the FLOPs still to train over the rate of the runs trained by this call so far.
   const cost = (run: PlannedRun) => run.options.steps * runTrainingFlopsPerStep(run);
-  let remainingFlops = runs.reduce((a, r) => a + (runStatus(join(o.runsDirectory, r.name), r.options.steps) === 'finished' ? 0 : cost(r)), 0);
+  const archived = (run: PlannedRun) => o.archiveDirectory !== undefined && archivedRunExists(o.archiveDirectory, run);
+  let remainingFlops = runs.reduce((a, r) => a + (archived(r) || runStatus(join(o.runsDirectory, r.name), r.options.steps) === 'finished' ? 0 : cost(r)), 0);
   let trainedFlops = 0;
   const failures: string[] = [];
   const work = async (run: PlannedRun) => {
     const dir = join(o.runsDirectory, run.name);
+    if (archived(run)) {
+      done++;
+      say(`reproduce: [${done}/${runs.length}] ${run.name}: archived in ${o.archiveDirectory}, reused`);
+      return;
+    }
     const status = runStatus(dir, run.options.steps);
     if (status === 'finished') {
+      if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
       done++;
       say(`reproduce: [${done}/${runs.length}] ${run.name}: already trained, reused`);
       return;
@@ -308,6 +319,7 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
       const { trainCopyTask } = await import('./trainer.js');
       await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version });
     }
+    if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
     done++;
     const elapsed = (performance.now() - started) / 1000;
     trainedFlops += cost(run);
@@ -430,51 +442,105 @@ export function smoothCurve(log: readonly LogEntry[], window: number, every: num
   return out;
 }
 
+/** The loss curves' smoothing window and sampling interval: 1/60 and 1/100 of the plan's steps. */
+function curveSampling(plan: ReproductionPlan): { smoothingSteps: number; sampleEverySteps: number } {
+  return { smoothingSteps: Math.max(1, Math.round(plan.steps / 60)), sampleEverySteps: Math.max(1, Math.round(plan.steps / 100)) };
+}
+
+/** A finished run's result and its smoothed loss curve (what the results need of a run). */
+export interface RunSummary {
+  readonly result: RunResult;
+  readonly curve: TrainingCurve;
+}
+
 /**
- * The results of a finished reproduction, read from its run directories.
+ * A finished run's summary from its run directory.
+ *
+ * @throws Error naming the directory when the run is missing or unfinished
+ */
+export function readRunResult(plan: ReproductionPlan, run: PlannedRun, dir: string): RunSummary {
+  const { smoothingSteps, sampleEverySteps } = curveSampling(plan);
+  const log = readLog(dir);
+  const last = log[log.length - 1];
+  if (!last || last.step < plan.steps) throw new Error(`reproduce: ${dir}: expected ${plan.steps} logged steps, found ${last ? last.step : 0}`);
+  const meta = readRunMetadata(dir);
+  const f = finalLoss(log);
+  const first = log.slice(0, Math.max(1, Math.round(log.length / 100))).map((e) => e.loss);
+  const result: RunResult = {
+    name: run.name,
+    cell: run.cell,
+    size: run.size,
+    variant: run.size === 'dense' ? 'dense' : 'factorized',
+    groups: meta.groups,
+    hiddenSize: meta.hiddenSize,
+    repeats: run.repeats,
+    seed: run.seed,
+    sequenceLength: copySequenceLength(run.repeats),
+    parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
+    steps: last.step,
+    finalLossNats: f.mean,
+    finalLossStandardError: f.standardError,
+    initialLossNats: mean(first),
+    backend: meta.backend,
+    elapsedSeconds: last.elapsedSeconds,
+  };
+  const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
+  const curve: TrainingCurve = {
+    label: `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}${planSeeds(plan).length > 1 ? `, seed ${run.seed}` : ''}`,
+    variant: run.size === 'dense' ? 'dense' : 'factorized',
+    size: run.size === 'small' ? 'small' : 'big',
+    repeats: run.repeats,
+    points: smoothCurve(log, smoothingSteps, sampleEverySteps),
+  };
+  return { result, curve };
+}
+
+/** File of an archived run's summary, under archiveDirectory/<run name>/. */
+export const ARCHIVED_RUN_FILE = 'result.json';
+
+/**
+ * Archives a finished run for committing as a plan goes: archiveDirectory/<name>/result.json (its
+ * {@link RunSummary}) and its trained recurrent layers (the lrdkit checkpoint's model.json and
+ * shard, a few hundred kB; not the optimizer state), each file written atomically, the summary
+ * last. A plan continued elsewhere from the committed archive skips these runs
+ * ({@link archivedRunExists}) and {@link collectResults} reads them from it.
+ */
+export function archiveRun(plan: ReproductionPlan, run: PlannedRun, runsDirectory: string, archiveDirectory: string): void {
+  const dir = join(runsDirectory, run.name), dest = join(archiveDirectory, run.name);
+  const summary = readRunResult(plan, run, dir);
+  const checkpoint = findCheckpoint(dir);
+  if (!checkpoint) throw new Error(`reproduce: ${dir}: no checkpoint to archive`);
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['model.json', LRDKIT_SHARD]) writeAtomic(join(dest, f), readFileSync(join(checkpoint, f)));
+  writeAtomic(join(dest, ARCHIVED_RUN_FILE), `${JSON.stringify(summary)}\n`);
+}
+
+/** Whether a run's summary is in the archive. */
+export function archivedRunExists(archiveDirectory: string, run: PlannedRun): boolean {
+  return existsSync(join(archiveDirectory, run.name, ARCHIVED_RUN_FILE));
+}
+
+/** An archived run's summary, or null when it is not archived. */
+export function readArchivedRun(archiveDirectory: string, run: PlannedRun): RunSummary | null {
+  if (!archivedRunExists(archiveDirectory, run)) return null;
+  return JSON.parse(readFileSync(join(archiveDirectory, run.name, ARCHIVED_RUN_FILE), 'utf8')) as RunSummary;
+}
+
+/**
+ * The results of a finished reproduction, read from the archive where a run is archived, else
+ * from its run directory.
  *
  * @throws Error naming a run that is missing or unfinished
  */
-export function collectResults(plan: ReproductionPlan, runsDirectory: string, version: string): ReproductionResults {
-  const runs = plannedRuns(plan);
-  const smoothingSteps = Math.max(1, Math.round(plan.steps / 60));
-  const sampleEverySteps = Math.max(1, Math.round(plan.steps / 100));
+export function collectResults(plan: ReproductionPlan, runsDirectory: string, version: string, archiveDirectory?: string): ReproductionResults {
+  const { smoothingSteps, sampleEverySteps } = curveSampling(plan);
   const results: RunResult[] = [];
   const curves: TrainingCurve[] = [];
-  for (const run of runs) {
-    const dir = join(runsDirectory, run.name);
-    const log = readLog(dir);
-    const last = log[log.length - 1];
-    if (!last || last.step < plan.steps) throw new Error(`reproduce: ${dir}: expected ${plan.steps} logged steps, found ${last ? last.step : 0}`);
-    const meta = readRunMetadata(dir);
-    const f = finalLoss(log);
-    const first = log.slice(0, Math.max(1, Math.round(log.length / 100))).map((e) => e.loss);
-    results.push({
-      name: run.name,
-      cell: run.cell,
-      size: run.size,
-      variant: run.size === 'dense' ? 'dense' : 'factorized',
-      groups: meta.groups,
-      hiddenSize: meta.hiddenSize,
-      repeats: run.repeats,
-      seed: run.seed,
-      sequenceLength: copySequenceLength(run.repeats),
-      parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
-      steps: last.step,
-      finalLossNats: f.mean,
-      finalLossStandardError: f.standardError,
-      initialLossNats: mean(first),
-      backend: meta.backend,
-      elapsedSeconds: last.elapsedSeconds,
-    });
-    const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
-    curves.push({
-      label: `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}${planSeeds(plan).length > 1 ? `, seed ${run.seed}` : ''}`,
-      variant: run.size === 'dense' ? 'dense' : 'factorized',
-      size: run.size === 'small' ? 'small' : 'big',
-      repeats: run.repeats,
-      points: smoothCurve(log, smoothingSteps, sampleEverySteps),
-    });
+  for (const run of plannedRuns(plan)) {
+    const archived = archiveDirectory ? readArchivedRun(archiveDirectory, run) : null;
+    const { result, curve } = archived ?? readRunResult(plan, run, join(runsDirectory, run.name));
+    results.push(result);
+    curves.push(curve);
   }
   const comparisons: Comparison[] = [];
   const below: Record<string, boolean> = {};

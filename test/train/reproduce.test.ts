@@ -3,14 +3,14 @@
  * runs and widths, the final-loss estimate, the comparisons and the verdict, the Markdown table
  * and the loss-curve spec (valid against the Vega-Lite JSON schema).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFlopsPerStep, modelParameterCount } from '../../src/train/modelConfig.js';
 import { copySequenceLength } from '../../src/train/copyTask.js';
-import { type ReproductionPlan, REPRODUCTION_PLANS, collectResults, estimatePlan, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
+import { type ReproductionPlan, REPRODUCTION_PLANS, archiveRun, archivedRunExists, collectResults, estimatePlan, runReproduction, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
 import { runMetadata } from '../../src/train/trainingConfig.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -148,5 +148,41 @@ describe('the copy-task reproduction', () => {
     expect(md).toContain('| cell | repeats | T | memoryless | dense | factorized big | dense - big |');
     expect(md).toContain('seeds 1, 2');
     expect(md).toMatch(/\| GRU \| 4 \| 30 \| 4\.436 \| 3\.1\d{2} \+- 0\.(09|10)\d \(h=64, 83008 params\) \| 2\.7\d{2} \+- 0\.(19|20)\d \(h=100, 82756 params\) \| 0\.(39|40)\d \+- 0\.(09|10)\d \|$/m);
+  });
+
+  it('finished runs are archived (summary and trained layers); a plan continued from the archive alone reuses them and gives the same results', async () => {
+    const plan: ReproductionPlan = { ...PLAN, seeds: [1, 2], sizes: ['dense', 'big'] };
+    const runsDir = tempDir(), archive = join(tempDir(), 'finished');
+    plannedRuns(plan).forEach((run, i) => {
+      const dir = join(runsDir, run.name);
+      fakeRun(dir, run, 2 + i / 10);
+      mkdirSync(join(dir, 'checkpoint'));
+      writeFileSync(join(dir, 'checkpoint', 'training-state.json'), '{}');
+      writeFileSync(join(dir, 'checkpoint', 'model.json'), `{"run": "${run.name}"}`);
+      writeFileSync(join(dir, 'checkpoint', 'group1-shard1of1.bin'), new Uint8Array([i, 1, 2, 3]));
+    });
+    const fromRuns = collectResults(plan, runsDir, 'test');
+    const [first] = plannedRuns(plan);
+    expect(archivedRunExists(archive, first!)).toBe(false);
+    // runReproduction archives the runs it finds finished (nothing to train here).
+    const messages: string[] = [];
+    await runReproduction({ plan, runsDirectory: runsDir, jobs: 1, backend: 'cpu', version: 'test', archiveDirectory: archive, onMessage: (m) => messages.push(m) });
+    expect(messages.every((m) => m.endsWith('already trained, reused'))).toBe(true);
+    expect(plannedRuns(plan).every((r) => archivedRunExists(archive, r))).toBe(true);
+    expect(readFileSync(join(archive, first!.name, 'model.json'), 'utf8')).toBe(`{"run": "${first!.name}"}`);
+    expect([...readFileSync(join(archive, first!.name, 'group1-shard1of1.bin'))]).toEqual([0, 1, 2, 3]);
+    // Another machine: only the committed archive, no run folders.
+    rmSync(runsDir, { recursive: true, force: true });
+    const again: string[] = [];
+    await runReproduction({ plan, runsDirectory: runsDir, jobs: 1, backend: 'cpu', version: 'test', archiveDirectory: archive, onMessage: (m) => again.push(m) });
+    expect(again).toHaveLength(plannedRuns(plan).length);
+    expect(again.every((m) => /archived in .*, reused$/.test(m))).toBe(true);
+    expect(collectResults(plan, runsDir, 'test', archive)).toEqual(fromRuns);
+    // Without the archive the missing run folders are an error naming the first run.
+    expect(() => collectResults(plan, runsDir, 'test')).toThrow(new RegExp(`${first!.name}: expected 40 logged steps, found 0`));
+    // archiveRun refuses a run without a checkpoint.
+    const bare = join(tempDir(), 'runs');
+    fakeRun(join(bare, first!.name), first!, 2);
+    expect(() => archiveRun(plan, first!, bare, archive)).toThrow(/no checkpoint to archive/);
   });
 });
