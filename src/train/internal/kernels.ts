@@ -6,7 +6,7 @@
  *   (LrdkitGruSequence, LrdkitLstmSequence: h and the saved activations) and backpropagation
  *   through time (LrdkitGruSequenceGrad, LrdkitLstmSequenceGrad), each one call into the
  *   WebAssembly SIMD kernels of ./wholeSequence.ts. A training step's recurrent work is then
- *   4 kernel calls per layer instead of ~10 T, which matters because at training sizes the
+ *   2 kernel calls per layer instead of ~10 T, which matters because at training sizes the
  *   per-op dispatch cost, not arithmetic, bounded throughput.
  * - Around them: row gathers of the input projection and their segment-sum gradient, the
  *   cross-entropy and its gradient, unstacking of block weights.
