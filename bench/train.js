@@ -1,25 +1,29 @@
 #!/usr/bin/env node
 /**
- * Training-throughput benchmark (issue 5): sequences per second of one optimisation step of
- * lrdkit's TF.js model, GRU(128), batch 64, T = 50, dense and g = 8 blocks, on the backend in
- * use, against PyTorch running the same block-diagonal model with a custom loop
- * (bench/train_reference.py) in the same session.
+ * Training-throughput benchmark (issue 15): sequences per second of one optimisation step of
+ * lrdkit's copy-task model (one-hot input projection over 257 symbols, 2 stacked recurrent
+ * layers, softmax readout over 256 symbols, mean cross-entropy, global-norm clipping at 1,
+ * RMSProp lr 0.01) on the backend in use, against PyTorch in the same run, both its fused
+ * torch.nn.GRU / torch.nn.LSTM (one module per block) and a custom loop of the same
+ * block-diagonal cell (bench/train_reference.py).
  *
- *     npm run bench:train          (= npm run build && node bench/train.js)
- *     node bench/train.js --quick  (1 round, 5 timed steps: a smoke run)
- *     node bench/train.js --rounds 5 --timed-steps 20 --keep
+ *     npm run bench:train                       (= npm run build && node bench/train.js)
+ *     node bench/train.js --quick               (the headline configurations, 1 round: a smoke run)
+ *     node bench/train.js --grid full           (also batch 64: 48 configurations)
+ *     node bench/train.js --rounds 3 --timed-steps 5 --torch-threads 1,2 --keep
  *
- * Flow. The model is the copy-task model of `lrdkit train` (one-hot input projection over 257
- * symbols, L GRU layers of width 128, softmax readout over 256 symbols, mean cross-entropy,
- * global-norm clipping at 1, RMSProp lr 0.01), for L = 1 ("GRU(128)", the headline) and L = 2
- * (the copy-task training configuration). Both sides start from the same weights (lrdkit's
- * seeded initialisation, written to a temporary directory) and train on the same token batch
- * (random symbols, T = 50, B = 64); the first step's loss must agree (float32 rounding).
- * Timing alternates: each round times every lrdkit configuration, then runs the reference for
- * every configuration and torch thread count (2, the issue's setting, and 1), so that the load
- * of a shared machine affects both sides alike; the table reports medians over the rounds.
- * Wall-clock throughput is the measure; CPU time per step is reported too (torch with 2
- * threads may use 2 cores, lrdkit's wasm backend uses 1).
+ * Grid: GRU and LSTM, widths 64 and 128, R = 8 and 32 repeats (T = 6 (R + 1) = 54, 198),
+ * batch 32 (and 64 with --grid full), dense and factorized g = 4, g = 8 at equal parameters
+ * (the paper's "big": the widest g-block model whose parameters do not exceed the dense
+ * model's, src/train/sizes.ts). Both sides start from the same weights and train on the same
+ * random token batch; the first step's loss must agree (float32 rounding). Timing alternates:
+ * each round times every lrdkit configuration, then runs the reference for all of them, so
+ * that the load of a shared machine affects both sides alike; medians over the rounds.
+ *
+ * Also reported: TF.js kernel calls per training step (tf.profile of one step), achieved
+ * GFLOP/s (3 x T x modelFlopsPerStep per sequence: forward, and backward at twice the forward)
+ * against the float32 GEMM peak measured in the same run (torch.mm 512 x 512 per thread count,
+ * and lrdkit's own WebAssembly SIMD gemm on 256 x 256 x 256).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,27 +33,32 @@ import { fileURLToPath } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../dist/train/backend.js';
+import { recurrentKernels } from '../dist/train/internal/wholeSequence.js';
 import { SequenceModel } from '../dist/train/model.js';
-import { initialModelWeights, parameterShapes, modelParameterCount } from '../dist/train/modelConfig.js';
+import { initialModelWeights, modelFlopsPerStep, modelParameterCount, parameterShapes } from '../dist/train/modelConfig.js';
+import { matchedModelWidth } from '../dist/train/sizes.js';
 import { createOptimizer, trainStep } from '../dist/train/trainer.js';
 import { createRng } from '../dist/processes/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const SEED = 20180409;
-const T = 50, B = 64, H = 128, V = 257, V_OUT = 256, LR = 0.01, CLIP = 1;
+const V = 257, V_OUT = 256, LAYERS = 2, LR = 0.01, CLIP = 1;
+/** The issue's reference point: dense GRU(64), R = 32, batch 32 with the per-step kernels (bench of issue 15's filing). */
+const OLD_SEQUENCES_PER_SECOND = 152;
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
-const value = (name, fallback) => {
+const option = (name, fallback) => {
   const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : fallback;
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
 };
 const quick = flag('quick');
-const rounds = value('rounds', quick ? 1 : 3);
-const timedSteps = value('timed-steps', quick ? 5 : 10);
-const warmupSteps = 3;
-const torchThreads = [2, 1];
+const grid = option('grid', 'default');
+const rounds = Number(option('rounds', quick ? 1 : 2));
+const timedSteps = Number(option('timed-steps', quick ? 2 : 3));
+const warmupSteps = 1;
+const torchThreads = option('torch-threads', '1').split(',').map(Number);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -58,13 +67,37 @@ const median = (xs) => {
 };
 
 const configs = [];
-for (const layers of [1, 2]) {
-  for (const groups of [1, 8]) {
-    configs.push({
-      name: `gru${H}-${groups === 1 ? 'dense' : `g${groups}`}-${layers}layer${layers > 1 ? 's' : ''}`,
-      model: { kind: 'gru', variant: groups === 1 ? 'dense' : 'factorized', groups, hiddenSize: H, layers, inputVocabulary: V, outputVocabulary: V_OUT },
-    });
+for (const kind of ['gru', 'lstm']) {
+  for (const width of quick ? [64] : [64, 128]) {
+    for (const repeats of quick ? [32] : [8, 32]) {
+      for (const batch of grid === 'full' ? [32, 64] : [32]) {
+        const dense = { kind, variant: 'dense', groups: 1, hiddenSize: width, layers: LAYERS, inputVocabulary: V, outputVocabulary: V_OUT };
+        for (const groups of [1, 4, 8]) {
+          const model = groups === 1 ? dense : { ...dense, variant: 'factorized', groups, hiddenSize: matchedModelWidth(dense, 'factorized', groups, 'params').hiddenSize };
+          const variant = groups === 1 ? 'dense' : `g${groups}`;
+          configs.push({ name: `${kind}${width}-R${repeats}-b${batch}-${variant}`, kind, width, repeats, steps: 6 * (repeats + 1), batchSize: batch, variant, model });
+        }
+      }
+    }
   }
+}
+
+/** GFLOP/s of the WebAssembly SIMD gemm (recurrent.wat) on n x n x n, best of `repeats`. */
+function wasmGemmGflops(n = 256, repeats = 10) {
+  const k = recurrentKernels();
+  const bytes = 3 * n * n * 4 + 64;
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  const view = new Float32Array(k.memory.buffer);
+  const A = 64, Bm = A + n * n * 4, C = Bm + n * n * 4;
+  for (let i = 0; i < 2 * n * n; i++) view[A / 4 + i] = Math.sin(i);
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    k.gemm(A, n * 4, 4, Bm, n * 4, C, n * 4, n, n, n, 0, 0);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return (2 * n ** 3) / best / 1e9;
 }
 
 const selection = await selectBackend({ log: (l) => process.stderr.write(`bench:train: ${l}\n`) });
@@ -77,6 +110,7 @@ const manifest = { weightsFile: 'weights.bin', tokensFile: 'tokens.bin', warmupS
 configs.forEach((c, k) => {
   c.weights = initialModelWeights(c.model, createRng(SEED).fork(10 + k));
   const rng = createRng(SEED).fork(100 + k);
+  const T = c.steps, B = c.batchSize;
   c.batch = {
     steps: T,
     batch: B,
@@ -91,7 +125,7 @@ configs.forEach((c, k) => {
     return t;
   });
   tokenChunks.push(c.batch.inputs, c.batch.targets);
-  manifest.configs.push({ name: c.name, groups: c.model.groups, hiddenSize: H, layers: c.model.layers, steps: T, batch: B, inputVocabulary: V, learningRate: LR, clipNorm: CLIP, tensors, tokensOffset: tokenOffset });
+  manifest.configs.push({ name: c.name, kind: c.kind, groups: c.model.groups, hiddenSize: c.model.hiddenSize, layers: LAYERS, steps: T, batch: B, inputVocabulary: V, learningRate: LR, clipNorm: CLIP, tensors, tokensOffset: tokenOffset });
   tokenOffset += 2 * T * B;
 });
 const concat = (chunks, Ctor) => {
@@ -107,16 +141,13 @@ writeFileSync(join(dir, 'weights.bin'), new Uint8Array(concat(weightChunks, Floa
 writeFileSync(join(dir, 'tokens.bin'), new Uint8Array(concat(tokenChunks, Int32Array).buffer));
 writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 
-// lrdkit: one model and optimizer per configuration, kept across rounds.
+// lrdkit: the first loss of fresh weights, then one model and optimizer per configuration kept across rounds.
 for (const c of configs) {
   const fresh = new SequenceModel(c.model, c.weights);
   c.firstLoss = tf.tidy(() => fresh.loss(c.batch).dataSync()[0]);
   fresh.dispose();
-  c.trained = new SequenceModel(c.model, c.weights);
-  c.optimizer = createOptimizer(LR);
-  for (let i = 0; i < warmupSteps; i++) trainStep(c.trained, c.optimizer, c.batch, CLIP);
   c.lrdkit = [];
-  c.torch = Object.fromEntries(torchThreads.map((n) => [n, []]));
+  c.torch = {};
 }
 
 let reference = null;
@@ -124,12 +155,25 @@ const load = [];
 for (let round = 0; round < rounds; round++) {
   load.push(loadavg()[0]);
   for (const c of configs) {
+    // Built per round (not kept: 24 models' optimizer slots and saved activations would crowd the wasm heap).
+    const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
+    for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
     const t0 = performance.now(), c0 = process.cpuUsage();
-    for (let i = 0; i < timedSteps; i++) trainStep(c.trained, c.optimizer, c.batch, CLIP);
+    for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
     const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
-    c.lrdkit.push({ sequencesPerSecond: (timedSteps * B) / wall, cpuSecondsPerStep: (cu.user + cu.system) / 1e6 / timedSteps });
-    process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit ${c.name}: ${((timedSteps * B) / wall).toFixed(0)} seq/s\n`);
+    c.lrdkit.push((timedSteps * c.batchSize) / wall);
+    (c.lrdkitCpu ??= []).push((timedSteps * c.batchSize) / ((cu.user + cu.system) / 1e6));
+    if (round === 0) {
+      const profile = await tf.profile(() => {
+        trainStep(model, optimizer, c.batch, CLIP);
+      });
+      c.kernelCalls = profile.kernels.filter((k) => k.name !== 'forward').length;
+    }
+    model.dispose();
+    optimizer.dispose();
+    process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit ${c.name}: ${((timedSteps * c.batchSize) / wall).toFixed(0)} seq/s\n`);
   }
+  load.push(loadavg()[0]);
   const out = join(dir, `reference-${round}.json`);
   const r = spawnSync(PYTHON, [join(HERE, 'train_reference.py'), join(dir, 'manifest.json'), out], {
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
@@ -142,55 +186,52 @@ for (let round = 0; round < rounds; round++) {
   reference = JSON.parse(readFileSync(out, 'utf8'));
   for (const x of reference.results) {
     const c = configs.find((k) => k.name === x.config);
-    c.torch[x.threads].push({ sequencesPerSecond: x.sequencesPerSecond, cpuSecondsPerStep: x.cpuSeconds / timedSteps, firstLoss: x.firstLoss });
-    process.stderr.write(`bench:train: round ${round + 1}/${rounds} torch(${x.threads} threads) ${c.name}: ${x.sequencesPerSecond.toFixed(0)} seq/s\n`);
+    const key = `${x.style}${x.threads}`;
+    (c.torch[key] ??= []).push({ sequencesPerSecond: x.sequencesPerSecond, sequencesPerCpuSecond: (timedSteps * c.batchSize) / x.cpuSeconds, firstLoss: x.firstLoss });
+    process.stderr.write(`bench:train: round ${round + 1}/${rounds} torch ${x.style} (${x.threads} thread${x.threads > 1 ? 's' : ''}) ${c.name}: ${x.sequencesPerSecond.toFixed(0)} seq/s\n`);
   }
+  (reference.peaks ??= []).push(reference.meta.gemmPeakGflops);
 }
 load.push(loadavg()[0]);
-
-// What limits it: kernel dispatches and kernel time in one g = 8 step (tf.profile).
-const g8 = configs.find((c) => c.model.groups === 8 && c.model.layers === 1);
-const profile = await tf.profile(() => {
-  trainStep(g8.trained, g8.optimizer, g8.batch, CLIP);
-});
-const kernels = new Map();
-for (const k of profile.kernels) {
-  if (k.name === 'forward') continue; // tf.customGrad's wrapper: its kernels are listed themselves
-  const e = kernels.get(k.name) ?? { calls: 0, ms: 0 };
-  e.calls++;
-  e.ms += k.kernelTimeMs;
-  kernels.set(k.name, e);
-}
-const kernelMs = [...kernels.values()].reduce((s, e) => s + e.ms, 0);
-const kernelCalls = [...kernels.values()].reduce((s, e) => s + e.calls, 0);
-const t0 = performance.now();
-for (let i = 0; i < timedSteps; i++) trainStep(g8.trained, g8.optimizer, g8.batch, CLIP);
-const stepMs = (performance.now() - t0) / timedSteps;
-
-for (const c of configs) {
-  c.trained.dispose();
-  c.optimizer.dispose();
-}
+const wasmPeak = wasmGemmGflops();
 if (!flag('keep')) rmSync(dir, { recursive: true, force: true });
 
 // Results.
+const torchPeak = Object.fromEntries(torchThreads.map((n) => [n, Math.max(...reference.peaks.map((p) => p[String(n)]))]));
+const peak1 = torchPeak[1] ?? Math.max(...Object.values(torchPeak));
 const rows = configs.map((c) => {
-  const torchBy = Object.fromEntries(torchThreads.map((n) => [n, median(c.torch[n].map((x) => x.sequencesPerSecond))]));
-  const lrdkit = median(c.lrdkit.map((x) => x.sequencesPerSecond));
-  const torchFirst = c.torch[torchThreads[0]][0].firstLoss;
+  const lrdkit = median(c.lrdkit);
+  const torch = Object.fromEntries(Object.entries(c.torch).map(([k, xs]) => [k, median(xs.map((x) => x.sequencesPerSecond))]));
+  const torchCpu = Object.fromEntries(Object.entries(c.torch).map(([k, xs]) => [k, median(xs.map((x) => x.sequencesPerCpuSecond))]));
+  const lrdkitCpu = median(c.lrdkitCpu);
+  const firsts = Object.values(c.torch).map((xs) => xs[0].firstLoss);
+  const flopsPerSequence = 3 * c.steps * modelFlopsPerStep(c.model);
+  const gflops = (lrdkit * flopsPerSequence) / 1e9;
   return {
     name: c.name,
-    groups: c.model.groups,
-    layers: c.model.layers,
+    kind: c.kind,
+    width: c.width,
+    repeats: c.repeats,
+    steps: c.steps,
+    batch: c.batchSize,
+    variant: c.variant,
+    hiddenSize: c.model.hiddenSize,
     parameters: modelParameterCount(c.model),
+    kernelCalls: c.kernelCalls,
     lrdkitSequencesPerSecond: lrdkit,
-    lrdkitRange: [Math.min(...c.lrdkit.map((x) => x.sequencesPerSecond)), Math.max(...c.lrdkit.map((x) => x.sequencesPerSecond))],
-    lrdkitCpuSecondsPerStep: median(c.lrdkit.map((x) => x.cpuSecondsPerStep)),
-    torchSequencesPerSecond: torchBy,
-    torchCpuSecondsPerStep: Object.fromEntries(torchThreads.map((n) => [n, median(c.torch[n].map((x) => x.cpuSecondsPerStep))])),
-    ratio: Object.fromEntries(torchThreads.map((n) => [n, lrdkit / torchBy[n]])),
-    ratioBestTorch: lrdkit / Math.max(...Object.values(torchBy)),
-    firstLoss: { lrdkit: c.firstLoss, torch: torchFirst, relativeDifference: Math.abs(c.firstLoss - torchFirst) / torchFirst },
+    lrdkitRange: [Math.min(...c.lrdkit), Math.max(...c.lrdkit)],
+    torchSequencesPerSecond: torch,
+    ratioFused: lrdkit / torch[`fused${torchThreads[0]}`],
+    ratioLoop: lrdkit / torch[`loop${torchThreads[0]}`],
+    lrdkitSequencesPerCpuSecond: lrdkitCpu,
+    torchSequencesPerCpuSecond: torchCpu,
+    cpuRatioFused: lrdkitCpu / torchCpu[`fused${torchThreads[0]}`],
+    cpuRatioLoop: lrdkitCpu / torchCpu[`loop${torchThreads[0]}`],
+    gflopsPerCpuSecond: (lrdkitCpu * flopsPerSequence) / 1e9,
+    mflopPerSequence: flopsPerSequence / 1e6,
+    gflops,
+    fractionOfPeak: gflops / peak1,
+    firstLoss: { lrdkit: c.firstLoss, torch: firsts, relativeDifference: Math.max(...firsts.map((f) => Math.abs(c.firstLoss - f) / f)) },
   };
 });
 const agree = rows.every((r) => r.firstLoss.relativeDifference < 1e-5);
@@ -203,27 +244,24 @@ const meta = {
   tfjs: tf.version.tfjs,
   backend: selection.summary,
   reference: reference.meta,
+  gemmPeakGflops: { torch: torchPeak, lrdkitWasm: wasmPeak },
   rounds,
   timedSteps,
   warmupSteps,
+  torchThreads,
   loadAverage1min: load,
-  sizes: `GRU width ${H}, batch ${B}, T = ${T}, input alphabet ${V}, output alphabet ${V_OUT}`,
+  command: `node bench/train.js ${argv.join(' ')}`.trim(),
 };
-const profileSummary = {
-  config: g8.name,
-  kernelCalls,
-  kernelMilliseconds: kernelMs,
-  stepMilliseconds: stepMs,
-  top: [...kernels].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([name, e]) => ({ name, calls: e.calls, ms: Math.round(e.ms * 100) / 100 })),
-};
-writeFileSync(join(HERE, 'train-results.json'), `${JSON.stringify({ meta, rows, firstLossesAgree: agree, profile: profileSummary }, null, 2)}\n`);
+const resultsFile = quick ? 'train-results-quick.json' : 'train-results.json';
+writeFileSync(join(HERE, resultsFile), `${JSON.stringify({ meta, rows, firstLossesAgree: agree }, null, 2)}\n`);
 
-const f0 = (x) => x.toFixed(0), f2 = (x) => x.toFixed(2);
+const f0 = (x) => x.toFixed(0), f2 = (x) => x.toFixed(2), f1 = (x) => x.toFixed(1);
+const t1 = torchThreads[0];
 const md = [];
 md.push('# Training-throughput benchmark');
 md.push('');
-md.push('Generated by `npm run bench:train` (bench/train.js, bench/train_reference.py); rewritten on every run. The notes at the end are');
-md.push('hand-written from the profile of the run they sit under.');
+md.push(`Generated by \`${meta.command}\` (bench/train.js, bench/train_reference.py); rewritten on every full run. The notes at the end are`);
+md.push('hand-written (bench/TRAIN-NOTES.md) from the run they sit under.');
 md.push('');
 md.push('| | |');
 md.push('| --- | --- |');
@@ -231,27 +269,33 @@ md.push(`| date | ${meta.date} |`);
 md.push(`| CPU | ${meta.cpu}, ${meta.cpus} cores, ${meta.memoryGB} GB |`);
 md.push(`| node / TF.js | ${meta.node} / ${meta.tfjs} |`);
 md.push(`| lrdkit backend | ${meta.backend} (1 thread) |`);
-md.push(`| python / torch | ${meta.reference.python} / ${meta.reference.torch}, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(2) and (1) |`);
-md.push(`| sizes | ${meta.sizes}; ${rounds} rounds x ${timedSteps} timed steps after ${warmupSteps} warm-up steps, medians |`);
+md.push(`| python / torch | ${meta.reference.python} / ${meta.reference.torch}, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(${torchThreads.join(', ')}) |`);
+md.push(`| float32 GEMM peak, same run | torch.mm 512: ${Object.entries(torchPeak).map(([n, g]) => `${f1(g)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ')}; lrdkit wasm gemm 256: ${f1(wasmPeak)} GFLOP/s |`);
+md.push(`| model | copy task: one-hot projection (257 symbols), ${LAYERS} recurrent layers, readout over 256; T = 6 (R + 1) |`);
+md.push(`| timing | ${rounds} rounds x ${timedSteps} timed steps after ${warmupSteps} warm-up step, medians |`);
 md.push(`| load average (1 min) during the rounds | ${load.map((x) => x.toFixed(2)).join(', ')} (2 cores, shared machine) |`);
 md.push(`| same first-step loss | ${agree ? 'yes' : 'NO'} (max relative difference ${Math.max(...rows.map((r) => r.firstLoss.relativeDifference)).toExponential(1)}) |`);
 md.push('');
-md.push('One optimisation step = forward, backpropagation through time, gradient clipping, RMSProp update. Sequences per second, wall clock (higher is better); ratio = lrdkit / torch.');
+md.push(`One optimisation step = forward, backpropagation through time, gradient clipping, RMSProp update. Sequences per second (higher is better), wall clock and per CPU second of the process (the load-robust measure on a shared machine: a process descheduled by other work accrues no CPU time); ratios = lrdkit / torch (${t1} thread${t1 > 1 ? 's' : ''}). g4 / g8: factorized at equal parameters (width in the second column). GFLOP/s: 3 T x modelFlopsPerStep per sequence, per CPU second; % peak: of torch.mm's 1-thread peak.`);
 md.push('');
-md.push('| model | params | lrdkit seq/s (range) | torch 2 threads | torch 1 thread | ratio vs 2 threads | ratio vs 1 thread | CPU s/step lrdkit / torch(2) / torch(1) |');
-md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+md.push('| config | width | params | kernel calls / step | lrdkit seq/s wall (range) | torch fused / loop, wall | lrdkit seq per CPU s | torch fused / loop, per CPU s | vs fused (CPU) | vs loop (CPU) | GFLOP per CPU s | % peak |');
+md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
-  md.push(`| ${r.name} | ${r.parameters} | ${f0(r.lrdkitSequencesPerSecond)} (${f0(r.lrdkitRange[0])}-${f0(r.lrdkitRange[1])}) | ${f0(r.torchSequencesPerSecond[2])} | ${f0(r.torchSequencesPerSecond[1])} | ${f2(r.ratio[2])}x | ${f2(r.ratio[1])}x | ${f2(r.lrdkitCpuSecondsPerStep)} / ${f2(r.torchCpuSecondsPerStep[2])} / ${f2(r.torchCpuSecondsPerStep[1])} |`);
+  md.push(`| ${r.name} | ${r.hiddenSize} | ${r.parameters} | ${r.kernelCalls} | ${f0(r.lrdkitSequencesPerSecond)} (${f0(r.lrdkitRange[0])}-${f0(r.lrdkitRange[1])}) | ${f0(r.torchSequencesPerSecond[`fused${t1}`])} / ${f0(r.torchSequencesPerSecond[`loop${t1}`])} | ${f0(r.lrdkitSequencesPerCpuSecond)} | ${f0(r.torchSequencesPerCpuSecond[`fused${t1}`])} / ${f0(r.torchSequencesPerCpuSecond[`loop${t1}`])} | ${f2(r.cpuRatioFused)}x | ${f2(r.cpuRatioLoop)}x | ${f1(r.gflopsPerCpuSecond)} | ${f0((100 * r.gflopsPerCpuSecond) / peak1)} |`);
 }
 md.push('');
-const head = rows.find((r) => r.groups === 8 && r.layers === 1);
-md.push(`**Target** (issue 5): at least 1x the torch custom loop for g = 8. GRU(128) g = 8: ${f2(head.ratio[2])}x torch with 2 threads, ${f2(head.ratio[1])}x torch with 1 thread: ${head.ratioBestTorch >= 1 ? 'met' : 'NOT met'} against the faster of the two.`);
+const find = (kind, width, R, B, variant) => rows.find((r) => r.kind === kind && r.width === width && r.repeats === R && r.batch === B && r.variant === variant);
+const head = find('gru', 64, 32, 32, 'dense');
+md.push('**Targets** (issue 15, GRU, width 64, R = 32, batch 32):');
 md.push('');
-md.push(`**Profile** (${profileSummary.config}, one step, tf.profile): ${kernelCalls} kernel calls, ${f0(kernelMs)} ms inside kernels, ${f0(stepMs)} ms per step unprofiled. Largest:`);
-md.push('');
-md.push('| kernel | calls | ms |');
-md.push('| --- | ---: | ---: |');
-for (const k of profileSummary.top) md.push(`| ${k.name} | ${k.calls} | ${k.ms.toFixed(2)} |`);
+if (head) {
+  md.push(`- dense: ${f0(head.lrdkitSequencesPerSecond)} seq/s wall, ${f0(head.lrdkitSequencesPerCpuSecond)} per CPU second = ${f2(head.lrdkitSequencesPerCpuSecond / OLD_SEQUENCES_PER_SECOND)}x the per-step kernels' ${OLD_SEQUENCES_PER_SECOND} (a wall-clock number from another run and load; target 2x): ${head.lrdkitSequencesPerCpuSecond >= 2 * OLD_SEQUENCES_PER_SECOND ? 'met' : 'NOT met'} per CPU second; ${f1(head.gflopsPerCpuSecond)} GFLOP per CPU second, ${f0((100 * head.gflopsPerCpuSecond) / peak1)} % of the measured 1-thread GEMM peak;`);
+  md.push(`- vs PyTorch fused nn.GRU in the same run: ${f2(head.cpuRatioFused)}x per CPU second, ${f2(head.ratioFused)}x wall (target 1.3x): ${head.cpuRatioFused >= 1.3 ? 'met' : 'NOT met'} per CPU second;`);
+}
+for (const kind of ['gru', 'lstm']) {
+  const d = find(kind, 64, 32, 32, 'dense'), g4 = find(kind, 64, 32, 32, 'g4');
+  if (d && g4) md.push(`- ${kind.toUpperCase()} factorized g = 4 at equal parameters (width ${g4.hiddenSize}) vs dense, per step: ${f2(g4.lrdkitSequencesPerCpuSecond / d.lrdkitSequencesPerCpuSecond)}x the dense speed per CPU second, ${f2(g4.lrdkitSequencesPerSecond / d.lrdkitSequencesPerSecond)}x wall (target >= 1): ${g4.lrdkitSequencesPerCpuSecond >= d.lrdkitSequencesPerCpuSecond ? 'met' : 'NOT met'} per CPU second.`);
+}
 md.push('');
 let notes = '';
 try {
@@ -259,8 +303,8 @@ try {
 } catch {
   notes = '';
 }
-if (notes) md.push(notes.trim(), '');
-writeFileSync(join(HERE, 'TRAIN.md'), `${md.join('\n')}\n`);
+if (notes && !quick) md.push(notes.trim(), '');
+if (!quick) writeFileSync(join(HERE, 'TRAIN.md'), `${md.join('\n')}\n`);
 process.stdout.write(`${md.join('\n')}\n`);
 if (!agree) {
   process.stderr.write('bench:train: lrdkit and torch disagree on the first-step loss\n');

@@ -6,6 +6,10 @@
  * the trained recurrent layers of the dense and the big factorized network at the largest repeat
  * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/, where
  * `lrdkit audit` and `npm run reports` find them (the run folders themselves are not committed).
+ * Each finished run is archived as it finishes in DIR/finished/NAME/ (its summary and trained
+ * layers), so that a long plan can be committed as it goes and continued elsewhere; `--plan`
+ * prints a plan with a time estimate; results already in a plan's default folder are not
+ * overwritten unless --out names it.
  *
  * Exit status: 0 done (whether or not the paper's direction reproduces: the verdict is in the
  * outputs); 1 a training run failed; 2 bad input (nothing written).
@@ -15,17 +19,28 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
-import { CHECKPOINT_DIR } from '../train/runDirectory.js';
 import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
-import { REPRODUCTION_PLANS, collectResults, compiledCli, lossCurveSpec, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { copySequenceLength } from '../train/copyTask.js';
+import { modelParameterCount } from '../train/modelConfig.js';
+import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
 import { progress, writeFileAtomic } from './output.js';
 
+/** Where each plan's results go without --out (the quick plan's committed results live in reports/copy-task). */
+const DEFAULT_OUT: Readonly<Record<ReproductionPlanName, string>> = {
+  quick: join('reports', 'copy-task'),
+  standard: join('reports', 'copy-task', 'standard'),
+  full: join('reports', 'copy-task', 'full'),
+};
+
 export const REPRODUCE_OPTIONS = {
   quick: 'boolean',
+  standard: 'boolean',
   full: 'boolean',
+  plan: 'boolean',
   out: 'string',
   runs: 'string',
   jobs: 'string',
@@ -34,7 +49,7 @@ export const REPRODUCE_OPTIONS = {
   quiet: 'boolean',
 } as const;
 
-export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--full] [--out DIR] [--runs DIR] [--jobs N]
+export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [--out DIR] [--runs DIR] [--jobs N]
                  [--backend auto|${TRAINING_BACKENDS.join('|')}] [--quiet]
 
 The copy task of Belletti et al. (2018), section 3.1: dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at
@@ -44,10 +59,17 @@ loss in nats per symbol with its standard error; per repeat count: the gaps; the
 DIR/results.md (table) and DIR/loss-curves.vl.json (Vega-Lite loss curves, Figures 1-3 style),
 and copies the trained dense and big factorized networks at the largest repeat count to
 DIR/dense/ and DIR/factorized/ (lrdkit checkpoints: 'lrdkit audit DIR/factorized').
-Finished runs in the runs folder are reused and unfinished ones resumed.
-  --quick  ${REPRODUCTION_PLANS.quick.description}
-  --full   ${REPRODUCTION_PLANS.full.description}
-Defaults: --quick --out reports/copy-task --runs DIR/runs --jobs 2 --backend auto
+Finished runs in the runs folder are reused and unfinished ones resumed; each finished run is also
+archived in DIR/finished/NAME/ (result.json, model.json + shard) for committing as the plan goes:
+a plan continued on another machine from the committed archive skips those runs.
+  --quick     ${REPRODUCTION_PLANS.quick.description}
+  --standard  ${REPRODUCTION_PLANS.standard.description}
+  --full      ${REPRODUCTION_PLANS.full.description}
+  --plan      print the plan's runs (cell, network, width, parameters, repeats, steps, seed) and
+              the estimated time from a few timed training steps on this machine; train nothing
+Results already in the default folder (committed results) are never overwritten: pass --out.
+Defaults: --quick --out ${DEFAULT_OUT.quick} (--standard: ${DEFAULT_OUT.standard}, --full: ${DEFAULT_OUT.full})
+          --runs DIR/runs --jobs 2 --backend auto
 
 ${REPRODUCE_RECSYS_HELP}`;
 
@@ -59,13 +81,20 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   if (experiment === 'recsys') return runReproduceRecsys(args, version);
   if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none' : `"${experiment}"`}`);
   if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
-  if (o.quick === true && o.full === true) throw new UsageError('lrdkit reproduce: --quick and --full exclude each other, found both');
-  const plan = REPRODUCTION_PLANS[o.full === true ? 'full' : 'quick'];
-  const out = typeof o.out === 'string' ? o.out : join('reports', 'copy-task');
+  const chosen = (['quick', 'standard', 'full'] as const).filter((n) => o[n] === true);
+  if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : 'all three'}`);
+  const plan = REPRODUCTION_PLANS[chosen[0] ?? 'quick'];
+  const out = typeof o.out === 'string' ? o.out : DEFAULT_OUT[plan.name];
   const runs = typeof o.runs === 'string' ? o.runs : join(out, 'runs');
+  // Finished runs' summaries and trained layers, committed as the plan goes (the run folders are not).
+  const archive = join(out, 'finished');
   const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
   const log = progress(o.quiet === true);
+  if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, log);
+  if (typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
+    throw new UsageError(`lrdkit reproduce: ${join(out, 'results.json')} exists (committed results are not overwritten by default); pass --out ${out} to overwrite them or --out DIR to write elsewhere`);
+  }
   const children = jobs > 1 && compiledCli() !== null;
   // Selected (and logged) once here; the child processes are told to use the same backend.
   let selected: string;
@@ -83,12 +112,12 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     writeFileSync(join(runs, '.gitignore'), '*\n');
   }
   try {
-    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, onMessage: log });
+    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, archiveDirectory: archive, onMessage: log });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const results = collectResults(plan, runs, version);
+  const results = collectResults(plan, runs, version, archive);
   const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
   writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // Compact: the spec carries every plotted point inline.
@@ -100,23 +129,55 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   writeFileAtomic(join(out, 'loss-curves.svg'), svg);
   writeFileAtomic(join(out, 'loss-curves.png'), renderPng(svg, { scale: 2 }).png);
   writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
-  copyTrainedCheckpoints(results, runs, out);
+  copyTrainedCheckpoints(results, archive, out);
   process.stdout.write(`${results.verdict.summary}\n`);
   return 0;
 }
 
 /**
- * Copies the lrdkit checkpoint files (model.json and its shard; not the training state) of the
+ * `--plan`: the plan's runs and the estimated time, from a calibration of a few training steps
+ * on the selected backend (stdout; nothing written).
+ */
+async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs: string, backend: Parameters<typeof ensureBackend>[0], log: (m: string) => void): Promise<number> {
+  try {
+    await ensureBackend(backend, log);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit reproduce: ${e.message}`);
+    throw e;
+  }
+  const rate = await measureTrainingRate(plan);
+  const estimate = estimatePlan(plan, rate.flopsPerSecond, jobs);
+  const unloaded = estimatePlan(plan, rate.flopsPerCpuSecond, jobs);
+  const lines = [
+    `lrdkit reproduce copy-task --${plan.name}: ${plan.description}`,
+    `${estimate.runs.length} runs into ${runs}, results into ${out}; batch ${plan.batchSize}, ${plan.layers} layers, RMSProp lr ${plan.learningRate}, clip ${plan.clipNorm}`,
+    '',
+    '| run | cell | network | width | parameters | repeats | T | steps | seed | estimated |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...estimate.runs.map(({ run, seconds }) => {
+      const x = run.options;
+      const params = modelParameterCount(copyModelConfig({ kind: x.kind, variant: x.variant, groups: x.groups, hiddenSize: x.hiddenSize, layers: x.layers }));
+      return `| ${run.name} | ${run.cell} | ${run.size === 'dense' ? 'dense' : `factorized g=${x.groups} ${run.size}`} | ${x.hiddenSize} | ${params} | ${run.repeats} | ${copySequenceLength(run.repeats)} | ${x.steps} | ${run.seed} | ${formatDuration(seconds)} |`;
+    }),
+    '',
+    `Estimated time: ${formatDuration(estimate.totalSeconds)} with ${jobs} job${jobs > 1 ? 's' : ''} at the machine's current load (${formatDuration(estimate.runs.reduce((a, r) => a + r.seconds, 0))} of training in all; ${(rate.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s per job, measured now from ${rate.secondsPerStep.toFixed(2)} s per step of ${rate.run.name}), ${formatDuration(unloaded.totalSeconds)} with a core per job (${(rate.flopsPerCpuSecond / 1e9).toFixed(2)} GFLOP per CPU second). FLOPs per step: 3 T x batch x the model's FLOPs per time step; the estimate scales the measured rate to every run (the table: at the current load).`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/**
+ * Copies the archived lrdkit checkpoint files (model.json and its shard) of the
  * dense and the big factorized run at the largest repeat count of the plan's first cell to
  * out/dense and out/factorized, each replaced whole (copied to a temporary folder, renamed).
  */
-function copyTrainedCheckpoints(results: ReproductionResults, runs: string, out: string): void {
+function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): void {
   const maxR = Math.max(...results.runs.map((r) => r.repeats));
   const cell = results.plan.cells[0];
   for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
     const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size);
     if (!run) continue;
-    const from = join(runs, run.name, CHECKPOINT_DIR);
+    const from = join(archive, run.name);
     const dest = join(out, target), tmp = join(out, `.${target}.tmp-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });

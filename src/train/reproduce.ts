@@ -15,13 +15,15 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
+import { writeAtomic } from '../internal/writeAtomic.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CellKind } from '../cells/types.js';
 import { type TrainingCurve, trainingLossSpec } from '../report/figures/trainingLoss.js';
-import { copySequenceLength, copyTaskReferenceLosses } from './copyTask.js';
-import { modelParameterCount } from './modelConfig.js';
+import { copySequenceLength, copyTaskReferenceLosses, sampleCopyBatch } from './copyTask.js';
+import { modelFlopsPerStep, modelParameterCount } from './modelConfig.js';
 import { type LogEntry, RUN_FILE, findCheckpoint, readLog, readRunMetadata } from './runDirectory.js';
 import { matchedModelWidth } from './sizes.js';
 import { type CopyTrainingOptions, copyModelConfig } from './trainingConfig.js';
@@ -29,9 +31,12 @@ import { type CopyTrainingOptions, copyModelConfig } from './trainingConfig.js';
 /** The three networks of a comparison. */
 export type ComparisonSize = 'dense' | 'big' | 'small';
 
+/** The reproduction plans' names. */
+export type ReproductionPlanName = 'quick' | 'standard' | 'full';
+
 /** A reproduction plan. */
 export interface ReproductionPlan {
-  readonly name: 'quick' | 'full';
+  readonly name: ReproductionPlanName;
   readonly cells: readonly CellKind[];
   /** Blocks of the factorized networks (the paper's Figures 2-3: 4). */
   readonly groups: number;
@@ -43,7 +48,12 @@ export interface ReproductionPlan {
   readonly learningRate: number;
   readonly clipNorm: number;
   readonly layers: number;
+  /** The first seed (the only one unless `seeds` lists more). */
   readonly seed: number;
+  /** Seeds, one run per seed of every network (default [seed]); with more than one, run names end in -s<seed>. */
+  readonly seeds?: readonly number[];
+  /** Networks compared per repeat count (default dense, big, small). */
+  readonly sizes?: readonly ComparisonSize[];
   /** What the plan is for and what it costs. */
   readonly description: string;
 }
@@ -51,10 +61,14 @@ export interface ReproductionPlan {
 /**
  * The plans. `quick` (GRU, repeats 4, 8, 16, 1200 steps, dense width 64: about 500 CPU-seconds)
  * takes about 5 minutes with 2 jobs on 2 idle cores (wasm backend) and about 10 on a machine
- * shared with as much other work; `full` (GRU and LSTM, repeats 4, 8, 16, 32, 20 000 steps, dense
- * width 128) takes days on a CPU and is meant for a GPU machine.
+ * shared with as much other work; `standard` (GRU and LSTM, repeats 4, 8, 16, 32, dense vs big,
+ * 2 seeds, 3000 steps, dense width 64) is the paper's grid at a width and length that 2 CPU
+ * cores finish in about 3 hours with the whole-sequence kernels (bench/TRAIN-NOTES.md: how the
+ * width and the steps were chosen from pilot runs); `full` (GRU and LSTM, repeats 4, 8, 16, 32,
+ * 20 000 steps, dense width 128) takes days on a CPU and is meant for a GPU machine.
+ * `lrdkit reproduce copy-task --plan` prints any plan's runs with a time estimate.
  */
-export const REPRODUCTION_PLANS: Readonly<Record<'quick' | 'full', ReproductionPlan>> = {
+export const REPRODUCTION_PLANS: Readonly<Record<ReproductionPlanName, ReproductionPlan>> = {
   quick: {
     name: 'quick',
     cells: ['gru'],
@@ -68,6 +82,22 @@ export const REPRODUCTION_PLANS: Readonly<Record<'quick' | 'full', ReproductionP
     layers: 2,
     seed: 1,
     description: 'GRU, g = 4, dense width 64, repeats 4, 8, 16, 1200 steps of 32 sequences: a reduced-scale check of the direction of Figures 1 and 3 (about 5 minutes on 2 idle CPU cores)',
+  },
+  standard: {
+    name: 'standard',
+    cells: ['gru', 'lstm'],
+    groups: 4,
+    denseHiddenSize: 64,
+    repeats: [4, 8, 16, 32],
+    steps: 3000,
+    batchSize: 32,
+    learningRate: 0.01,
+    clipNorm: 1,
+    layers: 2,
+    seed: 1,
+    seeds: [1, 2],
+    sizes: ['dense', 'big'],
+    description: 'GRU and LSTM, g = 4, dense width 64 vs factorized at equal parameters (width 100 GRU, 104 LSTM), repeats 4, 8, 16, 32, seeds 1 and 2, 3000 steps of 32 sequences: the grid of Figures 1-3 at reduced width and length (about 3 hours with 2 jobs on 2 CPU cores)',
   },
   full: {
     name: 'full',
@@ -92,28 +122,106 @@ export interface PlannedRun {
   readonly cell: CellKind;
   readonly size: ComparisonSize;
   readonly repeats: number;
+  readonly seed: number;
   /** `lrdkit train` options (out excluded). */
   readonly options: Omit<CopyTrainingOptions, 'out' | 'backend'>;
 }
 
-/** The runs of a plan, in the order they are started (longest sequences first, to balance jobs). */
+/** Seconds as "1 h 05 min", "12 min" or "40 s". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** A plan's seeds (default: its one seed). */
+export function planSeeds(plan: ReproductionPlan): readonly number[] {
+  return plan.seeds ?? [plan.seed];
+}
+
+/** A plan's compared networks (default: dense, big, small). */
+export function planSizes(plan: ReproductionPlan): readonly ComparisonSize[] {
+  return plan.sizes ?? ['dense', 'big', 'small'];
+}
+
+/**
+ * The runs of a plan, in the order they are started: longest sequences first (to balance the
+ * jobs), then seed by seed, so that a plan stopped part way has whole seeds of the long runs.
+ */
 export function plannedRuns(plan: ReproductionPlan): PlannedRun[] {
   const runs: PlannedRun[] = [];
   const repeatsDesc = [...plan.repeats].sort((a, b) => b - a);
+  const seeds = planSeeds(plan), sizes = planSizes(plan);
   for (const repeats of repeatsDesc) {
-    for (const cell of plan.cells) {
-      const dense = copyModelConfig({ kind: cell, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, layers: plan.layers });
-      const big = matchedModelWidth(dense, 'factorized', plan.groups, 'params');
-      const common = { kind: cell, layers: plan.layers, repeats, steps: plan.steps, batchSize: plan.batchSize, learningRate: plan.learningRate, clipNorm: plan.clipNorm, seed: plan.seed, checkpointEvery: Math.max(100, Math.round(plan.steps / 10)) };
-      const ref = { hiddenSize: plan.denseHiddenSize, parameters: big.reference.parameters };
-      runs.push(
-        { name: `${cell}-dense-h${plan.denseHiddenSize}-r${repeats}`, cell, size: 'dense', repeats, options: { ...common, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
-        { name: `${cell}-factorized-g${plan.groups}-big-h${big.hiddenSize}-r${repeats}`, cell, size: 'big', repeats, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: big.hiddenSize, match: 'params', reference: ref } },
-        { name: `${cell}-factorized-g${plan.groups}-small-h${plan.denseHiddenSize}-r${repeats}`, cell, size: 'small', repeats, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
-      );
+    for (const seed of seeds) {
+      const suffix = seeds.length > 1 ? `-s${seed}` : '';
+      for (const cell of plan.cells) {
+        const dense = copyModelConfig({ kind: cell, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, layers: plan.layers });
+        const big = matchedModelWidth(dense, 'factorized', plan.groups, 'params');
+        const common = { kind: cell, layers: plan.layers, repeats, steps: plan.steps, batchSize: plan.batchSize, learningRate: plan.learningRate, clipNorm: plan.clipNorm, seed, checkpointEvery: Math.max(100, Math.round(plan.steps / 10)) };
+        const ref = { hiddenSize: plan.denseHiddenSize, parameters: big.reference.parameters };
+        const all: PlannedRun[] = [
+          { name: `${cell}-dense-h${plan.denseHiddenSize}-r${repeats}${suffix}`, cell, size: 'dense', repeats, seed, options: { ...common, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+          { name: `${cell}-factorized-g${plan.groups}-big-h${big.hiddenSize}-r${repeats}${suffix}`, cell, size: 'big', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: big.hiddenSize, match: 'params', reference: ref } },
+          { name: `${cell}-factorized-g${plan.groups}-small-h${plan.denseHiddenSize}-r${repeats}${suffix}`, cell, size: 'small', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+        ];
+        runs.push(...all.filter((r) => sizes.includes(r.size)));
+      }
     }
   }
   return runs;
+}
+
+/** Multiply-add FLOPs of one training step of a run: forward and backward (twice the forward) over T steps of the batch. */
+export function runTrainingFlopsPerStep(run: PlannedRun): number {
+  const o = run.options;
+  const config = copyModelConfig({ kind: o.kind, variant: o.variant, groups: o.groups, hiddenSize: o.hiddenSize, layers: o.layers });
+  return 3 * copySequenceLength(o.repeats) * (o.batchSize as number) * modelFlopsPerStep(config); // batchSize: set by plannedRuns
+}
+
+/**
+ * Estimated wall-clock seconds of each run and of the plan, at `flopsPerSecond` effective
+ * training FLOP/s per job (measured by {@link measureTrainingRate}) with `jobs` runs at a time
+ * (longest first, each job taking the next run: the same schedule as {@link runReproduction}).
+ */
+export function estimatePlan(plan: ReproductionPlan, flopsPerSecond: number, jobs: number): { runs: { run: PlannedRun; seconds: number }[]; totalSeconds: number } {
+  const runs = plannedRuns(plan).map((run) => ({ run, seconds: (run.options.steps * runTrainingFlopsPerStep(run)) / flopsPerSecond }));
+  const lanes = new Array<number>(Math.max(1, jobs)).fill(0);
+  for (const r of runs) {
+    const i = lanes.indexOf(Math.min(...lanes));
+    lanes[i] = (lanes[i] as number) + r.seconds;
+  }
+  return { runs, totalSeconds: Math.max(...lanes) };
+}
+
+/**
+ * Effective training FLOP/s on this machine now: `steps` timed optimisation steps (after one
+ * untimed) of the dense model of the plan's first cell at its largest repeat count (the runs
+ * that dominate the plan's cost), FLOPs as {@link runTrainingFlopsPerStep}; per wall-clock
+ * second (as loaded as the machine is now) and per CPU second of this process (what a job
+ * with a core of its own would get). A calibration for {@link estimatePlan}.
+ */
+export async function measureTrainingRate(plan: ReproductionPlan, steps = 2): Promise<{ flopsPerSecond: number; flopsPerCpuSecond: number; run: PlannedRun; secondsPerStep: number }> {
+  const run = plannedRuns(plan).filter((r) => r.size === 'dense').sort((a, b) => b.repeats - a.repeats)[0] as PlannedRun;
+  const { SequenceModel } = await import('./model.js');
+  const { createOptimizer, trainStep } = await import('./trainer.js');
+  const { initialModelWeights } = await import('./modelConfig.js');
+  const { createRng } = await import('../processes/prng.js');
+  const o = run.options;
+  const config = copyModelConfig({ kind: o.kind, variant: o.variant, groups: o.groups, hiddenSize: o.hiddenSize, layers: o.layers });
+  const model = new SequenceModel(config, initialModelWeights(config, createRng(run.seed)));
+  const optimizer = createOptimizer(plan.learningRate);
+  const batch = sampleCopyBatch(createRng(run.seed + 1), plan.batchSize, o.repeats);
+  trainStep(model, optimizer, batch, plan.clipNorm);
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  for (let i = 0; i < steps; i++) trainStep(model, optimizer, batch, plan.clipNorm);
+  const secondsPerStep = (performance.now() - t0) / 1000 / steps;
+  const cpu = process.cpuUsage(c0);
+  const cpuSecondsPerStep = (cpu.user + cpu.system) / 1e6 / steps;
+  model.dispose();
+  optimizer.dispose();
+  const flops = runTrainingFlopsPerStep(run);
+  return { flopsPerSecond: flops / secondsPerStep, flopsPerCpuSecond: flops / cpuSecondsPerStep, run, secondsPerStep };
 }
 
 /** `lrdkit train` arguments for a planned run. */
@@ -164,6 +272,8 @@ export interface ReproductionOptions {
   /** Backend name passed to the runs ('auto' or one backend). */
   readonly backend: string;
   readonly version: string;
+  /** Where finished runs are archived for committing ({@link archiveRun}); archived runs are not trained again. */
+  readonly archiveDirectory?: string;
   readonly onMessage?: (m: string) => void;
 }
 
@@ -178,11 +288,22 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
   const cli = o.jobs > 1 ? compiledCli() : null;
   const started = performance.now();
   let done = 0;
+  // ETA: the FLOPs still to train over the rate of the runs trained by this call so far.
+  const cost = (run: PlannedRun) => run.options.steps * runTrainingFlopsPerStep(run);
+  const archived = (run: PlannedRun) => o.archiveDirectory !== undefined && archivedRunExists(o.archiveDirectory, run);
+  let remainingFlops = runs.reduce((a, r) => a + (archived(r) || runStatus(join(o.runsDirectory, r.name), r.options.steps) === 'finished' ? 0 : cost(r)), 0);
+  let trainedFlops = 0;
   const failures: string[] = [];
   const work = async (run: PlannedRun) => {
     const dir = join(o.runsDirectory, run.name);
+    if (archived(run)) {
+      done++;
+      say(`reproduce: [${done}/${runs.length}] ${run.name}: archived in ${o.archiveDirectory}, reused`);
+      return;
+    }
     const status = runStatus(dir, run.options.steps);
     if (status === 'finished') {
+      if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
       done++;
       say(`reproduce: [${done}/${runs.length}] ${run.name}: already trained, reused`);
       return;
@@ -198,9 +319,13 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
       const { trainCopyTask } = await import('./trainer.js');
       await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version });
     }
+    if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
     done++;
     const elapsed = (performance.now() - started) / 1000;
-    say(`reproduce: [${done}/${runs.length}] ${run.name}: trained in ${((performance.now() - t0) / 1000).toFixed(0)} s (total ${elapsed.toFixed(0)} s)`);
+    trainedFlops += cost(run);
+    remainingFlops -= cost(run);
+    const eta = (elapsed * Math.max(0, remainingFlops)) / trainedFlops;
+    say(`reproduce: [${done}/${runs.length}] ${run.name}: trained in ${((performance.now() - t0) / 1000).toFixed(0)} s (total ${elapsed.toFixed(0)} s; plan ETA ${formatDuration(eta)})`);
   };
   const queue = [...runs];
   const lanes = Array.from({ length: cli ? Math.max(1, o.jobs) : 1 }, async () => {
@@ -219,6 +344,7 @@ export interface RunResult {
   readonly groups: number;
   readonly hiddenSize: number;
   readonly repeats: number;
+  readonly seed: number;
   readonly sequenceLength: number;
   readonly parameters: number;
   readonly steps: number;
@@ -232,21 +358,40 @@ export interface RunResult {
   readonly elapsedSeconds: number;
 }
 
-/** Dense vs factorized at one repeat count. */
+/**
+ * Dense vs factorized at one repeat count. Losses are means over the seeds; with several seeds
+ * a standard error is the one of the mean over seeds (sample standard deviation / sqrt(n)), the
+ * gap's over the per-seed paired differences; with one seed, the run's own standard error over
+ * its last steps (the gap's from both runs').
+ */
 export interface Comparison {
   readonly cell: CellKind;
   readonly repeats: number;
+  /** Seeds averaged. */
+  readonly seeds: number;
   /** The memoryless reference R / (R + 1) ln 256 (nats). */
   readonly memorylessNats: number;
   readonly denseLossNats: number;
+  readonly denseLossStandardError: number;
   readonly bigLossNats: number;
-  readonly smallLossNats: number;
+  readonly bigLossStandardError: number;
+  /** null when the plan has no small networks. */
+  readonly smallLossNats: number | null;
+  readonly smallLossStandardError: number | null;
   /** dense - big: positive when the factorized network at equal parameters is better. */
   readonly gapBigNats: number;
-  /** dense - small. */
-  readonly gapSmallNats: number;
-  /** Standard error of gapBig from the two final-loss standard errors. */
+  /** dense - small (null without small networks). */
+  readonly gapSmallNats: number | null;
+  /** Standard error of gapBig. */
   readonly gapBigStandardError: number;
+}
+
+/** Mean and standard error over seeds (n > 1), or the single value with its own standard error. */
+function overSeeds(values: readonly number[], ownStandardErrors: readonly number[]): { mean: number; standardError: number } {
+  const m = mean(values);
+  if (values.length === 1) return { mean: m, standardError: ownStandardErrors[0] as number };
+  const variance = values.reduce((a, x) => a + (x - m) ** 2, 0) / (values.length - 1);
+  return { mean: m, standardError: Math.sqrt(variance / values.length) };
 }
 
 /** The reproduction's outcome (results.json). */
@@ -297,50 +442,105 @@ export function smoothCurve(log: readonly LogEntry[], window: number, every: num
   return out;
 }
 
+/** The loss curves' smoothing window and sampling interval: 1/60 and 1/100 of the plan's steps. */
+function curveSampling(plan: ReproductionPlan): { smoothingSteps: number; sampleEverySteps: number } {
+  return { smoothingSteps: Math.max(1, Math.round(plan.steps / 60)), sampleEverySteps: Math.max(1, Math.round(plan.steps / 100)) };
+}
+
+/** A finished run's result and its smoothed loss curve (what the results need of a run). */
+export interface RunSummary {
+  readonly result: RunResult;
+  readonly curve: TrainingCurve;
+}
+
 /**
- * The results of a finished reproduction, read from its run directories.
+ * A finished run's summary from its run directory.
+ *
+ * @throws Error naming the directory when the run is missing or unfinished
+ */
+export function readRunResult(plan: ReproductionPlan, run: PlannedRun, dir: string): RunSummary {
+  const { smoothingSteps, sampleEverySteps } = curveSampling(plan);
+  const log = readLog(dir);
+  const last = log[log.length - 1];
+  if (!last || last.step < plan.steps) throw new Error(`reproduce: ${dir}: expected ${plan.steps} logged steps, found ${last ? last.step : 0}`);
+  const meta = readRunMetadata(dir);
+  const f = finalLoss(log);
+  const first = log.slice(0, Math.max(1, Math.round(log.length / 100))).map((e) => e.loss);
+  const result: RunResult = {
+    name: run.name,
+    cell: run.cell,
+    size: run.size,
+    variant: run.size === 'dense' ? 'dense' : 'factorized',
+    groups: meta.groups,
+    hiddenSize: meta.hiddenSize,
+    repeats: run.repeats,
+    seed: run.seed,
+    sequenceLength: copySequenceLength(run.repeats),
+    parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
+    steps: last.step,
+    finalLossNats: f.mean,
+    finalLossStandardError: f.standardError,
+    initialLossNats: mean(first),
+    backend: meta.backend,
+    elapsedSeconds: last.elapsedSeconds,
+  };
+  const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
+  const curve: TrainingCurve = {
+    label: `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}${planSeeds(plan).length > 1 ? `, seed ${run.seed}` : ''}`,
+    variant: run.size === 'dense' ? 'dense' : 'factorized',
+    size: run.size === 'small' ? 'small' : 'big',
+    repeats: run.repeats,
+    points: smoothCurve(log, smoothingSteps, sampleEverySteps),
+  };
+  return { result, curve };
+}
+
+/** File of an archived run's summary, under archiveDirectory/<run name>/. */
+export const ARCHIVED_RUN_FILE = 'result.json';
+
+/**
+ * Archives a finished run for committing as a plan goes: archiveDirectory/<name>/result.json (its
+ * {@link RunSummary}) and its trained recurrent layers (the lrdkit checkpoint's model.json and
+ * shard, a few hundred kB; not the optimizer state), each file written atomically, the summary
+ * last. A plan continued elsewhere from the committed archive skips these runs
+ * ({@link archivedRunExists}) and {@link collectResults} reads them from it.
+ */
+export function archiveRun(plan: ReproductionPlan, run: PlannedRun, runsDirectory: string, archiveDirectory: string): void {
+  const dir = join(runsDirectory, run.name), dest = join(archiveDirectory, run.name);
+  const summary = readRunResult(plan, run, dir);
+  const checkpoint = findCheckpoint(dir);
+  if (!checkpoint) throw new Error(`reproduce: ${dir}: no checkpoint to archive`);
+  mkdirSync(dest, { recursive: true });
+  for (const f of ['model.json', LRDKIT_SHARD]) writeAtomic(join(dest, f), readFileSync(join(checkpoint, f)));
+  writeAtomic(join(dest, ARCHIVED_RUN_FILE), `${JSON.stringify(summary)}\n`);
+}
+
+/** Whether a run's summary is in the archive. */
+export function archivedRunExists(archiveDirectory: string, run: PlannedRun): boolean {
+  return existsSync(join(archiveDirectory, run.name, ARCHIVED_RUN_FILE));
+}
+
+/** An archived run's summary, or null when it is not archived. */
+export function readArchivedRun(archiveDirectory: string, run: PlannedRun): RunSummary | null {
+  if (!archivedRunExists(archiveDirectory, run)) return null;
+  return JSON.parse(readFileSync(join(archiveDirectory, run.name, ARCHIVED_RUN_FILE), 'utf8')) as RunSummary;
+}
+
+/**
+ * The results of a finished reproduction, read from the archive where a run is archived, else
+ * from its run directory.
  *
  * @throws Error naming a run that is missing or unfinished
  */
-export function collectResults(plan: ReproductionPlan, runsDirectory: string, version: string): ReproductionResults {
-  const runs = plannedRuns(plan);
-  const smoothingSteps = Math.max(1, Math.round(plan.steps / 60));
-  const sampleEverySteps = Math.max(1, Math.round(plan.steps / 100));
+export function collectResults(plan: ReproductionPlan, runsDirectory: string, version: string, archiveDirectory?: string): ReproductionResults {
+  const { smoothingSteps, sampleEverySteps } = curveSampling(plan);
   const results: RunResult[] = [];
   const curves: TrainingCurve[] = [];
-  for (const run of runs) {
-    const dir = join(runsDirectory, run.name);
-    const log = readLog(dir);
-    const last = log[log.length - 1];
-    if (!last || last.step < plan.steps) throw new Error(`reproduce: ${dir}: expected ${plan.steps} logged steps, found ${last ? last.step : 0}`);
-    const meta = readRunMetadata(dir);
-    const f = finalLoss(log);
-    const first = log.slice(0, Math.max(1, Math.round(log.length / 100))).map((e) => e.loss);
-    results.push({
-      name: run.name,
-      cell: run.cell,
-      size: run.size,
-      variant: run.size === 'dense' ? 'dense' : 'factorized',
-      groups: meta.groups,
-      hiddenSize: meta.hiddenSize,
-      repeats: run.repeats,
-      sequenceLength: copySequenceLength(run.repeats),
-      parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
-      steps: last.step,
-      finalLossNats: f.mean,
-      finalLossStandardError: f.standardError,
-      initialLossNats: mean(first),
-      backend: meta.backend,
-      elapsedSeconds: last.elapsedSeconds,
-    });
-    const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
-    curves.push({
-      label: `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}`,
-      variant: run.size === 'dense' ? 'dense' : 'factorized',
-      size: run.size === 'small' ? 'small' : 'big',
-      repeats: run.repeats,
-      points: smoothCurve(log, smoothingSteps, sampleEverySteps),
-    });
+  for (const run of plannedRuns(plan)) {
+    const archived = archiveDirectory ? readArchivedRun(archiveDirectory, run) : null;
+    const { result, curve } = archived ?? readRunResult(plan, run, join(runsDirectory, run.name));
+    results.push(result);
+    curves.push(curve);
   }
   const comparisons: Comparison[] = [];
   const below: Record<string, boolean> = {};
@@ -348,18 +548,26 @@ export function collectResults(plan: ReproductionPlan, runsDirectory: string, ve
   for (const cell of plan.cells) {
     const sorted = [...plan.repeats].sort((a, b) => a - b);
     for (const repeats of sorted) {
-      const get = (size: ComparisonSize) => results.find((r) => r.cell === cell && r.repeats === repeats && r.size === size) as RunResult;
+      // Runs of one size, in seed order (seeds pair the dense and factorized runs).
+      const get = (size: ComparisonSize) => results.filter((r) => r.cell === cell && r.repeats === repeats && r.size === size).sort((x, y) => x.seed - y.seed);
+      const stat = (rs: readonly RunResult[]) => overSeeds(rs.map((r) => r.finalLossNats), rs.map((r) => r.finalLossStandardError));
       const d = get('dense'), b = get('big'), s = get('small');
+      const ds = stat(d), bs = stat(b), ss = s.length > 0 ? stat(s) : null;
+      const gap = d.length > 1 ? overSeeds(d.map((r, i) => r.finalLossNats - (b[i] as RunResult).finalLossNats), []) : { mean: ds.mean - bs.mean, standardError: Math.hypot(ds.standardError, bs.standardError) };
       comparisons.push({
         cell,
         repeats,
+        seeds: d.length,
         memorylessNats: copyTaskReferenceLosses(repeats).memorylessNats,
-        denseLossNats: d.finalLossNats,
-        bigLossNats: b.finalLossNats,
-        smallLossNats: s.finalLossNats,
-        gapBigNats: d.finalLossNats - b.finalLossNats,
-        gapSmallNats: d.finalLossNats - s.finalLossNats,
-        gapBigStandardError: Math.hypot(d.finalLossStandardError, b.finalLossStandardError),
+        denseLossNats: ds.mean,
+        denseLossStandardError: ds.standardError,
+        bigLossNats: bs.mean,
+        bigLossStandardError: bs.standardError,
+        smallLossNats: ss ? ss.mean : null,
+        smallLossStandardError: ss ? ss.standardError : null,
+        gapBigNats: gap.mean,
+        gapSmallNats: ss ? ds.mean - ss.mean : null,
+        gapBigStandardError: gap.standardError,
       });
     }
     const mine = comparisons.filter((c) => c.cell === cell);
@@ -404,19 +612,23 @@ function fmt(x: number, digits = 3): string {
 /** The Markdown report: plan, table, verdict, how to regenerate. */
 export function resultsMarkdown(r: ReproductionResults, command: string): string {
   const p = r.plan;
+  const seeds = planSeeds(p), small = planSizes(p).includes('small');
   const lines = [
     `# Copy task (Belletti et al. 2018, section 3.1, Figures 1-3): ${p.name} plan`,
     '',
-    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${p.learningRate}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, seed ${p.seed}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
-    `"big": the widest ${p.groups}-block factorized model with at most the dense model's parameters (whole model: projection, recurrent layers, readout); "small": the dense width with ${p.groups} blocks.`,
-    `Loss: cross-entropy in nats per output symbol, the mean over the last 10 % of the steps (+- its standard error over those steps). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`,
+    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${p.learningRate}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, ${seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${p.seed}`}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
+    `"big": the widest ${p.groups}-block factorized model with at most the dense model's parameters (whole model: projection, recurrent layers, readout)${small ? `; "small": the dense width with ${p.groups} blocks` : ''}.`,
+    seeds.length > 1
+      ? `Loss: cross-entropy in nats per output symbol, per run the mean over the last 10 % of the steps; the table gives the mean over the ${seeds.length} seeds +- its standard error over the seeds (the gap's: over the per-seed differences). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`
+      : `Loss: cross-entropy in nats per output symbol, the mean over the last 10 % of the steps (+- its standard error over those steps). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`,
     '',
-    '| cell | repeats | T | memoryless | dense | factorized big | factorized small | dense - big | dense - small |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| cell | repeats | T | memoryless | dense | factorized big |${small ? ' factorized small |' : ''} dense - big |${small ? ' dense - small |' : ''}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |${small ? ' ---: |' : ''} ---: |${small ? ' ---: |' : ''}`,
     ...r.comparisons.map((c) => {
       const run = (size: ComparisonSize) => r.runs.find((x) => x.cell === c.cell && x.repeats === c.repeats && x.size === size) as RunResult;
-      const cellText = (x: RunResult) => `${fmt(x.finalLossNats)} +- ${fmt(x.finalLossStandardError)} (h=${x.hiddenSize}, ${x.parameters} params)`;
-      return `| ${c.cell.toUpperCase()} | ${c.repeats} | ${copySequenceLength(c.repeats)} | ${fmt(c.memorylessNats)} | ${cellText(run('dense'))} | ${cellText(run('big'))} | ${cellText(run('small'))} | ${fmt(c.gapBigNats)} +- ${fmt(c.gapBigStandardError)} | ${fmt(c.gapSmallNats)} |`;
+      const cellText = (size: ComparisonSize, m: number, se: number) => `${fmt(m)} +- ${fmt(se)} (h=${run(size).hiddenSize}, ${run(size).parameters} params)`;
+      const smallCells = small ? ` ${cellText('small', c.smallLossNats as number, c.smallLossStandardError as number)} |` : '';
+      return `| ${c.cell.toUpperCase()} | ${c.repeats} | ${copySequenceLength(c.repeats)} | ${fmt(c.memorylessNats)} | ${cellText('dense', c.denseLossNats, c.denseLossStandardError)} | ${cellText('big', c.bigLossNats, c.bigLossStandardError)} |${smallCells} ${fmt(c.gapBigNats)} +- ${fmt(c.gapBigStandardError)} |${small ? ` ${fmt(c.gapSmallNats as number)} |` : ''}`;
     }),
     '',
     `**Verdict.** ${r.verdict.summary}`,

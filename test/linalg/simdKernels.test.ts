@@ -2,10 +2,9 @@
  * The WebAssembly SIMD kernels: the committed binary is the compiled .wat source, and gemm sums
  * every entry exactly as the textbook scalar loop does (bit for bit), for every tile edge.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
+import { compiledWatBase64 } from '../support/compileWat.js';
 import { WasmArena, gemm, setSimdEnabled, simdArena, simdKernels, simdSupported } from '../../src/linalg/internal/simd.js';
 import { KERNELS_WASM_BASE64 } from '../../src/linalg/internal/wasm/kernelsWasm.js';
 import { simdFft } from '../../src/linalg/internal/simdFft.js';
@@ -23,13 +22,7 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 describe('SIMD kernels (kernels.wat)', () => {
   it('the committed kernelsWasm.ts is kernels.wat compiled by wabt (run `npm run wasm` after editing the .wat)', async () => {
-    const wabt = await wabtInit();
-    // The same features and options as scripts/build-wasm.mjs.
-    const module = wabt.parseWat('kernels.wat', readFileSync(WAT, 'utf8'), { simd: true });
-    module.validate();
-    const { buffer } = module.toBinary({});
-    module.destroy();
-    expect(Buffer.from(buffer).toString('base64')).toBe(KERNELS_WASM_BASE64);
+    expect(await compiledWatBase64(WAT)).toBe(KERNELS_WASM_BASE64);
   });
 
   it('Node 20 runs them (WebAssembly SIMD128)', () => {

@@ -70,7 +70,7 @@ describe('SequenceModel.layerOutputs equals the src/cells cells of its checkpoin
       const x = Float32Array.from({ length: T * B * H }, () => 2 * rng.uniform() - 1);
       const expected = cellOutputs(read.layers, x, T, B, H);
       for (const fused of [true, false]) {
-        const model = new SequenceModel(config, weights, { fused, tanhViaSigmoid: fused });
+        const model = new SequenceModel(config, weights, { fused });
         const got = model.layerOutputs(x, T, B);
         model.dispose();
         got.forEach((y, l) => expect(maxAbsDifference(y, expected[l] as Float64Array), `layer ${l}, ${fused ? 'fused' : 'plain ops'}`).toBeLessThan(TOLERANCE));
@@ -86,12 +86,12 @@ describe('SequenceModel.layerOutputs equals the src/cells cells of its checkpoin
     const weights = randomWeights(config, createRng(5));
     const T = 6, B = 2, H = config.hiddenSize;
     const x = Float32Array.from({ length: T * B * H }, (_, i) => Math.sin(i));
-    const onWasm = new SequenceModel(config, weights, { fused: true, tanhViaSigmoid: true });
+    const onWasm = new SequenceModel(config, weights, { fused: true });
     const a = onWasm.layerOutputs(x, T, B);
     onWasm.dispose();
     await tf.setBackend('cpu');
     try {
-      const onCpu = new SequenceModel(config, weights, { fused: true, tanhViaSigmoid: false });
+      const onCpu = new SequenceModel(config, weights, { fused: true });
       const b = onCpu.layerOutputs(x, T, B);
       onCpu.dispose();
       a.forEach((y, l) => expect(maxAbsDifference(y, b[l] as Float32Array)).toBeLessThan(TOLERANCE));

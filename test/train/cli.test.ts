@@ -54,6 +54,7 @@ describe('lrdkit reproduce: bad input exits 2 with one message and no output', (
     ['an unknown experiment', ['reproduce', 'adding-task'], /^lrdkit reproduce: expected the experiment copy-task or recsys, found "adding-task"$/],
     ['--quick with --full', ['reproduce', 'copy-task', '--quick', '--full'], /^lrdkit reproduce: --quick and --full exclude each other, found both$/],
     ['a zero job count', ['reproduce', 'copy-task', '--jobs', '0'], /^lrdkit reproduce: --jobs expects an integer in \[1, 64\], found "0"$/],
+    ['--quick with --standard', ['reproduce', 'copy-task', '--quick', '--standard'], /^lrdkit reproduce: --quick and --standard exclude each other, found both$/],
   ] as [string, string[], RegExp][]) {
     it(what, () => {
       const out = join(tempDir(), 'report');
@@ -117,3 +118,25 @@ describe('lrdkit train interrupted', () => {
   });
 });
 
+describe('lrdkit reproduce copy-task: --plan, and committed results are not overwritten', () => {
+  it('without --out, existing results in the default folder (the committed reports/copy-task) are refused before anything runs', () => {
+    expect(existsSync(join(root, 'reports/copy-task/results.json'))).toBe(true);
+    const before = readdirSync(join(root, 'reports/copy-task')).sort();
+    const r = run(['reproduce', 'copy-task', '--quick']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toBe('lrdkit reproduce: reports/copy-task/results.json exists (committed results are not overwritten by default); pass --out reports/copy-task to overwrite them or --out DIR to write elsewhere');
+    expect(readdirSync(join(root, 'reports/copy-task')).sort()).toEqual(before);
+  });
+
+  it('--plan prints every run with its size, steps, seed and estimated time, and the total; it trains and writes nothing', () => {
+    const out = join(tempDir(), 'report');
+    const r = run(['reproduce', 'copy-task', '--quick', '--plan', '--jobs', '1', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^\| gru-/.test(l));
+    expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| gru-dense-h64-r16', '| gru-factorized-g4-big-h100-r16', '| gru-factorized-g4-small-h64-r16', '| gru-dense-h64-r8', '| gru-factorized-g4-big-h100-r8', '| gru-factorized-g4-small-h64-r8', '| gru-dense-h64-r4', '| gru-factorized-g4-big-h100-r4', '| gru-factorized-g4-small-h64-r4']);
+    expect(rows[1]).toMatch(/^\| gru-factorized-g4-big-h100-r16 \| gru \| factorized g=4 big \| 100 \| 82756 \| 16 \| 102 \| 1200 \| 1 \| (\d+ s|\d+ min|\d+ h \d{2} min) \|$/);
+    expect(r.stdout).toMatch(/^Estimated time: .+ with 1 job at the machine's current load .+ GFLOP\/s per job, measured now from [\d.]+ s per step of gru-dense-h64-r16\), .+ with a core per job/m);
+    expect(existsSync(out)).toBe(false);
+  });
+});

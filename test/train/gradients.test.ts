@@ -61,7 +61,7 @@ describe('backpropagation through time equals TF.js autodiff of the step-by-step
       const ref = gradients(reference, () => referenceLoss(reference, batch));
       reference.dispose();
       for (const fused of [true, false]) {
-        const model = new SequenceModel(config, weights, { fused, tanhViaSigmoid: fused });
+        const model = new SequenceModel(config, weights, { fused });
         const got = gradients(model, () => model.loss(batch));
         expect(Math.abs(got.loss - ref.loss)).toBeLessThan(1e-5 * ref.loss);
         model.names.forEach((name, i) => {
@@ -85,7 +85,7 @@ describe('a factorized layer is g independent cells, gradients included (eq. 14)
         const W = u([g, d, G * hb]), U = u([g, hb, G * hb]), b = u([g, 1, G * hb]), c = kind === 'gru' ? u([g, 1, G * hb]) : null;
         const X = u([g, T * B, d]); // block k reads its own slice of the input
         const C = u([g, T, B, hb]); // the loss is a fixed linear functional sum(C * Y)
-        const options = { fused, tanhViaSigmoid: fused };
+        const options = { fused };
         const layer = (w: tf.Tensor3D, uu: tf.Tensor3D, bb: tf.Tensor3D, cc: tf.Tensor3D | null, x: tf.Tensor3D, coef: tf.Tensor) => {
           const blocks = w.shape[0];
           const xp = tf.add(blockMatMul(x, w), bb).reshape([blocks, T, B, G * hb]) as tf.Tensor4D;

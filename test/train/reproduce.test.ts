@@ -3,13 +3,14 @@
  * runs and widths, the final-loss estimate, the comparisons and the verdict, the Markdown table
  * and the loss-curve spec (valid against the Vega-Lite JSON schema).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { modelParameterCount } from '../../src/train/modelConfig.js';
-import { type ReproductionPlan, REPRODUCTION_PLANS, collectResults, finalLoss, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
+import { modelFlopsPerStep, modelParameterCount } from '../../src/train/modelConfig.js';
+import { copySequenceLength } from '../../src/train/copyTask.js';
+import { type ReproductionPlan, REPRODUCTION_PLANS, archiveRun, archivedRunExists, collectResults, estimatePlan, runReproduction, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
 import { runMetadata } from '../../src/train/trainingConfig.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
@@ -95,5 +96,93 @@ describe('the copy-task reproduction', () => {
     expect(runStatus(dir, PLAN.steps)).toBe('finished');
     expect(runStatus(dir, PLAN.steps + 10)).toBe('resume');
     expect(() => collectResults(PLAN, runsDir, 'test')).toThrow(/expected 40 logged steps, found 0/);
+  });
+
+  it('the standard plan: GRU and LSTM, repeats 4-32, dense vs big at equal parameters, 2 seeds, seed-suffixed run names', () => {
+    const plan = REPRODUCTION_PLANS.standard;
+    const runs = plannedRuns(plan);
+    expect(runs).toHaveLength(2 * 4 * 2 * 2);
+    expect(new Set(runs.map((r) => r.name)).size).toBe(runs.length);
+    expect(runs.slice(0, 4).map((r) => r.name)).toEqual(['gru-dense-h64-r32-s1', 'gru-factorized-g4-big-h100-r32-s1', 'lstm-dense-h64-r32-s1', 'lstm-factorized-g4-big-h104-r32-s1']);
+    expect(runs.every((r) => r.options.seed === r.seed && r.options.steps === plan.steps && r.size !== 'small')).toBe(true);
+    // The description states the widths the plan really uses.
+    expect(plan.description).toContain('width 100 GRU, 104 LSTM');
+    // The quick plan keeps its unsuffixed names (its committed results refer to them).
+    expect(plannedRuns(REPRODUCTION_PLANS.quick)[0]!.name).toBe('gru-dense-h64-r16');
+  });
+
+  it('training FLOPs per step are 3 T B x the model FLOPs; the estimate schedules the runs longest first over the jobs', () => {
+    const runs = plannedRuns(REPRODUCTION_PLANS.standard);
+    const r = runs[0]!;
+    const config = { kind: 'gru' as const, variant: 'dense' as const, groups: 1, hiddenSize: 64, layers: 2, inputVocabulary: 257, outputVocabulary: 256 };
+    // 2 layers x 2 G (H^2 + H^2) + 2 H V_out = 98 304 + 32 768 FLOPs per time step; x 3 x 198 x 32 per training step.
+    expect(modelFlopsPerStep(config)).toBe(131072);
+    expect(runTrainingFlopsPerStep(r)).toBe(3 * copySequenceLength(32) * 32 * 131072);
+    const rate = 1e9;
+    const one = estimatePlan(REPRODUCTION_PLANS.standard, rate, 1), two = estimatePlan(REPRODUCTION_PLANS.standard, rate, 2);
+    const sum = one.runs.reduce((a, x) => a + x.seconds, 0);
+    expect(one.totalSeconds).toBeCloseTo(sum, 6);
+    expect(one.runs[0]!.seconds).toBeCloseTo((3000 * runTrainingFlopsPerStep(r)) / rate, 6);
+    expect(two.totalSeconds).toBeGreaterThanOrEqual(sum / 2);
+    expect(two.totalSeconds).toBeLessThanOrEqual(sum / 2 + Math.max(...one.runs.map((x) => x.seconds)));
+    expect([formatDuration(40), formatDuration(720), formatDuration(3900)]).toEqual(['40 s', '12 min', '1 h 05 min']);
+  });
+
+  it('with several seeds: means over the seeds, standard errors over the seeds, the gap\'s over the paired differences; no small column without small runs', () => {
+    const plan: ReproductionPlan = { ...PLAN, repeats: [4], seeds: [1, 2], sizes: ['dense', 'big'] };
+    const runsDir = tempDir();
+    const finals: Record<string, number> = { 'dense-1': 3.0, 'dense-2': 3.2, 'big-1': 2.5, 'big-2': 2.9 };
+    for (const run of plannedRuns(plan)) fakeRun(join(runsDir, run.name), run, finals[`${run.size}-${run.seed}`] as number);
+    const results = collectResults(plan, runsDir, 'test');
+    const [c] = results.comparisons;
+    // Every run has the same ripple over its last steps, so the final losses differ exactly as the finals do (to the decay, e^-36/8 ~ 1e-2 of 2.5).
+    expect(c!.seeds).toBe(2);
+    expect(c!.denseLossNats - c!.bigLossNats).toBeCloseTo(0.4, 2);
+    expect(c!.gapBigNats).toBeCloseTo(0.4, 2);
+    expect(c!.gapBigStandardError).toBeCloseTo(0.1, 2); // differences 0.5 and 0.3: sd 0.1414, / sqrt 2
+    expect(c!.denseLossStandardError).toBeCloseTo(0.1, 2); // 3.0 and 3.2
+    expect(c!.smallLossNats).toBeNull();
+    expect(c!.gapSmallNats).toBeNull();
+    expect(results.runs.map((x) => x.seed)).toEqual([1, 1, 2, 2]);
+    const md = resultsMarkdown(results, 'lrdkit reproduce copy-task --standard');
+    expect(md).toContain('| cell | repeats | T | memoryless | dense | factorized big | dense - big |');
+    expect(md).toContain('seeds 1, 2');
+    expect(md).toMatch(/\| GRU \| 4 \| 30 \| 4\.436 \| 3\.1\d{2} \+- 0\.(09|10)\d \(h=64, 83008 params\) \| 2\.7\d{2} \+- 0\.(19|20)\d \(h=100, 82756 params\) \| 0\.(39|40)\d \+- 0\.(09|10)\d \|$/m);
+  });
+
+  it('finished runs are archived (summary and trained layers); a plan continued from the archive alone reuses them and gives the same results', async () => {
+    const plan: ReproductionPlan = { ...PLAN, seeds: [1, 2], sizes: ['dense', 'big'] };
+    const runsDir = tempDir(), archive = join(tempDir(), 'finished');
+    plannedRuns(plan).forEach((run, i) => {
+      const dir = join(runsDir, run.name);
+      fakeRun(dir, run, 2 + i / 10);
+      mkdirSync(join(dir, 'checkpoint'));
+      writeFileSync(join(dir, 'checkpoint', 'training-state.json'), '{}');
+      writeFileSync(join(dir, 'checkpoint', 'model.json'), `{"run": "${run.name}"}`);
+      writeFileSync(join(dir, 'checkpoint', 'group1-shard1of1.bin'), new Uint8Array([i, 1, 2, 3]));
+    });
+    const fromRuns = collectResults(plan, runsDir, 'test');
+    const [first] = plannedRuns(plan);
+    expect(archivedRunExists(archive, first!)).toBe(false);
+    // runReproduction archives the runs it finds finished (nothing to train here).
+    const messages: string[] = [];
+    await runReproduction({ plan, runsDirectory: runsDir, jobs: 1, backend: 'cpu', version: 'test', archiveDirectory: archive, onMessage: (m) => messages.push(m) });
+    expect(messages.every((m) => m.endsWith('already trained, reused'))).toBe(true);
+    expect(plannedRuns(plan).every((r) => archivedRunExists(archive, r))).toBe(true);
+    expect(readFileSync(join(archive, first!.name, 'model.json'), 'utf8')).toBe(`{"run": "${first!.name}"}`);
+    expect([...readFileSync(join(archive, first!.name, 'group1-shard1of1.bin'))]).toEqual([0, 1, 2, 3]);
+    // Another machine: only the committed archive, no run folders.
+    rmSync(runsDir, { recursive: true, force: true });
+    const again: string[] = [];
+    await runReproduction({ plan, runsDirectory: runsDir, jobs: 1, backend: 'cpu', version: 'test', archiveDirectory: archive, onMessage: (m) => again.push(m) });
+    expect(again).toHaveLength(plannedRuns(plan).length);
+    expect(again.every((m) => /archived in .*, reused$/.test(m))).toBe(true);
+    expect(collectResults(plan, runsDir, 'test', archive)).toEqual(fromRuns);
+    // Without the archive the missing run folders are an error naming the first run.
+    expect(() => collectResults(plan, runsDir, 'test')).toThrow(new RegExp(`${first!.name}: expected 40 logged steps, found 0`));
+    // archiveRun refuses a run without a checkpoint.
+    const bare = join(tempDir(), 'runs');
+    fakeRun(join(bare, first!.name), first!, 2);
+    expect(() => archiveRun(plan, first!, bare, archive)).toThrow(/no checkpoint to archive/);
   });
 });

@@ -1,26 +1,22 @@
 /**
- * Fused element-wise kernels of the GRU and LSTM steps, registered as TF.js kernels for the
- * backends whose tensors live in JavaScript-visible memory: `wasm` (the WebAssembly heap) and
- * `cpu` (Float32Arrays). One kernel call replaces the five to twenty element-wise TF.js ops of
- * a step's gate algebra, which matters because at training sizes (batch 64, blocks of 16 units)
- * the per-op dispatch cost, not arithmetic, bounds throughput.
+ * lrdkit's fused TF.js kernels, registered for the backends whose tensors live in
+ * JavaScript-visible memory: `wasm` (the WebAssembly heap) and `cpu` (Float32Arrays).
  *
- * The kernels do no transcendental work: sigmoids stay TF.js ops (XNNPACK's vectorised sigmoid on
- * wasm), and tanh is evaluated as tanh(a) = 2 sigma(2a) - 1 (the kernels receive sigma(2a) and
- * apply the affine map), because the wasm backend's tanh is a scalar libm loop about ten times
- * slower than its sigmoid. Every kernel is a pure function of its inputs (new output tensors,
- * inputs untouched), evaluated in float64 and rounded to float32 on store.
+ * - Whole-sequence recurrent layers: a GRU or LSTM layer of g blocks over all T steps, forward
+ *   (LrdkitGruSequence, LrdkitLstmSequence: h and the saved activations) and backpropagation
+ *   through time (LrdkitGruSequenceGrad, LrdkitLstmSequenceGrad), each one call into the
+ *   WebAssembly SIMD kernels of ./wholeSequence.ts. A training step's recurrent work is then
+ *   2 kernel calls per layer instead of ~10 T, which matters because at training sizes the
+ *   per-op dispatch cost, not arithmetic, bounded throughput.
+ * - Around them: row gathers of the input projection and their segment-sum gradient, the
+ *   cross-entropy and its gradient, unstacking of block weights.
  *
- * Shapes: states and per-unit quantities are [g, B, hb] (g blocks, batch B, hb units per block);
- * pre-activations are [g, B, G hb] with the gates in Keras order (GRU z, r, n; LSTM i, f, c, o)
- * as contiguous hb-wide slices of each row; the GRU recurrent bias is [g, 1, 3 hb]. The input
- * pre-activations `xp` [g, T, B, G hb] and the output gradients `dy` [g, T, B, hb] of the whole
- * sequence are passed whole with the step index `t` as an attribute and read in place: slicing
- * them per step (tf.unstack) costs the wasm backend more than the whole recurrence.
+ * Every kernel is a pure function of its inputs (new output tensors, inputs untouched).
  *
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';
+import { type SequenceSizes, gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward, savedSize } from './wholeSequence.js';
 
 type TensorInfo = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -53,263 +49,57 @@ function dims(shapes: Record<string, readonly number[]>, name: string): { g: num
   return { g: s[0] as number, B: s[1] as number, last: s[2] as number };
 }
 
-/** Shape of a whole-sequence tensor [g, T, B, W] and the flat offset of its step t. */
-function sequence(shapes: Record<string, readonly number[]>, name: string, attrs: Attrs): { g: number; T: number; B: number; W: number; t: number } {
-  const s = shapes[name] as readonly number[];
-  const t = attrs.t as number;
-  const T = s[1] as number;
-  if (s.length !== 4 || !Number.isInteger(t) || t < 0 || t >= T) throw new Error(`lrdkit kernel: ${name} must be [g, T, B, W] with 0 <= t < T, found [${s.join(', ')}] and t = ${String(t)}`);
-  return { g: s[0] as number, T, B: s[2] as number, W: s[3] as number, t };
+// ------------------------------------------------------------------------------------------
+// Whole-sequence recurrent layers (./wholeSequence.ts, WebAssembly SIMD): one call per layer
+// and direction. xp [g, T, B, G hb], U [g, hb, G hb], GRU c [g, 1, G hb]; outputs h
+// [g, T, B, hb] and the saved activations [g, savedSize / g] (an opaque padded layout).
+
+function sequenceSizes(shapes: Record<string, readonly number[]>, name: string, G: number): SequenceSizes & { G: number } {
+  const [g, T, B, W] = shapes[name] as [number, number, number, number];
+  return { g, T, B, hb: W / G, G };
 }
 
-// ------------------------------------------------------------------------------------------
-// GRU (reset_after = true), Keras gate order z, r, n.
-//
-// Per-block lists: the recurrent products hu_k = h_k U_k [B, 3 hb], the states h_k [B, hb] and
-// the recurrent gradients are separate tensors per block k (inputs `hu0`, `hu1`, ...), because
-// the block products are g rank-2 tf.matMul calls (XNNPACK's fast path on wasm) and splitting or
-// stacking [g, ...] tensors every step would cost more than the products.
+function recurrentForwardKernel(kind: 'gru' | 'lstm'): FusedKernel {
+  const G = kind === 'gru' ? 3 : 4;
+  return {
+    name: kind === 'gru' ? 'LrdkitGruSequence' : 'LrdkitLstmSequence',
+    inputs: () => (kind === 'gru' ? ['xp', 'u', 'c'] : ['xp', 'u']),
+    outputShapes: (s) => {
+      const z = sequenceSizes(s, 'xp', G);
+      return [[z.g, z.T, z.B, z.hb], [z.g, savedSize(kind, z)]];
+    },
+    compute: ([xp, u, c], [h, saved], s) => {
+      const z = sequenceSizes(s, 'xp', G);
+      if (kind === 'gru') gruSequenceForward(xp!, u!, c!, z, { h: h!, saved: saved! });
+      else lstmSequenceForward(xp!, u!, z, { h: h!, saved: saved! });
+    },
+  };
+}
 
-const list = (name: string, g: number): string[] => Array.from({ length: g }, (_, k) => `${name}${k}`);
+function recurrentGradientKernel(kind: 'gru' | 'lstm'): FusedKernel {
+  const G = kind === 'gru' ? 3 : 4;
+  return {
+    name: kind === 'gru' ? 'LrdkitGruSequenceGrad' : 'LrdkitLstmSequenceGrad',
+    inputs: () => ['dy', 'h', 'saved', 'u'],
+    outputShapes: (s) => {
+      const [g, T, B, hb] = s.dy as [number, number, number, number];
+      const shapes = [[g, T, B, G * hb], [g, hb, G * hb]];
+      return kind === 'gru' ? [...shapes, [g, 1, G * hb]] : shapes;
+    },
+    compute: ([dy, h, saved, u], [dxp, du, dc], s) => {
+      const [g, T, B, hb] = s.dy as [number, number, number, number];
+      const z = { g, T, B, hb };
+      const out = { dxp: dxp!, du: du!, dc: dc ?? null };
+      if (kind === 'gru') gruSequenceBackward(dy!, { h: h!, saved: saved! }, u!, z, out);
+      else lstmSequenceBackward(dy!, { h: h!, saved: saved! }, u!, z, out);
+    },
+  };
+}
 
-/** a_zr = xp_zr + hu_zr + c_zr: the update and reset gates' pre-activations, [g, B, 2 hb]. */
-const GRU_PRE_ZR: FusedKernel = {
-  name: 'LrdkitGruPreZR',
-  inputs: (a) => ['xp', 'c', ...list('hu', a.g as number)],
-  outputShapes: (s, a) => {
-    const { g, B, W } = sequence(s, 'xp', a);
-    return [[g, B, (2 * W) / 3]];
-  },
-  compute: ([xp, c, ...hu], [out], s, a) => {
-    const { g, T, B, W: last, t } = sequence(s, 'xp', a);
-    const hb = last / 3, w = 2 * hb;
-    for (let k = 0; k < g; k++) {
-      const cb = k * last, huk = hu[k]!;
-      for (let b = 0; b < B; b++) {
-        const rh = b * last, rx = ((k * T + t) * B + b) * last, ro = (k * B + b) * w;
-        for (let j = 0; j < w; j++) out![ro + j] = xp![rx + j]! + huk[rh + j]! + c![cb + j]!;
-      }
-    }
-  },
-};
-
-/**
- * The candidate's pre-activation a_n = xp_n + r (hu_n + c_n), times `scale` (2 when tanh is
- * taken as 2 sigma(2a) - 1), and q = hu_n + c_n, kept for the backward pass; both [g, B, hb].
- */
-const GRU_PRE_N: FusedKernel = {
-  name: 'LrdkitGruPreN',
-  inputs: (a) => ['xp', 'c', 'zr', ...list('hu', a.g as number)],
-  outputShapes: (s, a) => {
-    const { g, B, W } = sequence(s, 'xp', a);
-    return [[g, B, W / 3], [g, B, W / 3]];
-  },
-  compute: ([xp, c, zr, ...hu], [an, q], s, attrs) => {
-    const { g, T, B, W: last, t } = sequence(s, 'xp', attrs);
-    const hb = last / 3, scale = attrs.scale as number;
-    for (let k = 0; k < g; k++) {
-      const cb = k * last + 2 * hb, huk = hu[k]!;
-      for (let b = 0; b < B; b++) {
-        const row = k * B + b, rh = b * last + 2 * hb, rx = ((k * T + t) * B + b) * last + 2 * hb, rz = row * 2 * hb + hb, ro = row * hb;
-        for (let j = 0; j < hb; j++) {
-          const qq = huk[rh + j]! + c![cb + j]!;
-          q![ro + j] = qq;
-          an![ro + j] = scale * (xp![rx + j]! + zr![rz + j]! * qq);
-        }
-      }
-    }
-  },
-};
-
-/** h'_k = n + z (h_k - n) per block, with n = 2 s - 1 (viaSigmoid) or n = s; outputs h'_0 .. h'_{g-1}. */
-const GRU_UPDATE: FusedKernel = {
-  name: 'LrdkitGruUpdate',
-  inputs: (a) => ['s', 'zr', ...list('h', a.g as number)],
-  outputShapes: (s, a) => list('h', a.g as number).map((n) => [...(s[n] as number[])]),
-  compute: ([sn, zr, ...h], out, s, attrs) => {
-    const { g, B, last: hb } = dims(s, 's');
-    const via = attrs.viaSigmoid === true;
-    for (let k = 0; k < g; k++) {
-      const hk = h[k]!, ok = out[k]!;
-      for (let b = 0; b < B; b++) {
-        const o = b * hb, row = (k * B + b) * hb, oz = (k * B + b) * 2 * hb;
-        for (let j = 0; j < hb; j++) {
-          const n = via ? 2 * sn![row + j]! - 1 : sn![row + j]!;
-          ok[o + j] = n + zr![oz + j]! * (hk[o + j]! - n);
-        }
-      }
-    }
-  },
-};
-
-/**
- * One step of GRU backpropagation through time. With dh = dy + dhd + dhr (the output's gradient,
- * the direct path z * dh' of step t+1 and its recurrent path dhu_{t+1} U^T, per block):
- *
- *     dn = dh (1 - z),  dz = dh (h_prev - n)
- *     da_n = dn (1 - n^2),  da_z = dz z (1 - z),  da_r = da_n q r (1 - r)
- *     dxp = [da_z, da_r, da_n]          (input pre-activations, bias b included)   [g, B, 3 hb]
- *     dhu_k = [da_z, da_r, da_n r]      (recurrent products U h + c), per block    [B, 3 hb]
- *     dhd' = dh z                       (direct path to h_prev)                    [g, B, hb]
- */
-const GRU_BACKWARD: FusedKernel = {
-  name: 'LrdkitGruBackward',
-  inputs: (a) => ['dy', 'dhd', 'zr', 's', 'q', ...list('dhr', a.g as number), ...list('hp', a.g as number)],
-  outputShapes: (s, a) => {
-    const { g, B, W: hb } = sequence(s, 'dy', a);
-    return [[g, B, 3 * hb], ...list('dhu', g).map(() => [B, 3 * hb]), [g, B, hb]];
-  },
-  compute: (ins, outs, s, attrs) => {
-    const { g, T, B, W: hb, t } = sequence(s, 'dy', attrs);
-    const [dy, dhd, zr, sn, q] = ins as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    const dhr = ins.slice(5, 5 + g), hp = ins.slice(5 + g, 5 + 2 * g);
-    const dxp = outs[0]!, dhu = outs.slice(1, 1 + g), dho = outs[1 + g]!;
-    const via = attrs.viaSigmoid === true;
-    for (let k = 0; k < g; k++) {
-      const dhrk = dhr[k]!, hpk = hp[k]!, dhuk = dhu[k]!;
-      for (let b = 0; b < B; b++) {
-        const row = k * B + b, o = row * hb, ob = b * hb, oz = row * 2 * hb, o3 = row * 3 * hb, ob3 = b * 3 * hb;
-        const oy = ((k * T + t) * B + b) * hb;
-        for (let j = 0; j < hb; j++) {
-          const dh = dy[oy + j]! + dhd[o + j]! + dhrk[ob + j]!;
-          const z = zr[oz + j]!, r = zr[oz + hb + j]!;
-          const n = via ? 2 * sn[o + j]! - 1 : sn[o + j]!;
-          const dan = dh * (1 - z) * (1 - n * n);
-          const daz = dh * (hpk[ob + j]! - n) * z * (1 - z);
-          const dar = dan * q[o + j]! * r * (1 - r);
-          dxp[o3 + j] = daz;
-          dxp[o3 + hb + j] = dar;
-          dxp[o3 + 2 * hb + j] = dan;
-          dhuk[ob3 + j] = daz;
-          dhuk[ob3 + hb + j] = dar;
-          dhuk[ob3 + 2 * hb + j] = dan * r;
-          dho[o + j] = dh * z;
-        }
-      }
-    }
-  },
-};
-
-// ------------------------------------------------------------------------------------------
-// LSTM, Keras gate order i, f, c (candidate, lrdkit's g), o; one bias (inside xp).
-
-/** a = xp + hu [g, B, 4 hb], the candidate's slice times `scale` (2 for tanh as 2 sigma(2a) - 1). */
-const LSTM_PRE: FusedKernel = {
-  name: 'LrdkitLstmPre',
-  inputs: (a) => ['xp', ...list('hu', a.g as number)],
-  outputShapes: (s, a) => {
-    const { g, B, W } = sequence(s, 'xp', a);
-    return [[g, B, W]];
-  },
-  compute: ([xp, ...hu], [out], s, attrs) => {
-    const { g, T, B, W: last, t } = sequence(s, 'xp', attrs);
-    const hb = last / 4, scale = attrs.scale as number;
-    for (let k = 0; k < g; k++) {
-      const huk = hu[k]!;
-      for (let b = 0; b < B; b++) {
-        const o = (k * B + b) * last, oh = b * last, ox = ((k * T + t) * B + b) * last;
-        for (let j = 0; j < last; j++) {
-          const v = xp![ox + j]! + huk[oh + j]!;
-          out![o + j] = j >= 2 * hb && j < 3 * hb ? scale * v : v;
-        }
-      }
-    }
-  },
-};
-
-/** c' = f c + i g [g, B, hb] (g = 2 s_g - 1 when viaSigmoid), and scale c' (the argument of the next squashing). */
-const LSTM_CELL: FusedKernel = {
-  name: 'LrdkitLstmCell',
-  inputs: () => ['act', 'cp'],
-  outputShapes: (s) => [[...(s.cp as number[])], [...(s.cp as number[])]],
-  compute: ([act, cp], [c, cs], s, attrs) => {
-    const { g, B, last: hb } = dims(s, 'cp');
-    const via = attrs.viaSigmoid === true, scale = attrs.scale as number;
-    const rows = g * B;
-    for (let row = 0; row < rows; row++) {
-      const o = row * hb, a = row * 4 * hb;
-      for (let j = 0; j < hb; j++) {
-        const gg = via ? 2 * act![a + 2 * hb + j]! - 1 : act![a + 2 * hb + j]!;
-        const cn = act![a + hb + j]! * cp![o + j]! + act![a + j]! * gg;
-        c![o + j] = cn;
-        cs![o + j] = scale * cn;
-      }
-    }
-  },
-};
-
-/** h'_k = o tanh(c') per block (tanh(c') = 2 s - 1 when viaSigmoid, else s); outputs h'_0 .. h'_{g-1}. */
-const LSTM_OUTPUT: FusedKernel = {
-  name: 'LrdkitLstmOutput',
-  inputs: () => ['act', 'st'],
-  outputShapes: (s) => {
-    const { g, B, last: hb } = dims(s, 'st');
-    return Array.from({ length: g }, () => [B, hb]);
-  },
-  compute: ([act, st], h, s, attrs) => {
-    const { g, B, last: hb } = dims(s, 'st');
-    const via = attrs.viaSigmoid === true;
-    for (let k = 0; k < g; k++) {
-      const hk = h[k]!;
-      for (let b = 0; b < B; b++) {
-        const row = k * B + b, o = row * hb, a = row * 4 * hb + 3 * hb, ob = b * hb;
-        for (let j = 0; j < hb; j++) hk[ob + j] = act![a + j]! * (via ? 2 * st![o + j]! - 1 : st![o + j]!);
-      }
-    }
-  },
-};
-
-/**
- * One step of LSTM backpropagation through time. With dh = dy + dhr and dc the carried cell
- * gradient, tau = tanh(c'):
- *
- *     do = dh tau,  dct = dc + dh o (1 - tau^2)
- *     da_i = dct g i (1 - i),  da_f = dct c_prev f (1 - f),  da_g = dct i (1 - g^2),  da_o = do o (1 - o)
- *     dpre = [da_i, da_f, da_g, da_o]   [g, B, 4 hb], and per block dpre_k [B, 4 hb]
- *     dc_prev = dct f                   [g, B, hb]
- */
-const LSTM_BACKWARD: FusedKernel = {
-  name: 'LrdkitLstmBackward',
-  inputs: (a) => ['dy', 'dc', 'act', 'st', 'cp', ...list('dhr', a.g as number)],
-  outputShapes: (s, a) => {
-    const { g, B, W: hb } = sequence(s, 'dy', a);
-    return [[g, B, 4 * hb], ...list('dpre', g).map(() => [B, 4 * hb]), [g, B, hb]];
-  },
-  compute: (ins, outs, s, attrs) => {
-    const { g, T, B, W: hb, t } = sequence(s, 'dy', attrs);
-    const [dy, dc, act, st, cp] = ins as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    const dhr = ins.slice(5, 5 + g);
-    const dpre = outs[0]!, dpreBlocks = outs.slice(1, 1 + g), dcp = outs[1 + g]!;
-    const via = attrs.viaSigmoid === true;
-    for (let k = 0; k < g; k++) {
-      const dhrk = dhr[k]!, dpk = dpreBlocks[k]!;
-      for (let b = 0; b < B; b++) {
-        const row = k * B + b, o = row * hb, a = row * 4 * hb, ob = b * hb, ob4 = b * 4 * hb;
-        const oy = ((k * T + t) * B + b) * hb;
-        for (let j = 0; j < hb; j++) {
-          const i = act[a + j]!, f = act[a + hb + j]!, o_ = act[a + 3 * hb + j]!;
-          const gg = via ? 2 * act[a + 2 * hb + j]! - 1 : act[a + 2 * hb + j]!;
-          const tau = via ? 2 * st[o + j]! - 1 : st[o + j]!;
-          const dh = dy[oy + j]! + dhrk[ob + j]!;
-          const dct = dc[o + j]! + dh * o_ * (1 - tau * tau);
-          const dai = dct * gg * i * (1 - i);
-          const daf = dct * cp[o + j]! * f * (1 - f);
-          const dag = dct * i * (1 - gg * gg);
-          const dao = dh * tau * o_ * (1 - o_);
-          dpre[a + j] = dai;
-          dpre[a + hb + j] = daf;
-          dpre[a + 2 * hb + j] = dag;
-          dpre[a + 3 * hb + j] = dao;
-          dpk[ob4 + j] = dai;
-          dpk[ob4 + hb + j] = daf;
-          dpk[ob4 + 2 * hb + j] = dag;
-          dpk[ob4 + 3 * hb + j] = dao;
-          dcp[o + j] = dct * f;
-        }
-      }
-    }
-  },
-};
+const GRU_SEQUENCE = recurrentForwardKernel('gru');
+const GRU_SEQUENCE_GRAD = recurrentGradientKernel('gru');
+const LSTM_SEQUENCE = recurrentForwardKernel('lstm');
+const LSTM_SEQUENCE_GRAD = recurrentGradientKernel('lstm');
 
 // ------------------------------------------------------------------------------------------
 // Row gather's gradient along axis 1.
@@ -357,8 +147,8 @@ const GATHER_AXIS1: FusedKernel = {
     }
     for (let blk = 0; blk < g; blk++) {
       for (let i = 0; i < n; i++) {
-        const src = (blk * v + (ids![i]! | 0)) * k, dst = (blk * n + i) * k;
-        for (let j = 0; j < k; j++) out![dst + j] = table![src + j]!;
+        const src = (blk * v + (ids![i]! | 0)) * k;
+        out!.set(table!.subarray(src, src + k), (blk * n + i) * k);
       }
     }
   },
@@ -455,7 +245,7 @@ function unsortedSegmentSumWasm(args: { inputs: Record<string, TensorInfo>; back
 // ------------------------------------------------------------------------------------------
 // Registration
 
-const KERNELS: readonly FusedKernel[] = [GRU_PRE_ZR, GRU_PRE_N, GRU_UPDATE, GRU_BACKWARD, LSTM_PRE, LSTM_CELL, LSTM_OUTPUT, LSTM_BACKWARD, SEGMENT_SUM_AXIS1, GATHER_AXIS1, UNSTACK_BLOCKS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD];
+const KERNELS: readonly FusedKernel[] = [GRU_SEQUENCE, GRU_SEQUENCE_GRAD, LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, SEGMENT_SUM_AXIS1, GATHER_AXIS1, UNSTACK_BLOCKS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD];
 
 /** Backends the fused kernels are registered for. */
 export const FUSED_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;

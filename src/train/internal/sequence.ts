@@ -12,16 +12,14 @@
  *           c' = f c + i g;  h' = o tanh(c')
  *
  * from the zero state, block by block (U is [g, hb, G hb]: block b's state only feeds block b),
- * and returns every h_t. The backward pass walks the steps in reverse with one fused element-wise
- * kernel and one block product per step, and forms the weight gradients once for the whole
- * sequence: dU = sum_t h_{t-1}^T dhu_t as a single [hb, T B] x [T B, G hb] product per block, and
+ * and returns every h_t. The backward pass walks the steps in reverse (the gates' derivatives and
+ * one block product per step), and forms the weight gradients once for the whole sequence: dU = sum_t h_{t-1}^T dhu_t as a single [hb, T B] x [T B, G hb] product per block, and
  * dc = sum_t sum_batch dhu_t. These are exactly the gradients of the step equations (checked
  * against TF.js autodiff of the plain step in the tests).
  *
  * Two implementations of the same equations, equal to float32 rounding:
- * - fused (wasm and cpu backends): the state is kept as a list of g [B, hb] tensors, each step
- *   is g rank-2 products h_b U_b (XNNPACK's packed GEMM on wasm) and three fused element-wise
- *   kernels (./kernels.ts) around two tf.sigmoid calls; nothing is sliced or stacked per step;
+ * - fused (wasm and cpu backends): the whole recurrence is one kernel call forward and one
+ *   backward (./wholeSequence.ts: WebAssembly SIMD, block by block, all steps inside);
  * - plain ops (any backend, e.g. tfjs-node): [g, B, ...] tensors, one batched product per step
  *   and ordinary element-wise ops.
  *
@@ -35,12 +33,10 @@ import { fusedKernelsAvailable, registerFusedKernels, runFused } from './kernels
 /** How a layer's arithmetic is dispatched (same equations either way). */
 export interface ComputeOptions {
   /**
-   * Fused element-wise kernels with per-block state lists and g rank-2 products per step
-   * (wasm, cpu), or plain TF.js ops on [g, B, ...] tensors with batched products (any backend).
+   * The whole-sequence WebAssembly SIMD kernels, one call per layer and direction (wasm, cpu
+   * backends), or plain TF.js ops on [g, B, ...] tensors with batched products (any backend).
    */
   readonly fused: boolean;
-  /** Evaluate tanh as 2 sigma(2a) - 1 (fused kernels only; the wasm tanh is slow). */
-  readonly tanhViaSigmoid: boolean;
   /** Block products of the plain-ops path and the weight gradients; undefined: the backend's default. */
   readonly blockStrategy?: BlockStrategy;
 }
@@ -49,7 +45,7 @@ export interface ComputeOptions {
 export function defaultComputeOptions(): ComputeOptions {
   registerFusedKernels();
   const fused = fusedKernelsAvailable();
-  return { fused, tanhViaSigmoid: fused && tf.getBackend() === 'wasm' };
+  return { fused };
 }
 
 function strategyFor(groups: number, options: ComputeOptions): BlockStrategy {
@@ -89,167 +85,25 @@ export function recurrentSequence(kind: CellKind, xp: T4, u: T3, c: T3 | null, o
   if (kind === 'lstm' && c) throw new Error('recurrentSequence(lstm): the Keras LSTM has no recurrent bias, found one');
   if (options.fused) {
     registerFusedKernels();
-    const via = options.tanhViaSigmoid;
-    if (kind === 'gru') return customOp((a: T4, uu: T3, cc: T3, save: tf.GradSaveFunc) => fusedGru(a, uu, cc, via, save))(xp, u, c as T3);
-    return customOp((a: T4, uu: T3, save: tf.GradSaveFunc) => fusedLstm(a, uu, via, save))(xp, u);
+    if (kind === 'gru') return customOp((a: T4, uu: T3, cc: T3, save: tf.GradSaveFunc) => wholeSequence(kind, a, uu, cc, save))(xp, u, c as T3);
+    return customOp((a: T4, uu: T3, save: tf.GradSaveFunc) => wholeSequence(kind, a, uu, null, save))(xp, u);
   }
   if (kind === 'gru') return customOp((a: T4, uu: T3, cc: T3, save: tf.GradSaveFunc) => opsGru(a, uu, cc, strategy, save))(xp, u, c as T3);
   return customOp((a: T4, uu: T3, save: tf.GradSaveFunc) => opsLstm(a, uu, strategy, save))(xp, u);
 }
 
 // ------------------------------------------------------------------------------------------
-// Fused kernels, per-block lists
+// Whole-sequence kernels (wasm and cpu backends): one call forward, one backward.
 
-/** The g blocks of a [g, r, c] weight as rank-2 tensors. */
-function blocksOf(w: T3): T2[] {
-  return unstackBlocks(w);
-}
-
-/** Block b's tensors of every step, concatenated along the batch axis: [T B, k]. */
-function blockRows(perStep: readonly (readonly T2[])[], b: number): T2 {
-  return tf.concat(perStep.map((ts) => ts[b] as T2), 0) as T2;
-}
-
-/**
- * Weight and bias gradients from per-block lists over steps: dW_b = sum_t x_{t,b}^T dy_{t,b}
- * (one [k, T B] x [T B, m] product per block, the transpose explicit) and, when asked,
- * db_b = sum_t sum_rows dy_{t,b}.
- */
-function blockGradients(x: readonly (readonly T2[])[], dy: readonly (readonly T2[])[], g: number, withBias: boolean): { dW: T3; db: T3 | null } {
-  const dWs: T2[] = [];
-  const dbs: T2[] = [];
-  // Column sums as a product with a row of ones: a plain GEMM (XNNPACK on wasm), where tf.sum over
-  // axis 0 transposes first.
-  const rows = dy.length * (dy[0] as readonly T2[])[0]!.shape[0];
-  const ones = withBias ? (tf.ones([1, rows]) as T2) : null;
-  for (let b = 0; b < g; b++) {
-    const d = blockRows(dy, b);
-    dWs.push(tf.matMul(tf.transpose(blockRows(x, b)), d));
-    if (ones) dbs.push(tf.matMul(ones, d));
-  }
-  const dW = (g === 1 ? dWs[0]!.expandDims(0) : tf.stack(dWs)) as T3;
-  const db = withBias ? ((g === 1 ? dbs[0]!.expandDims(0) : tf.stack(dbs)) as T3) : null;
-  return { dW, db };
-}
-
-function runOne(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>): tf.Tensor[] {
-  return runFused(name, inputs, attrs);
-}
-
-function named(prefix: string, ts: readonly tf.Tensor[]): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
-  ts.forEach((t, k) => (out[`${prefix}${k}`] = t));
-  return out;
-}
-
-function fusedGru(xp: T4, u: T3, c: T3, via: boolean, save: tf.GradSaveFunc) {
-  const [g, T, B, width] = xp.shape;
-  const hb = width / 3;
-  const scale = via ? 2 : 1;
-  const squash = via ? tf.sigmoid : tf.tanh;
-  const us = blocksOf(u);
-  const zeroH = tf.zeros([B, hb]) as T2, zeroHU = tf.zeros([B, width]) as T2;
-  const zeroHs = Array.from({ length: g }, () => zeroH), zeroHUs = Array.from({ length: g }, () => zeroHU);
-  let h: T2[] = zeroHs;
-  const hs: T2[][] = [];
-  const saved: tf.Tensor[] = [];
-  for (let t = 0; t < T; t++) {
-    const hu = t === 0 ? zeroHUs : h.map((hk, k) => tf.matMul(hk, us[k] as T2));
-    const [azr] = runOne('LrdkitGruPreZR', { xp, c, ...named('hu', hu) }, { g, t });
-    const zr = tf.sigmoid(azr as tf.Tensor);
-    const [an, q] = runOne('LrdkitGruPreN', { xp, c, zr, ...named('hu', hu) }, { g, t, scale });
-    const s = squash(an as tf.Tensor);
-    h = runOne('LrdkitGruUpdate', { s, zr, ...named('h', h) }, { g, viaSigmoid: via }) as T2[];
-    hs.push(h);
-    saved.push(zr, s, q as tf.Tensor);
-  }
-  save([u, zeroH, ...hs.flat(), ...saved]);
-  const order: T2[] = [];
-  for (let k = 0; k < g; k++) for (let t = 0; t < T; t++) order.push(hs[t]![k] as T2);
+function wholeSequence(kind: CellKind, xp: T4, u: T3, c: T3 | null, save: tf.GradSaveFunc) {
+  const name = kind === 'gru' ? 'LrdkitGruSequence' : 'LrdkitLstmSequence';
+  const [h, saved] = runFused(name, c ? { xp, u, c } : { xp, u }) as [T4, tf.Tensor];
+  save([h, saved, u]);
   return {
-    value: tf.stack(order).reshape([g, T, B, hb]) as T4,
+    value: h,
     gradFunc: (dy: T4, sv: tf.Tensor[]) => {
-      const uu = sv[0] as T3, zero = sv[1] as T2;
-      const H: T2[][] = Array.from({ length: T }, (_, t) => sv.slice(2 + t * g, 2 + (t + 1) * g) as T2[]);
-      const S = sv.slice(2 + T * g);
-      const uTs = blocksOf(transposeBlocks(uu));
-      const zeros = Array.from({ length: g }, () => zero);
-      const dxps: tf.Tensor[] = new Array(T);
-      const dhus: T2[][] = new Array(T);
-      let dhd: tf.Tensor = tf.zeros([g, B, hb]);
-      let dhr: T2[] = zeros;
-      for (let t = T - 1; t >= 0; t--) {
-        const [zr, s, q] = S.slice(3 * t, 3 * t + 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const hp = t === 0 ? zeros : (H[t - 1] as T2[]);
-        const out = runOne('LrdkitGruBackward', { dy, dhd, zr, s, q, ...named('dhr', dhr), ...named('hp', hp) }, { g, t, viaSigmoid: via });
-        dxps[t] = out[0] as tf.Tensor;
-        dhus[t] = out.slice(1, 1 + g) as T2[];
-        dhd = out[1 + g] as tf.Tensor;
-        if (t > 0) dhr = (dhus[t] as T2[]).map((d, k) => tf.matMul(d, uTs[k] as T2));
-      }
-      const dXP = tf.stack(dxps, 1) as T4;
-      const { dW: dU, db: dc } = blockGradients([zeros, ...H.slice(0, T - 1)], dhus, g, true);
-      return [dXP, dU, dc as T3];
-    },
-  };
-}
-
-function fusedLstm(xp: T4, u: T3, via: boolean, save: tf.GradSaveFunc) {
-  const [g, T, B, width] = xp.shape;
-  const hb = width / 4;
-  const scale = via ? 2 : 1;
-  const us = blocksOf(u);
-  const zeroH = tf.zeros([B, hb]) as T2, zeroHU = tf.zeros([B, width]) as T2;
-  const zeroHs = Array.from({ length: g }, () => zeroH), zeroHUs = Array.from({ length: g }, () => zeroHU);
-  const zeroC = tf.zeros([g, B, hb]);
-  let h: T2[] = zeroHs;
-  let c: tf.Tensor = zeroC;
-  const hs: T2[][] = [];
-  const saved: tf.Tensor[] = [];
-  for (let t = 0; t < T; t++) {
-    const hu = t === 0 ? zeroHUs : h.map((hk, k) => tf.matMul(hk, us[k] as T2));
-    let act: tf.Tensor;
-    if (via) {
-      const [a] = runOne('LrdkitLstmPre', { xp, ...named('hu', hu) }, { g, t, scale });
-      act = tf.sigmoid(a as tf.Tensor);
-    } else {
-      const [a] = runOne('LrdkitLstmPre', { xp, ...named('hu', hu) }, { g, t, scale: 1 });
-      const [aif, ag, ao] = tf.split(a as tf.Tensor, [2 * hb, hb, hb], 2);
-      act = tf.concat([tf.sigmoid(aif as tf.Tensor), tf.tanh(ag as tf.Tensor), tf.sigmoid(ao as tf.Tensor)], 2);
-    }
-    const [cn, cs] = runOne('LrdkitLstmCell', { act, cp: c }, { viaSigmoid: via, scale });
-    const st = via ? tf.sigmoid(cs as tf.Tensor) : tf.tanh(cs as tf.Tensor);
-    h = runOne('LrdkitLstmOutput', { act, st }, { viaSigmoid: via }) as T2[];
-    saved.push(act, st, c);
-    c = cn as tf.Tensor;
-    hs.push(h);
-  }
-  save([u, zeroH, ...hs.flat(), ...saved]);
-  const order: T2[] = [];
-  for (let k = 0; k < g; k++) for (let t = 0; t < T; t++) order.push(hs[t]![k] as T2);
-  return {
-    value: tf.stack(order).reshape([g, T, B, hb]) as T4,
-    gradFunc: (dy: T4, sv: tf.Tensor[]) => {
-      const uu = sv[0] as T3, zero = sv[1] as T2;
-      const H: T2[][] = Array.from({ length: T }, (_, t) => sv.slice(2 + t * g, 2 + (t + 1) * g) as T2[]);
-      const S = sv.slice(2 + T * g);
-      const uTs = blocksOf(transposeBlocks(uu));
-      const zeros = Array.from({ length: g }, () => zero);
-      const dpres: tf.Tensor[] = new Array(T);
-      const dpreBlocks: T2[][] = new Array(T);
-      let dc: tf.Tensor = tf.zeros([g, B, hb]);
-      let dhr: T2[] = zeros;
-      for (let t = T - 1; t >= 0; t--) {
-        const [act, st, cp] = S.slice(3 * t, 3 * t + 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const out = runOne('LrdkitLstmBackward', { dy, dc, act, st, cp, ...named('dhr', dhr) }, { g, t, viaSigmoid: via });
-        dpres[t] = out[0] as tf.Tensor;
-        dpreBlocks[t] = out.slice(1, 1 + g) as T2[];
-        dc = out[1 + g] as tf.Tensor;
-        if (t > 0) dhr = (dpreBlocks[t] as T2[]).map((d, k) => tf.matMul(d, uTs[k] as T2));
-      }
-      const dXP = tf.stack(dpres, 1) as T4;
-      const { dW: dU } = blockGradients([zeros, ...H.slice(0, T - 1)], dpreBlocks, g, false);
-      return [dXP, dU];
+      const [hs, ss, us] = sv as [T4, tf.Tensor, T3];
+      return runFused(`${name}Grad`, { dy, h: hs, saved: ss, u: us });
     },
   };
 }
