@@ -14,9 +14,10 @@
  *
  * @module
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { CheckpointError } from './errors.js';
+import { checkPath, readRegularFile } from './internal/fileAccess.js';
 import { looksLikeZip, openZip } from './internal/zip.js';
 import { readPytorchCheckpoint } from './pytorch.js';
 import { readKerasH5 } from './kerasH5.js';
@@ -36,14 +37,16 @@ function looksLikeHdf5(bytes: Uint8Array): boolean {
 
 /** Reads a checkpoint from a file or TF.js model directory. */
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  if (!existsSync(path)) throw new CheckpointError(path, 'path', 'expected a checkpoint file or a TF.js model directory, found nothing at this path');
-  if (statSync(path).isDirectory()) {
+  // Regular files (or a folder) only; devices, FIFOs and sockets are refused before any open.
+  const checked = checkPath(path, { where: 'path', allowDirectory: true });
+  if (checked.isDirectory) {
     const modelJson = join(path, 'model.json');
     if (!existsSync(modelJson)) throw new CheckpointError(path, 'directory', 'expected a TF.js layers model (model.json and weight shards), found no model.json');
+    checkPath(modelJson, { file: path, where: 'model.json', root: path });
     return readLrdkitCheckpoint(modelJson);
   }
   if (basename(path).endsWith('.json')) return readLrdkitCheckpoint(path);
-  const bytes = readFileSync(path);
+  const bytes = readRegularFile(path);
   if (bytes.length === 0) throw new CheckpointError(path, 'file', 'expected a checkpoint, found an empty file');
   if (looksLikeHdf5(bytes)) return readKerasH5(bytes, path);
   if (looksLikeZip(bytes)) {
