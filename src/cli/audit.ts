@@ -78,7 +78,8 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
   const out = typeof o.out === 'string' ? o.out : 'lrdkit-audit';
   const noReport = o['no-report'] === true;
-  parseInputSpec(options.input); // validates the input spec (and a file's contents) before any work
+  // Validates the input spec (and a file's contents) before any work; a file must be a regular one.
+  parseInputSpec(options.input, { readFile: (p) => new TextDecoder().decode(readRegularFile(p, { where: '--input' })) });
   checkAuditOptions(options);
   checkOutFolder(out, path);
   const log = progress(o.quiet === true);

@@ -74,7 +74,7 @@ describe('lrdkit audit on the hostile corpus: exit 2, one line, bounded memory, 
       expect(line, detail).toMatch(c.reason);
       expect(line, detail).not.toMatch(/\n\s+at |Error: |node:internal/);
       const first = c.args[0] as string;
-      const namesSubject = line.includes(first) || /--(steps|out|jacobian-states) /.test(line);
+      const namesSubject = line.includes(first) || /--(steps|out|jacobian-states|input)[ :]/.test(line);
       expect(namesSubject, `the line names the file or the option: ${line}`).toBe(true);
       if (c.mustNotMention) expect(line).not.toMatch(c.mustNotMention);
       expect(r.stdout).toBe('');
