@@ -82,5 +82,5 @@ writeFileSync(join(root, 'bench/audit-size-results.json'), `${JSON.stringify({ r
 const mdPath = join(root, 'bench/AUDIT.md');
 const md = readFileSync(mdPath, 'utf8');
 const re = /<!-- audit-size[\s\S]*<!-- \/audit-size -->/;
-writeFileSync(mdPath, re.test(md) ? md.replace(re, section) : `${md.trimEnd()}\n\n${section}\n`);
+writeFileSync(mdPath, re.test(md) ? md.replace(re, () => section) : `${md.trimEnd()}\n\n${section}\n`);
 process.stdout.write(`${section}\n`);

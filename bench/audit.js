@@ -57,9 +57,9 @@ const md = [
   '',
 ].join('\n');
 if (!only) {
-  // Keep the section written by bench/audit-size.js.
+  // Keep the section written by bench/audit-size.js and the notes after it.
   const previous = existsSync(join(root, 'bench/AUDIT.md')) ? readFileSync(join(root, 'bench/AUDIT.md'), 'utf8') : '';
-  const sizeSection = /<!-- audit-size[\s\S]*<!-- \/audit-size -->/.exec(previous)?.[0];
+  const sizeSection = /<!-- audit-size[\s\S]*$/.exec(previous)?.[0]?.trimEnd();
   writeFileSync(join(root, 'bench/AUDIT.md'), sizeSection ? `${md.trimEnd()}\n\n${sizeSection}\n` : md);
   writeFileSync(join(root, 'bench/audit-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }

@@ -100,7 +100,14 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   const report = noReport ? null : await import('../report/report.js');
   const rendered = report ? await report.renderAuditReport(document, { onProgress: log }) : null;
   checkOutFolder(out, path); // again: the folder may have changed during the analysis
-  const staged = StagedFolder.create(out);
+  const writeFailed = (e: unknown): unknown =>
+    typeof (e as NodeJS.ErrnoException)?.code === 'string' ? new UsageError(`lrdkit audit: --out ${out}: writing the audit failed (${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.split('\n')[0]})`) : e;
+  let staged: StagedFolder;
+  try {
+    staged = StagedFolder.create(out);
+  } catch (e) {
+    throw writeFailed(e);
+  }
   try {
     const files: [string, string | Uint8Array][] = [
       ['audit.json', `${JSON.stringify(document, null, 2)}\n`],
@@ -115,7 +122,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
     staged.commit();
   } catch (e) {
     staged.discard();
-    throw e;
+    throw writeFailed(e);
   }
   process.stdout.write(formatVerdictTable(document));
   if (required === null) return 0;

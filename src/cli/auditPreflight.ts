@@ -150,17 +150,21 @@ const BYTES_PER_STATE_VALUE = 8;
 /** Dense n x n float64 work matrices alive at once in the Jacobian and Lyapunov phases. */
 const JACOBIAN_WORK_MATRICES = 12;
 /**
- * Seconds per multiply-add of the recurrent steps, fitted on the default audits of GRU(512),
- * GRU(1024) and GRU(2048) in bench/AUDIT.md (2 cores).
+ * Quiet-machine seconds per unit of work (2 cores), fitted on the phases of the default audit of
+ * GRU(512) in bench/AUDIT.md (measured under a load of about 15, divided by 5): trajectories,
+ * moments, correlation, Lyapunov and information per N (T + B) G h (h + d) multiply-adds
+ * ({@link SECONDS_PER_STEP_WEIGHT}); the iterative Jacobian spectra per sampled state and h^2
+ * ({@link SECONDS_PER_JACOBIAN_STATE_SQUARE}); the dense eigenvalues at 4 states per h^3
+ * ({@link SECONDS_PER_EIGEN_CUBE}). An order of magnitude, for the start-up message only.
  */
-export const SECONDS_PER_STEP_FLOP = 1.0e-9;
-/** Seconds per n^3 of the Jacobian spectra (eigenvalues at the sampled states), same fit. */
-export const SECONDS_PER_JACOBIAN_CUBE = 4.0e-9;
+export const SECONDS_PER_STEP_WEIGHT = 6.2e-10;
+export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 1.1e-6;
+export const SECONDS_PER_EIGEN_CUBE = 3.4e-9;
 
 /**
  * The memory and time an audit of `checkpoint` with `options` should take: per audited layer,
- * trajectories N (burn-in + T) states of the layer and the layers below it, the Jacobian work
- * matrices (stateSize^2 each), and steps costing about 2 x (weights of the chain) multiply-adds.
+ * trajectories of N (burn-in + T) states of the layer and the layers below it, the Jacobian work
+ * matrices (stateSize^2 each), and the three costs above.
  */
 export function estimateAudit(checkpoint: Checkpoint, options: Pick<AuditOptions, 'sequences' | 'steps' | 'burnIn' | 'jacobianStates' | 'lyapunovExponents' | 'layer'>): AuditEstimate {
   let bytes = 0;
@@ -175,9 +179,7 @@ export function estimateAudit(checkpoint: Checkpoint, options: Pick<AuditOptions
     const weights = chain.reduce((s, c) => s + c.hiddenSize * (c.hiddenSize + c.inputSize) * (c.kind === 'gru' ? 3 : 4), 0);
     const n = cell.stateSize;
     bytes = Math.max(bytes, BYTES_PER_STATE_VALUE * N * T * stateValues + JACOBIAN_WORK_MATRICES * 8 * n * n);
-    // Trajectories, the Lyapunov chain (k vectors) and the Jacobian products: a few passes of N T steps.
-    const stepFlops = 2 * weights * (N * T * 3 + options.steps * Math.max(1, options.lyapunovExponents));
-    seconds += SECONDS_PER_STEP_FLOP * stepFlops + SECONDS_PER_JACOBIAN_CUBE * Math.min(options.jacobianStates, 4) * n ** 3 + SECONDS_PER_STEP_FLOP * options.jacobianStates * n * n * 8;
+    seconds += SECONDS_PER_STEP_WEIGHT * N * T * weights + SECONDS_PER_JACOBIAN_STATE_SQUARE * options.jacobianStates * n * n + SECONDS_PER_EIGEN_CUBE * Math.min(options.jacobianStates, 4) * n ** 3;
   });
   return { bytes, seconds };
 }
