@@ -379,7 +379,8 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
   const eta = (done: number): string => {
     const perLayer = done > 0 ? elapsed() / done : (options.expectedSeconds ?? Number.NaN) / Math.max(1, total);
     const left = perLayer * (total - done) - (done > 0 ? 0 : elapsed());
-    return Number.isFinite(left) ? `, ETA ${formatSeconds(Math.max(0, left))}` : '';
+    if (!Number.isFinite(left)) return '';
+    return left > 0 ? `, ETA ${formatSeconds(left)}` : ', taking longer than estimated (a loaded machine?)';
   };
   for (const chain of chains) {
     chain.forEach((index, pos) => {
