@@ -5,7 +5,7 @@
 // peak RSS is its own. Usage: npm run build && node bench/audit.js [--only NAME]
 // Writes bench/AUDIT.md and bench/audit-results.json.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,10 @@ const md = [
   '',
 ].join('\n');
 if (!only) {
-  writeFileSync(join(root, 'bench/AUDIT.md'), md);
+  // Keep the section written by bench/audit-size.js and the notes after it.
+  const previous = existsSync(join(root, 'bench/AUDIT.md')) ? readFileSync(join(root, 'bench/AUDIT.md'), 'utf8') : '';
+  const sizeSection = /<!-- audit-size[\s\S]*$/.exec(previous)?.[0]?.trimEnd();
+  writeFileSync(join(root, 'bench/AUDIT.md'), sizeSection ? `${md.trimEnd()}\n\n${sizeSection}\n` : md);
   writeFileSync(join(root, 'bench/audit-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 process.stdout.write(md);

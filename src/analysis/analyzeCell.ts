@@ -160,6 +160,9 @@ function denseOrFactorized(cell: Cell): cell is GruCell | LstmCell | FactorizedC
   return cell instanceof GruCell || cell instanceof LstmCell || cell instanceof FactorizedCell;
 }
 
+/** Least milliseconds between two progress messages inside a phase. */
+const PROGRESS_INTERVAL_MS = 10_000;
+
 /**
  * Runs every measure on one cell (or a stack, given as an array of layers).
  *
@@ -217,6 +220,13 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
   const layers = Array.isArray(cellOrLayers) ? (cellOrLayers as readonly Cell[]) : [cellOrLayers as Cell];
   const top = layers[layers.length - 1] as Cell;
   const sec: Record<string, number> = {};
+  // Progress inside the long phases (trajectories, Jacobian spectra): at most every 10 s.
+  let lastProgress = Date.now();
+  const within = (phase: string, fraction: number): void => {
+    if (!options.onPhase || Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+    lastProgress = Date.now();
+    options.onPhase(`${phase} ${Math.round(100 * fraction)}%`);
+  };
   const timed = <T>(phase: string, f: () => T): T => {
     options.onPhase?.(phase);
     const t = process.hrtime.bigint();
@@ -268,7 +278,8 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     const planData = { samples, gateSequences, bins: GATE_BINS, batch: PASS_BATCH };
     const pass = timed('trajectories', () => {
       const ticket = helper?.post('pass', { trajectory: { ...traj, input: inputData }, outputs: buffer, plan: planData, from: mid, to: N, fn: 'runTrajectories' });
-      const parts: SharedPassPart[] = [sharedPassRange(resolved, { ...planData, outputs: series.map((x) => x.data) }, 0, helper ? mid : N, 'runTrajectories')];
+      const mine = helper ? mid : N;
+      const parts: SharedPassPart[] = [sharedPassRange(resolved, { ...planData, outputs: series.map((x) => x.data) }, 0, mine, 'runTrajectories', (done) => within('trajectories', done / mine))];
       if (helper) parts.push(collect(ticket, () => sharedPassRange(resolved, { ...planData, outputs: series.map((x) => x.data) }, mid, N, 'runTrajectories')).result);
       return mergeSharedPassParts(parts);
     });
@@ -323,7 +334,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     // with the correlation sums (chunks claimed by either thread; the same numbers).
     const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input: traj.input }, kLyap)) : null;
     options.onPhase?.('jacobian');
-    const shared = jacobianSpectraShared(cell, pass.samples, jacobianSolver, helper && !helperFailed ? helper : null);
+    const shared = jacobianSpectraShared(cell, pass.samples, jacobianSolver, helper && !helperFailed ? helper : null, (claimed, chunks) => within('jacobian', claimed / chunks));
     const jacobianSpectra = shared.spectra;
     sec.jacobian = shared.mainSeconds + shared.helperSeconds;
     const jacobianEigenvalues =

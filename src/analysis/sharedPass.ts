@@ -60,7 +60,7 @@ function batchedGates(cell: Cell): boolean {
  *
  * @throws AnalysisInputError for bad inputs or a diverging cell
  */
-export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, from: number, to: number, fn: string): SharedPassPart {
+export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, from: number, to: number, fn: string, onBatch?: (sequencesDone: number) => void): SharedPassPart {
   const { cell, steps: T, burnIn, seed, process, initialState } = r;
   const S = cell.stateSize, D = cell.inputSize, H = cell.hiddenSize;
   const wantGates = plan.gateSequences > from;
@@ -75,6 +75,7 @@ export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, fro
   const G = SIGMOID_GATES[cell.kind];
   const unitOffsets = cellUnits(cell).map((_, k) => (cell instanceof FactorizedCell ? G * (cell.blocks.slice(0, k).reduce((acc, b) => acc + b.hiddenSize, 0)) : 0));
   for (let g0 = from; g0 < to; g0 += plan.batch) {
+    if (g0 > from) onBatch?.(g0 - from);
     const n = Math.min(plan.batch, to - g0);
     const seqs = Array.from({ length: n }, (_, b) => process.sequence(g0 + b, burnIn + T, seed));
     let cur = new Float64Array(n * S);

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { AnalysisInputError } from '../analysis/errors.js';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis } from '../analysis/analyzeCell.js';
@@ -44,8 +45,10 @@ export interface AuditOptions {
   bootstrapReplicates: number;
   /** Audit only the layer with this name. */
   layer?: string;
-  /** Called at the start of each layer and phase. */
+  /** Called at the start of each layer and phase (with the elapsed time and an ETA). */
   onProgress?: (message: string) => void;
+  /** The up-front estimate of the whole audit in seconds (src/cli/auditPreflight.ts), for the first ETA. */
+  expectedSeconds?: number;
 }
 
 /** {min, median, max} of a sample. */
@@ -337,6 +340,34 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
   };
 }
 
+/** 12 s, 3 min 20 s. */
+function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/**
+ * An analysis error of one layer, phrased for the user: the file, the layer, the analysis'
+ * message, and the option that changes the failing quantity (an AnalysisInputError keeps its
+ * type, so the CLI still exits 2 with one line).
+ */
+function layerError(e: unknown, file: string, layer: string, options: AuditOptions): unknown {
+  if (!(e instanceof AnalysisInputError)) return e;
+  const m = e.message;
+  const hint = /zero variance|constant|every channel/i.test(m)
+    ? "the layer's states do not vary with the input (weights all zero, or saturated units): its dependence cannot be measured; try another --input, or audit other layers with --layer"
+    : /maxLag|lag/i.test(m)
+      ? `adjust --max-lag (now ${options.maxLag}) or --steps (now ${options.steps})`
+      : /length|steps|series/i.test(m)
+        ? `use a larger --steps (now ${options.steps}) or --sequences (now ${options.sequences})`
+        : /sample\.count|states/i.test(m)
+          ? `adjust --jacobian-states (now ${options.jacobianStates})`
+          : /finite|NaN|Infinity/i.test(m)
+            ? "the layer's weights make its states overflow (weights far too large?)"
+            : 'check the options and the checkpoint';
+  return new AnalysisInputError(`lrdkit audit: ${file}: layer ${layer}: ${m.split('\n')[0]}; ${hint}`);
+}
+
 /** 'LRD' if any layer is LRD, 'SRD' if every layer is SRD, else 'inconclusive'. */
 export const OVERALL_RULE = "'LRD' if any audited layer is LRD, 'SRD' if every audited layer is SRD, otherwise 'inconclusive'";
 
@@ -361,20 +392,36 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
     lyapunovExponents: options.lyapunovExponents,
     bootstrapReplicates: options.bootstrapReplicates,
   };
+  const total = chains.reduce((n, chain) => n + chain.filter((i) => options.layer === undefined || ck.layerInfo[i]?.name === options.layer).length, 0);
+  const started = Date.now();
+  const elapsed = (): number => (Date.now() - started) / 1000;
+  // ETA: the up-front estimate until a layer has finished, then the mean time per layer so far.
+  const eta = (done: number): string => {
+    const perLayer = done > 0 ? elapsed() / done : (options.expectedSeconds ?? Number.NaN) / Math.max(1, total);
+    const left = perLayer * (total - done) - (done > 0 ? 0 : elapsed());
+    if (!Number.isFinite(left)) return '';
+    return left > 0 ? `, ETA ${formatSeconds(left)}` : ', taking longer than estimated (a loaded machine?)';
+  };
   for (const chain of chains) {
     chain.forEach((index, pos) => {
       const info = ck.layerInfo[index] as LayerInfo;
       if (options.layer !== undefined && info.name !== options.layer) return;
-      options.onProgress?.(`audit: layer ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''})`);
+      const done = layers.length;
+      options.onProgress?.(`audit: layer ${done + 1}/${total} ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''}) [${formatSeconds(elapsed())} elapsed${eta(done)}]`);
       const below = chain.slice(0, pos).map((j) => ck.layers[j] as Cell);
-      const a = analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) });
+      let a: ReturnType<typeof analyzeCell>;
+      try {
+        a = analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p} [${formatSeconds(elapsed())} elapsed${eta(done)}]`) });
+      } catch (e) {
+        throw layerError(e, ck.path, info.name, options);
+      }
       layers.push(layerAudit(ck, chain, pos, a));
       timings[info.name] = a.seconds;
     });
   }
   const verdicts = layers.map((l) => l.correlation.verdict);
   const overall: DependenceVerdict = verdicts.includes('LRD') ? 'LRD' : verdicts.length > 0 && verdicts.every((v) => v === 'SRD') ? 'SRD' : 'inconclusive';
-  const { onProgress: _p, layer, ...run } = options;
+  const { onProgress: _p, expectedSeconds: _e, layer, ...run } = options;
   return {
     document: {
       $schema: AUDIT_SCHEMA_ID,

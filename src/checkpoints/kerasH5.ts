@@ -27,6 +27,7 @@
  * @module
  */
 import { CheckpointError } from './errors.js';
+import { parseCheckedJson } from './internal/checkedJson.js';
 import { type H5File, type H5Object, groupAt, h5Tensor, joinPath, readHdf5, stringAttr, stringListAttr } from './internal/hdf5.js';
 import { type CellPlan, type KerasModelPlan, type RecurrentLayerPlan, type SkippedLayer, planKerasModel } from './internal/kerasConfig.js';
 import { type CellTensors, type KerasCheckpoint, assignNamedWeights, buildKerasCheckpoint, splitWeightName } from './internal/kerasWeights.js';
@@ -45,11 +46,7 @@ export interface ReadKerasH5Options {
 
 function parseModelConfig(text: string | undefined, file: string): unknown {
   if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new CheckpointError(file, 'model_config', `expected a JSON model config in the root attribute model_config, found text that does not parse (${(e as Error).message})`);
-  }
+  return parseCheckedJson(text, file, 'model_config');
 }
 
 /**

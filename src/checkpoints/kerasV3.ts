@@ -23,6 +23,7 @@
  * @module
  */
 import { CheckpointError } from './errors.js';
+import { parseCheckedJson } from './internal/checkedJson.js';
 import { type H5File, datasetAt, h5Tensor, joinPath, readHdf5 } from './internal/hdf5.js';
 import { planKerasModel } from './internal/kerasConfig.js';
 import { type KerasCheckpoint, buildKerasCheckpoint, v3CellTensors } from './internal/kerasWeights.js';
@@ -53,12 +54,7 @@ export function v3Lookups(h5: H5File, file: string): { lookup: (path: string) =>
 }
 
 function parseJson(bytes: Uint8Array, file: string, member: string): unknown {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new CheckpointError(file, member, `expected JSON, found text that does not parse (${(e as Error).message})`);
-  }
+  return parseCheckedJson(new TextDecoder('utf-8').decode(bytes), file, member);
 }
 
 /**

@@ -40,7 +40,7 @@
  *
  * @module
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContextSwitchingCell } from '../cells/contextSwitching.js';
 import { type DenseCell, FactorizedCell } from '../cells/factorized.js';
@@ -49,6 +49,7 @@ import { GruCell } from '../cells/gru.js';
 import { KERAS_GRU_GATE_ORDER, KERAS_LSTM_GATE_ORDER } from '../cells/layouts.js';
 import { LstmCell } from '../cells/lstm.js';
 import type { Cell, CellKind, CellVariant, GateWeights } from '../cells/types.js';
+import { writeAtomic } from '../internal/writeAtomic.js';
 import { CheckpointError } from './errors.js';
 import { type RawTensor, matrixOf, vectorOf } from './internal/layers.js';
 import type { KerasCheckpoint } from './internal/kerasWeights.js';
@@ -298,15 +299,11 @@ export function writeLrdkitCheckpoint(dir: string, layers: readonly LrdkitLayer[
   mkdirSync(dir, { recursive: true });
   const shardPath = join(dir, LRDKIT_SHARD);
   const jsonPath = join(dir, 'model.json');
-  const tmp = (p: string): string => `${p}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp(shardPath), shard);
-    renameSync(tmp(shardPath), shardPath);
-    writeFileSync(tmp(jsonPath), jsonText);
-    renameSync(tmp(jsonPath), jsonPath);
+    // The one atomic writer: unpredictable, exclusively created temporary names.
+    writeAtomic(shardPath, shard);
+    writeAtomic(jsonPath, jsonText);
   } catch (e) {
-    rmSync(tmp(shardPath), { force: true });
-    rmSync(tmp(jsonPath), { force: true });
     throw new CheckpointError(dir, 'write', `expected to write model.json and ${LRDKIT_SHARD}, found an error (${(e as Error).message})`);
   }
   return { modelJson: jsonPath, shard: shardPath, bytes: shard.length, exact };

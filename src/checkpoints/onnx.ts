@@ -89,7 +89,7 @@ function externalReader(modelPath: string, file: string): (t: OnnxTensor, where:
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > kind.size) {
       throw new CheckpointError(file, where, `expected offset and length within the ${kind.size}-byte file ${JSON.stringify(location)}, found offset ${entry('offset') ?? '0'}, length ${entry('length') ?? '(rest)'}`);
     }
-    return readFileRange(path, offset, length, file);
+    return readFileRange(path, offset, length, file, base);
   };
 }
 

@@ -19,7 +19,7 @@ import { safetensorsFormat } from './formats/safetensors.js';
 import { tfjsFormat } from './formats/tfjs.js';
 import { torchScriptFormat } from './formats/torchScript.js';
 import { torchZipFormat } from './formats/torchZip.js';
-import { listDirectory, pathKind, readFileBytes } from './internal/fileBytes.js';
+import { checkCheckpointPath, listDirectory, pathKind, readFileBytes } from './internal/fileBytes.js';
 import { looksLikeZip, openZip } from './internal/zip.js';
 import type { Checkpoint } from './types.js';
 
@@ -64,6 +64,7 @@ export const CHECKPOINT_FORMATS: readonly CheckpointFormatModule[] = [
 
 /** Looks at `path` once: kind, bytes (files), names (directories, zip archives). */
 export function probeCheckpoint(path: string): Probe {
+  checkCheckpointPath(path);
   const k = pathKind(path);
   if (k.kind === 'missing') throw new CheckpointError(path, 'path', 'expected a checkpoint file, a TF.js model directory or a training run folder, found nothing at this path');
   if (k.kind === 'other') throw new CheckpointError(path, 'path', 'expected a regular file or a directory, found another kind of file (device, socket or pipe)');

@@ -17,6 +17,7 @@
  * @module
  */
 import { CheckpointError } from './errors.js';
+import { parseCheckedJson } from './internal/checkedJson.js';
 import type { RawTensor } from './internal/layers.js';
 
 /**
@@ -160,13 +161,14 @@ export function readSafetensors(bytes: Uint8Array, file: string): Map<string, Ra
     fail('header', `expected ${headerLength} bytes of JSON header after the 8-byte length, found ${bytes.length - 8} (truncated or not a safetensors file)`);
   }
   const n = Number(headerLength);
-  let header: unknown;
+  let text: string;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
-    header = JSON.parse(text);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
   } catch (e) {
-    return fail('header', `expected a UTF-8 JSON object of ${n} bytes, found invalid JSON (${(e as Error).message})`);
+    return fail('header', `expected a UTF-8 JSON object of ${n} bytes, found invalid UTF-8 (${(e as Error).message})`);
   }
+  // Depth and duplicate keys checked before parsing (JSON.parse keeps the last duplicate).
+  const header = parseCheckedJson(text, file, 'header');
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     return fail('header', `expected a JSON object, found ${Array.isArray(header) ? 'an array' : describe(header)}`);
   }
@@ -184,8 +186,9 @@ export function readSafetensors(bytes: Uint8Array, file: string): Map<string, Ra
     if (info === null || typeof info !== 'object' || Array.isArray(info)) return fail(where, `expected an object {dtype, shape, data_offsets}, found ${describe(info)}`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
     if (typeof dtype !== 'string') fail(where, `expected a string dtype, found ${describe(dtype)}`);
-    const size = SAFETENSORS_DTYPE_SIZES[dtype as string];
-    if (size === undefined) fail(where, `expected dtype F32, F64, F16 or BF16 (or one of ${SUPPORTED}), found ${describe(dtype)}`);
+    // Own properties only: a dtype of "__proto__" or "constructor" is not a dtype.
+    const size = Object.hasOwn(SAFETENSORS_DTYPE_SIZES, dtype as string) ? SAFETENSORS_DTYPE_SIZES[dtype as string] : undefined;
+    if (size === undefined) fail(where, `expected dtype F32, F64, F16 or BF16 (or one of ${SUPPORTED}), found ${describe(String(dtype).slice(0, 40))}`);
     if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && (s as number) >= 0)) {
       fail(where, `expected shape to be a list of non-negative integers, found ${describe(shape)}`);
     }

@@ -27,9 +27,11 @@
  *
  * @module
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CheckpointError } from './errors.js';
+import { parseCheckedJson } from './internal/checkedJson.js';
+import { checkPath, readRegularFile } from './internal/fileAccess.js';
 import { type RecurrentLayerPlan, planKerasModel } from './internal/kerasConfig.js';
 import { type CellTensors, type KerasCheckpoint, assignNamedWeights, buildKerasCheckpoint, splitWeightName, v3CellTensors } from './internal/kerasWeights.js';
 import type { RawTensor } from './internal/layers.js';
@@ -88,15 +90,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * @param modelJsonBytes - model.json's bytes or text
  * @param readShard - reads a shard given its path as listed in the manifest (relative to model.json's directory)
  * @param file - model.json's path, for messages
+ * @param shardSize - a shard's size without reading it (when given, the group's shard sizes are
+ *   checked against the manifest before any shard is read)
  */
-export function parseTfjsArtifacts(modelJsonBytes: Uint8Array | string, readShard: (path: string) => Uint8Array, file: string): TfjsArtifacts {
+export function parseTfjsArtifacts(modelJsonBytes: Uint8Array | string, readShard: (path: string) => Uint8Array, file: string, shardSize?: (path: string) => number): TfjsArtifacts {
   const text = typeof modelJsonBytes === 'string' ? modelJsonBytes : new TextDecoder('utf-8').decode(modelJsonBytes);
-  let modelJson: unknown;
-  try {
-    modelJson = JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new CheckpointError(file, 'model.json', `expected JSON, found text that does not parse (${(e as Error).message})`);
-  }
+  const modelJson = parseCheckedJson(text, file, 'model.json');
   if (!isObject(modelJson)) throw new CheckpointError(file, 'model.json', `expected a JSON object, found ${Array.isArray(modelJson) ? 'an array' : typeof modelJson}`);
   if (modelJson.format !== undefined && modelJson.format !== null && modelJson.format !== 'layers-model') {
     throw new CheckpointError(
@@ -128,7 +127,8 @@ export function parseTfjsArtifacts(modelJsonBytes: Uint8Array | string, readShar
       }
       const count = shape.reduce((a, b) => a * b, 1);
       if (count > MAX_ELEMENTS) throw new CheckpointError(file, `tensor ${name}`, `expected at most ${MAX_ELEMENTS} elements, found shape [${shape.join(', ')}]`);
-      const dtype = typeof w.dtype === 'string' ? w.dtype : 'float32';
+      if (typeof w.dtype !== 'string') throw new CheckpointError(file, `tensor ${name}`, `expected a dtype string (float32, int32, bool, float16, complex64), found ${w.dtype === undefined ? 'none' : JSON.stringify(w.dtype)?.slice(0, 40) ?? typeof w.dtype}`);
+      const dtype = w.dtype;
       let bytes: number | undefined = DTYPE_BYTES.get(dtype);
       let unreadable: string | undefined;
       if (w.quantization !== undefined && w.quantization !== null) {
@@ -144,10 +144,17 @@ export function parseTfjsArtifacts(modelJsonBytes: Uint8Array | string, readShar
       pending.push({ name, shape, dtype, group: gi, offset, byteLength: count * bytes, ...(unreadable ? { unreadable } : {}) });
       offset += count * bytes;
     });
-    const shards = paths.map((p) => {
-      const data = readShard(p);
-      return data;
-    });
+    const mismatch = (total: number): CheckpointError =>
+      new CheckpointError(
+        file,
+        `weight shards ${paths.join(', ')}`,
+        `expected ${offset} bytes (the sum of the group's ${pending.length} weights), found ${total}${total < offset ? ' (truncated or missing data)' : ' (extra data: the manifest does not describe the shards)'}`,
+      );
+    if (shardSize) {
+      const declared = paths.reduce((s, p) => s + shardSize(p), 0);
+      if (declared !== offset) throw mismatch(declared);
+    }
+    const shards = paths.map((p) => readShard(p));
     const total = shards.reduce((s, b) => s + b.length, 0);
     if (total !== offset) {
       throw new CheckpointError(
@@ -180,7 +187,7 @@ export function parseTfjsArtifacts(modelJsonBytes: Uint8Array | string, readShar
 /** model.json's path for a directory or a model.json path; CheckpointError when absent. */
 export function resolveModelJson(path: string): string {
   if (!existsSync(path)) throw new CheckpointError(path, 'path', 'expected a TF.js model directory or model.json, found nothing at this path');
-  if (statSync(path).isDirectory()) {
+  if (checkPath(path, { where: 'path', allowDirectory: true }).isDirectory) {
     const p = join(path, 'model.json');
     if (!existsSync(p)) throw new CheckpointError(path, 'directory', 'expected a TF.js layers model (model.json and weight shards) in this directory, found no model.json');
     return p;
@@ -188,32 +195,30 @@ export function resolveModelJson(path: string): string {
   return path;
 }
 
-/** Reads model.json and its shards from disk (shards must lie in model.json's directory or below). */
+/**
+ * Reads model.json and its shards from disk. Shards must be regular files inside model.json's
+ * directory (a symbolic link leaving it is refused, ./internal/fileAccess.ts), and their sizes
+ * (stat) must add up to what the manifest declares before any of them is read.
+ */
 export function readTfjsArtifacts(path: string): TfjsArtifacts {
   const modelJson = resolveModelJson(path);
   const dir = dirname(modelJson);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(modelJson);
-  } catch (e) {
-    throw new CheckpointError(modelJson, 'model.json', `expected a readable file, found an error (${(e as Error).message})`);
-  }
+  const bytes = readRegularFile(modelJson, { where: 'model.json' });
+  const locate = (shard: string): string => {
+    const full = resolve(dir, shard);
+    const rel = relative(dir, full);
+    if (isAbsolute(shard) || rel.startsWith('..') || isAbsolute(rel)) {
+      throw new CheckpointError(modelJson, `weight shard ${shard}`, "expected a shard path inside model.json's directory, found one outside it");
+    }
+    if (!existsSync(full)) throw new CheckpointError(modelJson, `weight shard ${shard}`, `expected the shard file ${full}, found no such file`);
+    return full;
+  };
+  const access = (shard: string) => ({ file: modelJson, where: `weight shard ${shard}`, root: dir });
   return parseTfjsArtifacts(
     bytes,
-    (shard) => {
-      const full = resolve(dir, shard);
-      const rel = relative(dir, full);
-      if (isAbsolute(shard) || rel.startsWith('..') || isAbsolute(rel)) {
-        throw new CheckpointError(modelJson, `weight shard ${shard}`, "expected a shard path inside model.json's directory, found one outside it");
-      }
-      if (!existsSync(full)) throw new CheckpointError(modelJson, `weight shard ${shard}`, `expected the shard file ${full}, found no such file`);
-      try {
-        return readFileSync(full);
-      } catch (e) {
-        throw new CheckpointError(modelJson, `weight shard ${shard}`, `expected a readable file, found an error (${(e as Error).message})`);
-      }
-    },
+    (shard) => readRegularFile(locate(shard), access(shard)),
     modelJson,
+    (shard) => checkPath(locate(shard), access(shard)).size,
   );
 }
 

@@ -164,7 +164,7 @@ export function readTorchZip(bytes: Uint8Array, file: string, hooks: TorchZipHoo
       if (qualified === 'collections.OrderedDict') return orderedDict;
       if (qualified === 'torch._utils._rebuild_tensor_v2') return rebuildTensor;
       if (qualified === 'torch._utils._rebuild_parameter') return rebuildParameter;
-      const dtype = module === 'torch' ? STORAGE_DTYPES[name] : undefined;
+      const dtype = module === 'torch' && Object.hasOwn(STORAGE_DTYPES, name) ? STORAGE_DTYPES[name] : undefined;
       if (dtype !== undefined) {
         let t = storageTypes.get(dtype);
         if (!t) storageTypes.set(dtype, (t = new PyOpaque('storage type', dtype)));
@@ -224,6 +224,10 @@ export function readTorchZip(bytes: Uint8Array, file: string, hooks: TorchZipHoo
     if (!data) {
       const size = SAFETENSORS_DTYPE_SIZES[t.storage.dtype] as number;
       if (!zip.entries.has(memberName)) fail(whereTensor, `expected storage member ${memberName}, found none (members: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''})`);
+      const declared = zip.entries.get(memberName)?.size ?? 0;
+      if (declared !== t.storage.numel * size) {
+        fail(whereTensor, `expected ${t.storage.numel * size} bytes in ${memberName} (${t.storage.numel} elements of ${t.storage.dtype}), found ${declared} (the member's declared size; refused before inflating)`);
+      }
       const raw = read(memberName);
       if (raw.length !== t.storage.numel * size) {
         fail(whereTensor, `expected ${t.storage.numel * size} bytes in ${memberName} (${t.storage.numel} elements of ${t.storage.dtype}), found ${raw.length}`);

@@ -1,21 +1,27 @@
 /**
  * `lrdkit audit CHECKPOINT`: reads a GRU/LSTM checkpoint (TF.js layers, Keras .h5 / .keras,
  * PyTorch safetensors / torch.save, lrdkit's own), audits every recurrent layer for long range
- * dependence and writes DIR/audit.json, DIR/summary.md, DIR/timings.json and the report (HTML, figures), each atomically
- * and only after every layer has been analysed (a failure leaves no partial output). Prints the
+ * dependence and writes DIR/audit.json, DIR/summary.md, DIR/timings.json and the report (HTML,
+ * figures) into a fresh temporary folder renamed into place only after every layer has been
+ * analysed and every file written (src/internal/stagedFolder.ts: a failure or a SIGINT leaves
+ * the previous folder or none, never a partial one). Options, --out and the audit's memory are
+ * checked before any work (./auditPreflight.ts). Prints the
  * verdict table. Exit 0 (verdict as required, or none required), 1 (not as required), 2 (bad
  * input).
  *
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditCheckpoint, readingNotes } from '../audit/auditDocument.js';
+import { checkAuditFits, checkAuditOptions, checkOutFolder, estimateAudit } from './auditPreflight.js';
 import { formatSummaryMarkdown, formatVerdictTable } from '../audit/summary.js';
 import { readCheckpoint } from '../checkpoints/index.js';
+import { parseCheckedJson } from '../checkpoints/internal/checkedJson.js';
+import { checkPath, readRegularFile } from '../checkpoints/internal/fileAccess.js';
 import { parseInputSpec } from '../analysis/inputs.js';
+import { StagedFolder } from '../internal/stagedFolder.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
-import { progress, writeFileAtomic } from './output.js';
+import { progress } from './output.js';
 
 export const AUDIT_OPTIONS = {
   layer: 'string',
@@ -73,7 +79,10 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
   const out = typeof o.out === 'string' ? o.out : 'lrdkit-audit';
   const noReport = o['no-report'] === true;
-  parseInputSpec(options.input); // validates the input spec (and a file's contents) before any work
+  // Validates the input spec (and a file's contents) before any work; a file must be a regular one.
+  parseInputSpec(options.input, { readFile: (p) => new TextDecoder().decode(readRegularFile(p, { where: '--input' })) });
+  checkAuditOptions(options);
+  checkOutFolder(out, path);
   const log = progress(o.quiet === true);
   const checkpoint = await readCheckpoint(path);
   if (options.layer !== undefined && !checkpoint.layerInfo.some((l) => l.name === options.layer)) {
@@ -81,25 +90,63 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   }
   log(`audit: ${path}: ${checkpoint.format}, ${checkpoint.layers.length} recurrent layer(s): ${checkpoint.layerInfo.map((l) => `${l.name} (${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.kind} ${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.hiddenSize})`).join(', ')}`);
   for (const note of readingNotes(checkpoint)) log(`audit: note: ${note}`);
+  const estimate = estimateAudit(checkpoint, options);
+  checkAuditFits(estimate, path);
+  if (estimate.seconds > 120) {
+    log(`audit: this audit should take about ${Math.round(estimate.seconds / 60)} min on 2 cores (estimate); to make it smaller: --layer NAME (one layer), --sequences ${Math.max(2, options.sequences >> 1)}, --steps ${Math.max(options.maxLag + 1, options.steps >> 1)}, --jacobian-states ${Math.max(1, options.jacobianStates >> 2)}, --bootstrap 0`);
+  }
   const bytes = hashInput(checkpoint.source?.checkpoint ?? path);
-  const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log }, version);
+  const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log, expectedSeconds: estimate.seconds }, version);
   // The report (figures, HTML page) is rendered before anything is written: a failure leaves no
   // partial output. Loaded lazily so that other commands do not load vega.
   const report = noReport ? null : await import('../report/report.js');
   const rendered = report ? await report.renderAuditReport(document, { onProgress: log }) : null;
-  writeFileAtomic(join(out, 'audit.json'), `${JSON.stringify(document, null, 2)}\n`);
-  writeFileAtomic(join(out, 'summary.md'), formatSummaryMarkdown(document));
-  writeFileAtomic(join(out, 'timings.json'), `${JSON.stringify({ seconds: timings }, null, 2)}\n`);
-  if (report && rendered) report.writeRenderedReport(rendered, out);
+  checkOutFolder(out, path); // again: the folder may have changed during the analysis
+  const writeFailed = (e: unknown): unknown =>
+    typeof (e as NodeJS.ErrnoException)?.code === 'string' ? new UsageError(`lrdkit audit: --out ${out}: writing the audit failed (${(e as NodeJS.ErrnoException).code}: ${(e as Error).message.split('\n')[0]})`) : e;
+  let staged: StagedFolder;
+  try {
+    staged = StagedFolder.create(out);
+  } catch (e) {
+    throw writeFailed(e);
+  }
+  try {
+    const files: [string, string | Uint8Array][] = [
+      ['audit.json', `${JSON.stringify(document, null, 2)}\n`],
+      ['summary.md', formatSummaryMarkdown(document)],
+      ['timings.json', `${JSON.stringify({ seconds: timings }, null, 2)}\n`],
+      ...(rendered ? rendered.files.map((f): [string, string | Uint8Array] => [f.path, f.content]) : []),
+    ];
+    for (const [name, content] of files) {
+      staged.write(name, content);
+      await writePoint(); // a SIGINT can land here: the staged folder is then removed
+    }
+    staged.commit();
+  } catch (e) {
+    staged.discard();
+    throw writeFailed(e);
+  }
   process.stdout.write(formatVerdictTable(document));
   if (required === null) return 0;
   return document.verdict.overall === required.toUpperCase() ? 0 : 1;
 }
 
-/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory (a run folder's checkpoint/). */
+/**
+ * Lets signals in between two files of the write phase (an event-loop turn). For tests, the
+ * environment variable LRDKIT_TEST_WRITE_PAUSE_MS makes each pause that long, so that a
+ * signal sent at a random time lands inside the write phase.
+ */
+async function writePoint(): Promise<void> {
+  const ms = Number(process.env.LRDKIT_TEST_WRITE_PAUSE_MS ?? 0);
+  await new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+}
+
+/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory (read under the readers' file rules). */
 function hashInput(path: string): Uint8Array {
-  if (!statSync(path).isDirectory()) return readFileSync(path);
-  const modelJson = readFileSync(join(path, 'model.json'));
-  const manifest = (JSON.parse(modelJson.toString('utf8')) as { weightsManifest?: { paths: string[] }[] }).weightsManifest ?? [];
-  return Buffer.concat([modelJson, ...manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(path, p))))]);
+  if (!checkPath(path, { allowDirectory: true }).isDirectory) return readRegularFile(path);
+  const modelJsonPath = join(path, 'model.json');
+  const modelJson = readRegularFile(modelJsonPath, { root: path });
+  const parsed = parseCheckedJson(new TextDecoder().decode(modelJson), modelJsonPath, 'model.json') as { weightsManifest?: { paths: string[] }[] };
+  const manifest = parsed.weightsManifest ?? [];
+  return Buffer.concat([modelJson, ...manifest.flatMap((g) => g.paths.map((p) => readRegularFile(join(path, p), { file: modelJsonPath, where: `weight shard ${p}`, root: path })))]);
 }

@@ -28,13 +28,14 @@ export interface JacobianShare {
  * Claims chunks of `samples` from `counter` (an Int32 in a SharedArrayBuffer, initially 0)
  * until all are taken; returns the computed chunks. Runs on either thread.
  */
-export function claimJacobianChunks(cell: Cell, samples: readonly VisitedState[], solver: JacobianSolver, counter: Int32Array): JacobianShare {
+export function claimJacobianChunks(cell: Cell, samples: readonly VisitedState[], solver: JacobianSolver, counter: Int32Array, onChunk?: (claimed: number, chunks: number) => void): JacobianShare {
   const chunks = Math.ceil(samples.length / JACOBIAN_CHUNK);
   const out: [number, JacobianSpectraAt][] = [];
   const t0 = process.hrtime.bigint();
   for (;;) {
     const c = Atomics.add(counter, 0, 1);
     if (c >= chunks) break;
+    onChunk?.(c, chunks);
     out.push([c, jacobianSpectraAt(cell, samples.slice(c * JACOBIAN_CHUNK, (c + 1) * JACOBIAN_CHUNK), solver)]);
   }
   return { chunks: out, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
@@ -54,10 +55,10 @@ export interface SharedJacobianSpectra {
  * helper thread together; the helper rebuilds the same cell (see helper.ts). When the helper
  * cannot run or dies, the chunks it had not returned are computed here: the same numbers.
  */
-export function jacobianSpectraShared(cell: Cell, samples: readonly VisitedState[], solver: JacobianSolver, helper: HelperThread | null): SharedJacobianSpectra {
+export function jacobianSpectraShared(cell: Cell, samples: readonly VisitedState[], solver: JacobianSolver, helper: HelperThread | null, onChunk?: (claimed: number, chunks: number) => void): SharedJacobianSpectra {
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const ticket = helper ? helper.post('jacobianChunks', { samples, solver, counter: counter.buffer }) : undefined;
-  const mine = claimJacobianChunks(cell, samples, solver, counter);
+  const mine = claimJacobianChunks(cell, samples, solver, counter, onChunk);
   const parts = new Map<number, JacobianSpectraAt>(mine.chunks.map(([c, p]) => [c, p]));
   let helperSeconds = 0;
   let helperChunks = 0;

@@ -7,6 +7,7 @@
  */
 import { basename, join } from 'node:path';
 import { CheckpointError } from '../errors.js';
+import { parseCheckedJson } from '../internal/checkedJson.js';
 import { pathKind, readFileBytes } from '../internal/fileBytes.js';
 import { readLrdkitCheckpoint } from '../lrdkitFormat.js';
 import type { CheckpointFormatModule } from '../registry.js';
@@ -29,7 +30,7 @@ export async function readRunFolder(dir: string): Promise<Checkpoint> {
   const runJson = join(dir, RUN_FILE);
   let meta: unknown;
   try {
-    meta = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(readFileBytes(runJson, dir)));
+    meta = parseCheckedJson(new TextDecoder('utf-8', { fatal: true }).decode(readFileBytes(runJson, dir, dir)), dir, RUN_FILE);
   } catch (e) {
     if (e instanceof CheckpointError) throw e;
     throw new CheckpointError(dir, RUN_FILE, `expected the run's configuration as JSON, found text that does not parse (${(e as Error).message})`);

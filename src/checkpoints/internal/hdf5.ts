@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CheckpointError } from '../errors.js';
+import { budgetForFile } from './fileAccess.js';
 import type { RawTensor } from './layers.js';
 
 /** An attribute value as read: strings, numbers, or arrays of them (null when unreadable). */
@@ -134,13 +135,48 @@ function plain(v) {
   if (Array.isArray(v)) return v.map(plain).flat(Infinity);
   return null;
 }
-function readAttrs(entity, pattern) {
+let budgetLeft = 0;
+let budgetLimit = 0;
+function spend(nbytes, what) {
+  if (!(nbytes >= 0) || nbytes > budgetLeft) {
+    throw new Error('BUDGET:' + what + ': expected at most ' + budgetLimit + ' bytes of data in all (16 x the file size + 16 MiB), found a declared size of ' + nbytes + ' bytes with ' + budgetLeft + ' left: the declared sizes do not match what the file can hold (refused before allocating)');
+  }
+  budgetLeft -= nbytes;
+}
+function readAttrs(entity, pattern, path) {
   const out = {};
   for (const name of Object.keys(entity.attrs)) {
     if (!pattern.test(name)) continue;
+    const m = Module.get_attribute_metadata(entity.file_id, entity.path, name);
+    spend(Number(m.size) * Number(m.total_size || 0), 'attribute ' + name + ' of ' + path);
     out[name] = plain(entity.get_attribute(name, false));
   }
   return out;
+}
+// A dataset's values read with the status of H5Dread checked: h5wasm's Dataset.value ignores
+// it and hands back whatever the buffer held (a failed read became weights). The buffer is
+// filled with NaN bit patterns first, so that even an unreported failure cannot look like data.
+function readDatasetValues(e, path, dtype, count) {
+  const size = dtype === 'float32' ? 4 : 8;
+  const nbytes = size * count;
+  spend(nbytes, 'dataset ' + path);
+  if (nbytes === 0) return dtype === 'float32' ? new Float32Array(0) : new Float64Array(0);
+  const ptr = Module._malloc(nbytes);
+  if (ptr === 0) throw new Error('READFAIL:dataset ' + path + ': expected memory for ' + nbytes + ' bytes, found none');
+  try {
+    Module.HEAPU8.fill(0xff, ptr, ptr + nbytes);
+    let status;
+    try {
+      status = Module.get_dataset_data(e.file_id, e.path, null, null, null, BigInt(ptr));
+    } catch (err) {
+      throw new Error('READFAIL:dataset ' + path + ': expected its values, found a failed read (' + String((err && err.message) || err).split('\n')[0].slice(0, 200) + ')');
+    }
+    if (typeof status !== 'number' || status < 0) throw new Error('READFAIL:dataset ' + path + ': expected its values, found a failed read (HDF5 status ' + status + ')');
+    const bytes = Module.HEAPU8.slice(ptr, ptr + nbytes);
+    return dtype === 'float32' ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+  } finally {
+    Module._free(ptr);
+  }
 }
 function dtypeOf(m) {
   if (m.type === 1 && (m.size === 4 || m.size === 8) && m.littleEndian) return m.size === 4 ? 'float32' : 'float64';
@@ -154,7 +190,7 @@ function dump(file, skip, pattern) {
   while (stack.length > 0) {
     const [path, group, depth] = stack.pop();
     const children = group.keys();
-    objects.push([path, { type: 'group', attrs: readAttrs(group, pattern), children }]);
+    objects.push([path, { type: 'group', attrs: readAttrs(group, pattern, path), children }]);
     if (objects.length > LIMIT_OBJECTS) throw new Error('more than ' + LIMIT_OBJECTS + ' objects');
     for (const key of children) {
       const child = path === '/' ? '/' + key : path + '/' + key;
@@ -168,16 +204,12 @@ function dump(file, skip, pattern) {
         const m = e.metadata;
         const shape = (e.shape || []).map(Number);
         const dtype = dtypeOf(m);
-        const entry = { type: 'dataset', attrs: readAttrs(e, pattern), shape, dtype };
+        const entry = { type: 'dataset', attrs: readAttrs(e, pattern, child), shape, dtype };
         const count = shape.reduce((a, b) => a * b, 1);
         if ((dtype === 'float32' || dtype === 'float64') && count <= LIMIT_VALUES) {
-          let v = e.value;
-          if (typeof v === 'number') v = dtype === 'float32' ? Float32Array.of(v) : Float64Array.of(v);
-          if (v instanceof Float32Array || v instanceof Float64Array) {
-            const own = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : v.slice();
-            entry.data = own;
-            transfer.push(own.buffer);
-          }
+          const v = readDatasetValues(e, child, dtype, count);
+          entry.data = v;
+          transfer.push(v.buffer);
         }
         objects.push([child, entry]);
       } else {
@@ -197,13 +229,16 @@ parentPort.on('message', async (msg) => {
       h5 = mod.default && mod.default.File ? mod.default : mod;
       Module = await h5.ready;
     }
+    budgetLimit = msg.budget;
+    budgetLeft = msg.budget;
     Module.FS.writeFile(path, msg.bytes);
     f = new h5.File(path, 'r');
     const { objects, transfer } = dump(f, msg.skip, new RegExp(msg.pattern));
     parentPort.postMessage({ id: msg.id, ok: true, objects }, transfer);
   } catch (e) {
     const message = String((e && e.message) || e);
-    parentPort.postMessage({ id: msg.id, ok: false, message, diag, aborted: /abort/i.test(message) || (e && e.name === 'RuntimeError') });
+    const refused = /^(BUDGET|READFAIL):/.exec(message);
+    parentPort.postMessage({ id: msg.id, ok: false, message: refused ? message.slice(refused[0].length) : message, refused: refused !== null, diag, aborted: /abort/i.test(message) || (e && e.name === 'RuntimeError') });
   } finally {
     try { if (f) f.close(); } catch (e) {}
     try { if (Module) Module.FS.unlink(path); } catch (e) {}
@@ -218,6 +253,8 @@ interface Reply {
   message?: string;
   diag?: string;
   aborted?: boolean;
+  /** A refusal of lrdkit's own (budget, failed dataset read): the message is the whole detail. */
+  refused?: boolean;
 }
 
 let h5wasmUrlCache: string | undefined;
@@ -316,6 +353,10 @@ class Hdf5Thread {
           return;
         }
         if (reply.aborted) this.discard();
+        if (reply.refused) {
+          reject(new CheckpointError(file, where, reply.message ?? 'refused'));
+          return;
+        }
         reject(new CheckpointError(file, where, `expected a readable HDF5 file, found one the HDF5 library rejects: ${reply.message ?? 'unknown error'}${this.diagnostic(reply.diag ?? '')}`));
       };
       const onError = (err: Error): void => {
@@ -340,7 +381,7 @@ class Hdf5Thread {
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.postMessage({ id, bytes: copy, skip: [...skip], pattern: ATTRIBUTE_PATTERN, h5wasmUrl: url }, [copy.buffer]);
+      worker.postMessage({ id, bytes: copy, skip: [...skip], pattern: ATTRIBUTE_PATTERN, h5wasmUrl: url, budget: budgetForFile(bytes.length) }, [copy.buffer]);
     });
   }
 }

@@ -34,6 +34,7 @@
  */
 import type { CellKind } from '../../cells/types.js';
 import { CheckpointError } from '../errors.js';
+import { parseCheckedJson } from './checkedJson.js';
 
 /** One recurrent cell of the model: one lrdkit layer. */
 export interface CellPlan {
@@ -265,11 +266,7 @@ function cellFromConfig(cfg: JsonObject, kind: CellKind, cls: string, ownName: s
 export function planKerasModel(config: unknown, file: string, where: string): KerasModelPlan {
   let top: unknown = config;
   if (typeof top === 'string') {
-    try {
-      top = JSON.parse(top) as unknown;
-    } catch (e) {
-      throw new CheckpointError(file, where, `expected a JSON model config, found text that does not parse (${(e as Error).message})`);
-    }
+    top = parseCheckedJson(top, file, where);
   }
   if (isObject(top) && top.model_config !== undefined && top.class_name === undefined) top = top.model_config;
   if (typeof top === 'string') return planKerasModel(top, file, where);

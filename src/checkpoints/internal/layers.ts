@@ -22,6 +22,7 @@ export function matrixOf(t: RawTensor, file: string, name: string, rows?: number
     throw new CheckpointError(file, `tensor ${name}`, `expected shape [${rows ?? 'rows'}, ${cols ?? 'cols'}], found [${t.shape.join(', ')}]`);
   }
   const [r, c] = t.shape as [number, number];
+  checkLength(t, file, name);
   checkFinite(t, file, name);
   return Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c)));
 }
@@ -31,8 +32,15 @@ export function vectorOf(t: RawTensor, file: string, name: string, length?: numb
   if (t.shape.length !== 1 || (length !== undefined && t.shape[0] !== length)) {
     throw new CheckpointError(file, `tensor ${name}`, `expected shape [${length ?? 'n'}], found [${t.shape.join(', ')}]`);
   }
+  checkLength(t, file, name);
   checkFinite(t, file, name);
   return Array.from(t.data);
+}
+
+/** Throws CheckpointError unless the tensor holds exactly prod(shape) values (sizes come from the file). */
+export function checkLength(t: RawTensor, file: string, name: string): void {
+  const count = t.shape.reduce((p, s) => p * s, 1);
+  if (count !== t.data.length) throw new CheckpointError(file, `tensor ${name}`, `expected ${count} values for shape [${t.shape.join(', ')}], found ${t.data.length}`);
 }
 
 /** Throws CheckpointError at the first NaN or infinite entry. */
@@ -79,6 +87,9 @@ export function buildLayerCell(w: LayerWeights, file: string, layer: string): { 
     else dense = w.kind === 'gru' ? gruFromPytorch(w.weights) : lstmFromPytorch(w.weights);
   } catch (e) {
     throw new CheckpointError(file, `layer ${layer}`, (e as Error).message);
+  }
+  if (dense.inputSize < 1 || dense.hiddenSize < 1) {
+    throw new CheckpointError(file, `layer ${layer}`, `expected an input width and a hidden size of at least 1, found input ${dense.inputSize}, hidden ${dense.hiddenSize} (an input matrix with no columns drives nothing)`);
   }
   return detectGroups(dense);
 }

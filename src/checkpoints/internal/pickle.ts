@@ -6,8 +6,10 @@
  * {@link PyCallable}s the caller made.
  *
  * Work is bounded by the input: every opcode consumes at least one byte, values are shared by
- * reference (BINGET / DUP copy nothing), and the mark-based opcodes pop what they consume, so a
- * run costs O(input bytes) plus whatever the caller's callables do. Every malformed input
+ * reference (BINGET / DUP copy nothing), the mark-based opcodes pop what they consume, integers
+ * are at most {@link PICKLE_MAX_LONG_BYTES} bytes and nesting (MARKs, containers) at most
+ * {@link PICKLE_MAX_DEPTH} deep, so a run costs O(input bytes) plus whatever the caller's
+ * callables do, and nothing recursive ever meets a deep value. Every malformed input
  * (unknown opcode, data running past the end, stack underflow, missing memo entry, wrong
  * argument types) is a CheckpointError naming the file, the pickle member and the byte offset.
  *
@@ -91,11 +93,21 @@ export function pyTypeName(v: PyValue | undefined): string {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Little-endian two's complement bytes to an int (number when safe, else bigint). */
+/**
+ * Largest LONG1 / LONG4 integer accepted, in bytes (a 512-bit integer). A state dict's ints are
+ * sizes, strides and offsets (8 bytes at most); a longer one is refused before it is decoded, so
+ * that no opcode costs more than linear time (a 256 KB LONG4 took minutes when decoded).
+ */
+export const PICKLE_MAX_LONG_BYTES = 64;
+/** Deepest nesting of MARKs and of containers (tuples, lists, dicts) accepted. */
+export const PICKLE_MAX_DEPTH = 256;
+
+/** Little-endian two's complement bytes to an int (number when safe, else bigint); at most PICKLE_MAX_LONG_BYTES bytes. */
 function decodeLong(b: Uint8Array): number | bigint {
   if (b.length === 0) return 0;
-  let v = 0n;
-  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i] as number);
+  let hex = '';
+  for (let i = b.length - 1; i >= 0; i--) hex += (b[i] as number).toString(16).padStart(2, '0');
+  let v = BigInt(`0x${hex}`);
   if ((b[b.length - 1] as number) & 0x80) v -= 1n << BigInt(8 * b.length);
   return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
 }
@@ -115,6 +127,20 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
   let stack: PyValue[] = [];
   const marks: PyValue[][] = [];
   const memo = new Map<number, PyValue>();
+  // Nesting depth of the containers built here (values not in the map have depth 0).
+  const depths = new WeakMap<object, number>();
+  const depthOf = (v: PyValue | undefined): number => (typeof v === 'object' && v !== null ? (depths.get(v) ?? 0) : 0);
+  const nested = <T extends PyTuple | PyList | PyDict>(container: T, items: Iterable<PyValue>, what: string): T => {
+    let d = depthOf(container);
+    for (const v of items) d = Math.max(d, depthOf(v) + 1);
+    if (d > PICKLE_MAX_DEPTH) fail(`${what}: expected values nested at most ${PICKLE_MAX_DEPTH} levels deep, found deeper nesting (refused)`);
+    depths.set(container, d);
+    return container;
+  };
+  const long = (n: number, what: string): number | bigint => {
+    if (n > PICKLE_MAX_LONG_BYTES) fail(`${what}: expected an integer of at most ${PICKLE_MAX_LONG_BYTES} bytes, found one of ${n} bytes (refused before decoding)`);
+    return decodeLong(take(n, what));
+  };
 
   const fail = (detail: string): never => {
     throw new CheckpointError(file, where, `byte ${opStart}: ${detail}`);
@@ -215,6 +241,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         if (marks.length !== 0) fail(`STOP: expected no open MARK, found ${marks.length}`);
         return pop('STOP');
       case 0x28: // MARK
+        if (marks.length >= PICKLE_MAX_DEPTH) fail(`MARK: expected MARKs nested at most ${PICKLE_MAX_DEPTH} deep, found deeper nesting (refused)`);
         marks.push(stack);
         stack = [];
         break;
@@ -251,14 +278,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         pos += 2;
         break;
       case 0x8a: // LONG1
-        stack.push(decodeLong(take(u8('LONG1'), 'LONG1')));
+        stack.push(long(u8('LONG1'), 'LONG1'));
         break;
       case 0x8b: { // LONG4
         need(4, 'LONG4');
         const n = view.getInt32(pos, true);
         pos += 4;
         if (n < 0) fail(`LONG4: expected a non-negative byte count, found ${n}`);
-        stack.push(decodeLong(take(n, 'LONG4')));
+        stack.push(long(n, 'LONG4'));
         break;
       }
       case 0x47: // BINFLOAT (big-endian)
@@ -300,20 +327,20 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         break;
       case 0x74: { // TUPLE (popMark replaces `stack`: take the items before pushing)
         const items = popMark('TUPLE');
-        stack.push(new PyTuple(items));
+        stack.push(nested(new PyTuple(items), items, 'TUPLE'));
         break;
       }
       case 0x85: // TUPLE1
-        stack.push(new PyTuple([pop('TUPLE1')]));
+        { const a = pop('TUPLE1'); stack.push(nested(new PyTuple([a]), [a], 'TUPLE1')); }
         break;
       case 0x86: { // TUPLE2
         const b = pop('TUPLE2'), a = pop('TUPLE2');
-        stack.push(new PyTuple([a, b]));
+        stack.push(nested(new PyTuple([a, b]), [a, b], 'TUPLE2'));
         break;
       }
       case 0x87: { // TUPLE3
         const c = pop('TUPLE3'), b = pop('TUPLE3'), a = pop('TUPLE3');
-        stack.push(new PyTuple([a, b, c]));
+        stack.push(nested(new PyTuple([a, b, c]), [a, b, c], 'TUPLE3'));
         break;
       }
       case 0x5d: // EMPTY_LIST
@@ -321,17 +348,17 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         break;
       case 0x6c: { // LIST
         const items = popMark('LIST');
-        stack.push(new PyList(items));
+        stack.push(nested(new PyList(items), items, 'LIST'));
         break;
       }
       case 0x61: { // APPEND
         const v = pop('APPEND');
-        listOf(top('APPEND'), 'APPEND').items.push(v);
+        nested(listOf(top('APPEND'), 'APPEND'), [v], 'APPEND').items.push(v);
         break;
       }
       case 0x65: { // APPENDS
         const items = popMark('APPENDS');
-        const target = listOf(top('APPENDS'), 'APPENDS').items;
+        const target = nested(listOf(top('APPENDS'), 'APPENDS'), items, 'APPENDS').items;
         for (const v of items) target.push(v);
         break;
       }
@@ -343,18 +370,18 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         if (items.length % 2 !== 0) fail(`DICT: expected key/value pairs, found ${items.length} items`);
         const d = new PyDict();
         for (let i = 0; i < items.length; i += 2) d.map.set(key(items[i] as PyValue, 'DICT'), items[i + 1] as PyValue);
-        stack.push(d);
+        stack.push(nested(d, items, 'DICT'));
         break;
       }
       case 0x73: { // SETITEM
         const v = pop('SETITEM'), k = pop('SETITEM');
-        dictOf(top('SETITEM'), 'SETITEM').map.set(key(k, 'SETITEM'), v);
+        nested(dictOf(top('SETITEM'), 'SETITEM'), [v], 'SETITEM').map.set(key(k, 'SETITEM'), v);
         break;
       }
       case 0x75: { // SETITEMS
         const items = popMark('SETITEMS');
         if (items.length % 2 !== 0) fail(`SETITEMS: expected key/value pairs, found ${items.length} items`);
-        const d = dictOf(top('SETITEMS'), 'SETITEMS');
+        const d = nested(dictOf(top('SETITEMS'), 'SETITEMS'), items, 'SETITEMS');
         for (let i = 0; i < items.length; i += 2) d.map.set(key(items[i] as PyValue, 'SETITEMS'), items[i + 1] as PyValue);
         break;
       }

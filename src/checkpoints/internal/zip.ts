@@ -3,10 +3,17 @@
  * deflated (8) entries, ZIP64 sizes and offsets. Enough for torch.save archives and Keras 3
  * `.keras` files; every inconsistency is a CheckpointError naming the entry.
  *
+ * Bounded by the file: members must not overlap each other or the central directory (an
+ * "overlap bomb" points many members at the same deflated data), member names are unique, a
+ * member's declared size is counted against the archive's {@link ByteBudget} before it is
+ * inflated, and inflation stops at the declared size (a deflate bomb declaring 12 KB is
+ * stopped after 12 KB, not after gigabytes).
+ *
  * @internal
  */
 import { inflateRawSync } from 'node:zlib';
 import { CheckpointError } from '../errors.js';
+import { ByteBudget } from './fileAccess.js';
 
 /** One archive member. */
 export interface ZipEntry {
@@ -30,8 +37,13 @@ export interface ZipArchive {
   read(name: string): Uint8Array;
 }
 
-/** Opens a ZIP archive held in memory. */
-export function openZip(bytes: Uint8Array, file: string): ZipArchive {
+/**
+ * Opens a ZIP archive held in memory.
+ *
+ * @param budget - bytes that reading members may inflate in all (default: the file's
+ *   {@link ByteBudget}, 16 x its size + 16 MiB)
+ */
+export function openZip(bytes: Uint8Array, file: string, budget: ByteBudget = ByteBudget.forFile(bytes.length, file, 'inflated archive members')): ZipArchive {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const fail = (where: string, detail: string): never => {
     throw new CheckpointError(file, where, detail);
@@ -90,9 +102,20 @@ export function openZip(bytes: Uint8Array, file: string): ZipArchive {
       }
       e += 4 + len;
     }
+    if (entries.has(name)) fail('zip', `expected unique member names, found ${JSON.stringify(name.slice(0, 100))} twice`);
     entries.set(name, { name, method, compressedSize, size, localHeaderOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
+  // Members lie one after the other before the central directory: no two share bytes.
+  const ordered = [...entries.values()].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  ordered.forEach((entry, i) => {
+    const end = entry.localHeaderOffset + 30 + entry.compressedSize;
+    const next = ordered[i + 1];
+    const limit = next ? next.localHeaderOffset : cdOffset;
+    if (end > limit) {
+      fail(entry.name, `expected archive members that do not overlap, found this member's data [${entry.localHeaderOffset}, ${end}) running into ${next ? `member ${JSON.stringify(next.name.slice(0, 100))} at offset ${next.localHeaderOffset}` : `the central directory at offset ${cdOffset}`} (refused: overlapping members inflate the same data many times)`);
+    }
+  });
   return {
     entries,
     read(name: string): Uint8Array {
@@ -107,9 +130,13 @@ export function openZip(bytes: Uint8Array, file: string): ZipArchive {
       let data: Uint8Array;
       if (entry.method === 0) data = raw;
       else if (entry.method === 8) {
+        budget.take(entry.size, name);
         try {
-          data = inflateRawSync(raw);
+          // Stop one byte past the declared size: more output means the declared size is false.
+          data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1) });
         } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ERR_BUFFER_TOO_LARGE') return fail(name, `expected ${entry.size} uncompressed bytes (the declared size), found more: inflation stopped at the declared size (a deflate bomb?)`);
           return fail(name, `expected deflate-compressed data, found corrupt data (${(err as Error).message})`);
         }
       } else return fail(name, `expected compression method 0 (stored) or 8 (deflate), found ${entry.method}`);

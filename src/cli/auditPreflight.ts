@@ -1,0 +1,199 @@
+/**
+ * Checks made before an audit starts, so that what would fail after minutes of work fails in
+ * a second with one line naming the option:
+ *
+ * - {@link checkAuditOptions}: the options against what the analysis needs. The memory-exponent
+ *   estimators (DFA, GPH, aggregated variance) need a minimum series length; rather than repeat
+ *   their formulas here, the same estimators are dry-run on a synthetic series of `steps`
+ *   values (white noise from a fixed seed: the minimums depend on the length only), and when
+ *   they refuse, the smallest `--steps` they accept is found by bisection and named.
+ *   `--jacobian-states` must not exceed sequences x steps.
+ * - {@link checkOutFolder}: `--out` must not be the checkpoint or a folder holding it, not a
+ *   symbolic link, not a file, not a folder holding anything but a previous audit (the whole
+ *   folder is replaced), and its nearest existing parent must be a writable folder.
+ * - {@link estimateAudit}: the memory and time the audit of a checkpoint will take, from the
+ *   sizes of its layers; a model whose estimate exceeds the machine's memory is refused up
+ *   front, and one whose audit would take over two minutes is announced with the options that
+ *   make it smaller.
+ *
+ * @module
+ */
+import { accessSync, constants, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { AnalysisInputError } from '../analysis/errors.js';
+import { memoryExponents } from '../analysis/memory/memoryExponents.js';
+import type { AuditOptions } from '../audit/auditDocument.js';
+import type { Checkpoint } from '../checkpoints/index.js';
+import { isInside, resolvedOrAbsolute } from '../checkpoints/internal/fileAccess.js';
+import { UsageError } from './args.js';
+
+/** A refusal before the audit starts (a UsageError: exit 2, one line). */
+export class AuditPreflightError extends UsageError {
+  override name = 'AuditPreflightError';
+}
+
+/** Files an audit writes at the top of its folder: a folder holding only these may be replaced. */
+export const AUDIT_FOLDER_ENTRIES: ReadonlySet<string> = new Set(['audit.json', 'summary.md', 'timings.json', 'report.html', 'report.md', 'figures']);
+
+/** Whether the memory estimators accept a series of `steps` values (dry run on white noise). */
+function estimatorsAccept(steps: number): string | null {
+  let state = 12345;
+  const data = new Float64Array(steps);
+  for (let t = 0; t < steps; t++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    data[t] = state / 2 ** 32 - 0.5;
+  }
+  try {
+    memoryExponents({ rows: steps, cols: 1, data }, { components: 1, aggregatedVariance: { bootstrapReplicates: 0 } });
+    return null;
+  } catch (e) {
+    if (e instanceof AnalysisInputError) return e.message;
+    throw e;
+  }
+}
+
+/** The smallest number of steps the memory estimators accept (bisection over dry runs). */
+export function minimumAuditSteps(): number {
+  let hi = 16;
+  while (estimatorsAccept(hi) !== null) {
+    hi *= 2;
+    if (hi > 1 << 24) throw new Error('minimumAuditSteps: the memory estimators accept no series length up to 2^24');
+  }
+  let lo = hi / 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (estimatorsAccept(mid) === null) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * Checks the audit options against what the analysis needs.
+ *
+ * @throws AuditPreflightError naming the option, its value and the range that works
+ * @example
+ * checkAuditOptions({ ...defaults, steps: 150 });
+ * // throws: lrdkit audit: --steps 150 is too short for the memory exponents (aggregatedVariance: ...); use --steps 200 or more
+ */
+export function checkAuditOptions(options: Pick<AuditOptions, 'steps' | 'sequences' | 'jacobianStates' | 'maxLag'>): void {
+  const refusal = estimatorsAccept(options.steps);
+  if (refusal !== null) {
+    throw new AuditPreflightError(`lrdkit audit: --steps ${options.steps} is too short for the memory exponents (${refusal}); use --steps ${minimumAuditSteps()} or more`);
+  }
+  if (options.maxLag >= options.steps) throw new AuditPreflightError(`lrdkit audit: --max-lag ${options.maxLag} must be below --steps ${options.steps}`);
+  const states = options.sequences * options.steps;
+  if (options.jacobianStates > states) {
+    throw new AuditPreflightError(`lrdkit audit: --jacobian-states ${options.jacobianStates} exceeds the ${states} visited states (--sequences ${options.sequences} x --steps ${options.steps}); use at most ${states}`);
+  }
+}
+
+/**
+ * Checks `--out` before any work: the audit replaces the folder whole (see
+ * src/internal/stagedFolder.ts), so it must be new, empty, or a previous audit's folder.
+ *
+ * @throws AuditPreflightError with one line saying what `--out` is and what to do
+ */
+export function checkOutFolder(out: string, checkpoint: string): void {
+  const fail = (detail: string): never => {
+    throw new AuditPreflightError(`lrdkit audit: --out ${out}: ${detail}`);
+  };
+  const target = resolve(out);
+  const ckpt = resolvedOrAbsolute(checkpoint);
+  if (isInside(resolvedOrAbsolute(target), ckpt)) fail(`is the checkpoint ${checkpoint} or a folder holding it; choose another output folder`);
+  let link;
+  try {
+    link = lstatSync(target);
+  } catch {
+    link = undefined;
+  }
+  if (link) {
+    if (link.isSymbolicLink()) fail('is a symbolic link; lrdkit does not write through links in --out (give the real folder)');
+    if (!link.isDirectory()) fail('exists and is not a folder; choose a folder name');
+    let entries: string[];
+    try {
+      entries = readdirSync(target);
+    } catch (e) {
+      return fail(`exists but cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const foreign = entries.filter((e) => !AUDIT_FOLDER_ENTRIES.has(e));
+    if (foreign.length > 0 || (entries.length > 0 && !entries.includes('audit.json'))) {
+      fail(`holds files that are not an lrdkit audit (${(foreign.length > 0 ? foreign : entries).slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); the audit replaces the whole folder, so give a new or empty folder`);
+    }
+  }
+  // The nearest existing parent must be a folder we can write into.
+  let parent = dirname(target);
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+  try {
+    if (!statSync(parent).isDirectory()) fail(`cannot be created: ${parent} is not a folder`);
+    accessSync(parent, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    if (e instanceof AuditPreflightError) throw e;
+    fail(`cannot be created: ${parent} is not writable (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** What an audit is expected to cost. */
+export interface AuditEstimate {
+  /** Peak bytes, estimated. */
+  readonly bytes: number;
+  /** Wall seconds on 2 cores, estimated (order of magnitude). */
+  readonly seconds: number;
+}
+
+/**
+ * Estimated bytes per stored state value (float64 trajectories of N x T states per layer, kept
+ * for the correlation, moment and gate passes, plus the stack below a driven layer).
+ */
+const BYTES_PER_STATE_VALUE = 8;
+/** Dense n x n float64 work matrices alive at once in the Jacobian and Lyapunov phases. */
+const JACOBIAN_WORK_MATRICES = 12;
+/**
+ * Quiet-machine seconds per unit of work (2 cores), fitted on the phases of the default audit of
+ * GRU(512) in bench/AUDIT.md (measured under a load of about 15, divided by 5): trajectories,
+ * moments, correlation, Lyapunov and information per N (T + B) G h (h + d) multiply-adds
+ * ({@link SECONDS_PER_STEP_WEIGHT}); the iterative Jacobian spectra per sampled state and h^2
+ * ({@link SECONDS_PER_JACOBIAN_STATE_SQUARE}); the dense eigenvalues at 4 states per h^3
+ * ({@link SECONDS_PER_EIGEN_CUBE}). An order of magnitude, for the start-up message only.
+ */
+export const SECONDS_PER_STEP_WEIGHT = 6.2e-10;
+export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 1.1e-6;
+export const SECONDS_PER_EIGEN_CUBE = 3.4e-9;
+
+/**
+ * The memory and time an audit of `checkpoint` with `options` should take: per audited layer,
+ * trajectories of N (burn-in + T) states of the layer and the layers below it, the Jacobian work
+ * matrices (stateSize^2 each), and the three costs above.
+ */
+export function estimateAudit(checkpoint: Checkpoint, options: Pick<AuditOptions, 'sequences' | 'steps' | 'burnIn' | 'jacobianStates' | 'lyapunovExponents' | 'layer'>): AuditEstimate {
+  let bytes = 0;
+  let seconds = 0;
+  const N = options.sequences, T = options.steps + options.burnIn;
+  checkpoint.layers.forEach((cell, i) => {
+    const info = checkpoint.layerInfo[i];
+    if (options.layer !== undefined && info?.name !== options.layer) return;
+    const below = checkpoint.layers.filter((_, j) => (checkpoint.layerInfo[j]?.depth ?? 0) < (info?.depth ?? 0));
+    const chain = [...below, cell];
+    const stateValues = chain.reduce((s, c) => s + c.stateSize, 0);
+    const weights = chain.reduce((s, c) => s + c.hiddenSize * (c.hiddenSize + c.inputSize) * (c.kind === 'gru' ? 3 : 4), 0);
+    const n = cell.stateSize;
+    bytes = Math.max(bytes, BYTES_PER_STATE_VALUE * N * T * stateValues + JACOBIAN_WORK_MATRICES * 8 * n * n);
+    seconds += SECONDS_PER_STEP_WEIGHT * N * T * weights + SECONDS_PER_JACOBIAN_STATE_SQUARE * options.jacobianStates * n * n + SECONDS_PER_EIGEN_CUBE * Math.min(options.jacobianStates, 4) * n ** 3;
+  });
+  return { bytes, seconds };
+}
+
+/**
+ * Refuses an audit whose estimated memory exceeds 80% of the machine's memory.
+ *
+ * @throws AuditPreflightError with the estimate and the options that shrink it
+ */
+export function checkAuditFits(estimate: AuditEstimate, path: string, machineBytes = totalmem()): void {
+  const limit = 0.8 * machineBytes;
+  if (estimate.bytes > limit) {
+    throw new AuditPreflightError(
+      `lrdkit audit: ${path}: the audit would need about ${(estimate.bytes / 2 ** 30).toFixed(1)} GiB, more than 80% of this machine's ${(machineBytes / 2 ** 30).toFixed(1)} GiB; use fewer --sequences or --steps, or audit one layer with --layer`,
+    );
+  }
+}
