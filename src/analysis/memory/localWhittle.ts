@@ -13,8 +13,15 @@ import { checkInteger, describe } from './validate.js';
 export interface LocalWhittleEstimate {
   /** The estimate of the memory parameter d (H = d + 1/2 for a stationary series). */
   d: number;
-  /** Asymptotic standard error 1 / (2 sqrt(m N)) (Robinson 1995, Theorem 2; N independent sequences). */
+  /**
+   * Standard error 1 / (2 sqrt(N sum_j l_j^2)), l_j = log lambda_j - mean log lambda: the
+   * first-order (sandwich) variance at m frequencies, which tends to Robinson's 1 / (4 m N) as
+   * (1/m) sum l_j^2 -> 1 but is 3 to 12% larger at the bandwidths used here and matches the
+   * simulated spread (see {@link localWhittle}).
+   */
   standardError: number;
+  /** Robinson's (1995, Theorem 2) asymptotic standard error 1 / (2 sqrt(m N)). */
+  asymptoticStandardError: number;
   /** The bandwidth m: Fourier frequencies lambda_j = 2 pi j / n, j = 1..m. */
   bandwidth: number;
   /** Length n of each sequence. */
@@ -83,9 +90,16 @@ export function localWhittleDefaultBandwidth(n: number): number {
  * the root of R'(d) = 2 sum_j l_j w_j / sum_j w_j with l_j = log lambda_j - mean log lambda and
  * w_j = e^{2 d l_j} I(lambda_j) (the same R up to a constant, without overflow), found by
  * Brent's root finder to 1e-12 (minimising R by its values could only locate d to about 1e-8:
- * R is flat to second order at its minimum). SE 1 / (2 sqrt(m N)): Robinson's
- * sqrt(m)(d-hat - d) -> N(0, 1/4), and the average of N independent periodograms has 1/N of the
- * variance of one. Default bandwidth floor(n^0.65) ({@link localWhittleDefaultBandwidth}).
+ * R is flat to second order at its minimum). Standard error: expanding R'(d-hat) = 0 about the
+ * true d with I_j = f_j e_j, e_j independent unit exponentials (variance 1/N after averaging N
+ * independent periodograms), the score 2 sum l_j (e_j - 1) / m has variance 4 sum l_j^2 / (N m^2)
+ * and the Hessian is 4 sum l_j^2 / m, so Var(d-hat) = 1 / (4 N sum_j l_j^2). Robinson's limit
+ * sqrt(m)(d-hat - d) -> N(0, 1/4) replaces sum l_j^2 / m by its limit 1 (asymptoticStandardError
+ * 1 / (2 sqrt(m N))); at finite m the sum is smaller (0.79 at m = 57, 0.88 at m = 142, 0.94 at
+ * m = 349), and the simulated SD of d-hat on ARFIMA(0, 0.25, 0) follows the finite-m value
+ * (400 replicates: n = 512: SD 0.0747, finite-m SE 0.0744, asymptotic 0.0662; n = 2048: 0.0482,
+ * 0.0447, 0.0420; n = 8192: 0.0274, 0.0277, 0.0268). Default bandwidth floor(n^0.65)
+ * ({@link localWhittleDefaultBandwidth}).
  * Validity: Robinson (1995) proves consistency and the normal limit for d in (-1/2, 1/2);
  * Velasco (1999) extends them to the untapered estimator used here: consistent for d in
  * (-1/2, 1), asymptotically N(d, 1/(4m)) for d in (-1/2, 3/4). At d = 1 (random walk) the limit
@@ -108,7 +122,7 @@ export function localWhittleDefaultBandwidth(n: number): number {
  * ```ts
  * const e = localWhittle([arfima(createRng(1), 16384, 0.3)]);
  * e.bandwidth; // 548
- * e.d; // 0.3508...  (e.standardError 0.02136 = 1 / (2 sqrt 548))
+ * e.d; // 0.3508...  (e.asymptoticStandardError 0.02136 = 1 / (2 sqrt 548))
  * ```
  */
 export function localWhittle(sequences: readonly ArrayLike<number>[], options: LocalWhittleOptions = {}): LocalWhittleEstimate {
@@ -122,9 +136,12 @@ export function localWhittle(sequences: readonly ArrayLike<number>[], options: L
     for (let j = 0; j < m; j++) pooled[j] = (pooled[j] as number) + (pg[j] as number) / series.length;
   }
   checkLowFrequencyPower(pooled, series, FN, 'the sequences');
+  let sumSquares = 0;
+  for (const l of centredLogFrequencies(m, n)) sumSquares += l * l;
   return {
     d: localWhittleFromPeriodogram(pooled, n),
-    standardError: 1 / (2 * Math.sqrt(m * series.length)),
+    standardError: 1 / (2 * Math.sqrt(sumSquares * series.length)),
+    asymptoticStandardError: 1 / (2 * Math.sqrt(m * series.length)),
     bandwidth: m,
     n,
     sequences: series.length,

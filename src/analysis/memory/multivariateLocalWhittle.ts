@@ -25,7 +25,7 @@ export interface MultivariateLocalWhittleEstimate {
   d: number[];
   /** Asymptotic standard error of each d_a: sqrt(covariance[a][a]). */
   standardErrors: number[];
-  /** Asymptotic covariance of d-hat: Omega^{-1} / (m N) (see {@link multivariateLocalWhittle}). */
+  /** Covariance of d-hat: Omega_m^{-1} / (m N), Shimotsu's Omega at m frequencies (see {@link multivariateLocalWhittle}). */
   covariance: number[][];
   /** Mean of d over the channels. */
   totalMemory: number;
@@ -85,6 +85,8 @@ const MAX_ITERATIONS = 100;
 const STEP_TOLERANCE = 1e-10;
 /** Armijo constant of the backtracking line search. */
 const ARMIJO = 1e-4;
+/** Smallest Cholesky pivot of G-hat, relative to its diagonal entry, that counts as positive definite. */
+const G_RELATIVE_PIVOT = 1e-10;
 
 /**
  * The multivariate local Whittle estimate of the memory vector d = (d_1, ..., d_p) of the
@@ -109,10 +111,17 @@ const ARMIJO = 1e-4;
  * from the univariate local Whittle estimates of the channels; converged when a full Newton step
  * is below 1e-10. Asymptotic law (Shimotsu 2007, Theorem 2):
  * sqrt(m)(d-hat - d) -> N(0, Omega^{-1}),
- * Omega = 2 [G (.) G^{-1} + I_p + (pi^2 / 4)(G (.) G^{-1} - I_p)] ((.) the Hadamard product),
- * estimated at G-hat(d-hat); averaging N independent cross-periodograms divides it by N, so
- * covariance = Omega^{-1} / (m N). G (.) G^{-1} >= I_p (Fiedler), so Omega >= 4 I_p and no SE
- * exceeds the univariate 1 / (2 sqrt(m N)); they are equal for uncorrelated channels.
+ * Omega = 2 [G (.) G^{-1} + I_p + (pi^2 / 4)(G (.) G^{-1} - I_p)] ((.) the Hadamard product).
+ * The same first-order expansion at m frequencies, before taking limits (score covariance and
+ * expected Hessian with w_j ~ CN(0, Lambda_j G Lambda_j^*), K = G (.) G^{-1}), gives
+ * Omega_m = 2 [s_ll (K + I_p) + s_pp (K - I_p)] with s_ll = (1/m) sum l_j^2 -> 1 and
+ * s_pp = (1/m) sum phi_j^2 -> pi^2 / 4 (l_j = log lambda_j - mean log lambda,
+ * phi_j = (pi - lambda_j) / 2; the l phi cross terms vanish in expectation); for p = 1 it is the
+ * univariate finite-m variance of {@link localWhittle}, whose simulated coverage it fixes (at
+ * n = 2048, m = 142: s_ll = 0.88, s_pp = 0.87 pi^2 / 4). covariance = Omega_m^{-1} / (m N) at
+ * G-hat(d-hat) (N independent cross-periodograms averaged). K >= I_p (Fiedler), so
+ * Omega_m >= 4 s_ll I_p: no SE exceeds the univariate one, and they are equal for uncorrelated
+ * channels.
  * Total memory: mean d with SE sqrt(1' Cov 1) / p, z = mean / SE, p-value P(Z > z).
  * Bandwidth: floor(n^0.65) by default (see localWhittleDefaultBandwidth). Validity: Shimotsu's
  * theorem covers stationary d_a in (-1/2, 1/2); the univariate extensions to d < 3/4 (Velasco
@@ -162,7 +171,11 @@ export function multivariateLocalWhittle(
     start[a] = localWhittleFromPeriodogram(diagonal, n);
   }
   const fit = minimiseShimotsu(pooled, start);
-  const omega = asymptoticPrecision(fit.at.gScaled, fit.at.gScaledInverse, p);
+  let sll = 0;
+  let spp = 0;
+  for (const l of centredLogFrequencies(m, n)) sll += l * l;
+  for (let j = 1; j <= m; j++) spp += ((Math.PI - (2 * Math.PI * j) / n) / 2) ** 2;
+  const omega = precisionAtBandwidth(fit.at.gScaled, fit.at.gScaledInverse, p, sll / m, spp / m);
   const omegaInverse = invertSpd(omega, p);
   if (omegaInverse === undefined) throw new AnalysisInputError(`${FN}: the asymptotic precision Omega is not positive definite (round-off in G-hat); expected a well-conditioned G-hat`);
   const scale = 1 / (m * sequences);
@@ -294,7 +307,8 @@ export function crossPeriodogram(channels: readonly (readonly Float64Array[])[],
  * and (1/m) sum (l^2 + phi^2) Re g. With H = G^{-1}, u_c = (A_c1, ..., A_cp) and
  * dG/dd_c = e_c u_c' + u_c e_c': grad_c = 2 sum_b H_cb A_cb and
  * tr(H dG_c H dG_e) = 2 (H u_e)_c (H u_c)_e + 2 H_ce u_c' H u_e.
- * Returns undefined when G is not positive definite.
+ * Returns undefined when G is not positive definite (a Cholesky pivot below 1e-10 of its
+ * diagonal entry).
  */
 export function shimotsuObjective(pooled: CrossPeriodogram, d: Float64Array): ShimotsuObjective | undefined {
   const { m, n, p, re, im } = pooled;
@@ -356,7 +370,9 @@ export function shimotsuObjective(pooled: CrossPeriodogram, d: Float64Array): Sh
       B2[b * p + a] = B2[a * p + b] as number;
     }
   }
-  const factor = cholesky(G, p);
+  // A pivot below 1e-10 of its diagonal entry (condition number beyond about 1e10) is a linear
+  // dependence between channels, not information: a duplicated channel gives 1e-16.
+  const factor = cholesky(G, p, G_RELATIVE_PIVOT);
   if (factor === undefined) return undefined;
   let logDet = 0;
   for (let a = 0; a < p; a++) logDet += 2 * Math.log(factor[a * p + a] as number);
@@ -472,15 +488,17 @@ function minimiseShimotsu(
   return { d, at, iterations, converged };
 }
 
-/** Omega = 2 [G (.) G^{-1} + I + (pi^2 / 4)(G (.) G^{-1} - I)], p x p row-major. */
-function asymptoticPrecision(G: Float64Array, H: Float64Array, p: number): Float64Array {
+/**
+ * Omega_m = 2 [s_ll (G (.) G^{-1} + I) + s_pp (G (.) G^{-1} - I)], p x p row-major; Shimotsu's
+ * Omega when s_ll = 1 and s_pp = pi^2 / 4.
+ */
+function precisionAtBandwidth(G: Float64Array, H: Float64Array, p: number, sll: number, spp: number): Float64Array {
   const omega = new Float64Array(p * p);
-  const c = (Math.PI * Math.PI) / 4;
   for (let a = 0; a < p; a++) {
     for (let b = 0; b < p; b++) {
       const hadamard = (G[a * p + b] as number) * (H[a * p + b] as number);
       const identity = a === b ? 1 : 0;
-      omega[a * p + b] = 2 * (hadamard + identity + c * (hadamard - identity));
+      omega[a * p + b] = 2 * (sll * (hadamard + identity) + spp * (hadamard - identity));
     }
   }
   for (let a = 0; a < p; a++) {
@@ -493,15 +511,18 @@ function asymptoticPrecision(G: Float64Array, H: Float64Array, p: number): Float
   return omega;
 }
 
-/** Lower Cholesky factor of a symmetric p x p row-major matrix, or undefined if a pivot is not positive. */
-function cholesky(a: Float64Array, p: number): Float64Array | undefined {
+/**
+ * Lower Cholesky factor of a symmetric p x p row-major matrix, or undefined if a pivot is not
+ * above `relativePivot` times its diagonal entry (0: merely positive).
+ */
+function cholesky(a: Float64Array, p: number, relativePivot = 0): Float64Array | undefined {
   const l = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     for (let j = 0; j <= i; j++) {
       let s = a[i * p + j] as number;
       for (let k = 0; k < j; k++) s -= (l[i * p + k] as number) * (l[j * p + k] as number);
       if (i === j) {
-        if (!(s > 0) || !Number.isFinite(s)) return undefined;
+        if (!(s > relativePivot * (a[i * p + i] as number)) || !Number.isFinite(s)) return undefined;
         l[i * p + i] = Math.sqrt(s);
       } else {
         l[i * p + j] = s / (l[j * p + j] as number);
