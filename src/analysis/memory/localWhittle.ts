@@ -122,7 +122,7 @@ export function localWhittleDefaultBandwidth(n: number): number {
  * ```ts
  * const e = localWhittle([arfima(createRng(1), 16384, 0.3)]);
  * e.bandwidth; // 548
- * e.d; // 0.3508...  (e.asymptoticStandardError 0.02136 = 1 / (2 sqrt 548))
+ * e.d; // 0.3508...  (e.standardError 0.02187..., e.asymptoticStandardError 0.02136 = 1 / (2 sqrt 548))
  * ```
  */
 export function localWhittle(sequences: readonly ArrayLike<number>[], options: LocalWhittleOptions = {}): LocalWhittleEstimate {

@@ -151,11 +151,14 @@ const G_RELATIVE_PIVOT = 1e-10;
  *   dependent at low frequencies (G-hat singular)
  * @example
  * ```ts
- * // 3 independent ARFIMA channels, d = 0.1, 0.25, 0.4, one sequence of 16384 steps
- * const e = multivariateLocalWhittle([series3]);
+ * const rng = createRng(16);
+ * const [x, y, z] = [0.1, 0.25, 0.4].map((d) => arfima(rng, 16384, d)); // independent channels
+ * const e = multivariateLocalWhittle([seriesFromRows(Array.from(x, (v, t) => [v, y[t], z[t]]))]);
  * e.bandwidth; // 548
- * e.d; // about [0.1, 0.25, 0.4], each +- 0.021
- * e.totalMemoryPValue; // < 1e-20
+ * e.d; // [0.0908..., 0.2566..., 0.3664...]
+ * e.standardErrors; // [0.02184..., 0.02180..., 0.02178...]
+ * e.totalMemory; // 0.2379... (SE 0.01263..., z 18.84..., totalMemoryPValue 1.66e-79)
+ * e.iterations; // 4 (converged)
  * ```
  */
 export function multivariateLocalWhittle(
