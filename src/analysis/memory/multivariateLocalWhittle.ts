@@ -6,6 +6,7 @@
  * @module
  */
 import { AnalysisInputError } from '../errors.js';
+import { choleskyLowerOrNull, forwardSubstituteInPlace, logDetFromCholesky } from '../information/special.js';
 import { standardNormalUpperTail } from '../internal/normalTail.js';
 import type { Series } from '../series.js';
 import {
@@ -181,7 +182,8 @@ export function multivariateLocalWhittle(
   for (const l of centredLogFrequencies(m, n)) sll += l * l;
   for (let j = 1; j <= m; j++) spp += ((Math.PI - (2 * Math.PI * j) / n) / 2) ** 2;
   const omega = precisionAtBandwidth(fit.at.gScaled, fit.at.gScaledInverse, p, sll / m, spp / m);
-  const omegaInverse = invertSpd(omega, p);
+  const omegaFactor = factorSpd(omega, p);
+  const omegaInverse = omegaFactor === undefined ? undefined : inverseFromFactor(omegaFactor, p);
   if (omegaInverse === undefined) throw new AnalysisInputError(`${FN}: the asymptotic precision Omega is not positive definite (round-off in G-hat); expected a well-conditioned G-hat`);
   const scale = 1 / (m * sequences);
   const covariance: number[][] = [];
@@ -377,11 +379,10 @@ export function shimotsuObjective(pooled: CrossPeriodogram, d: Float64Array): Sh
   }
   // A pivot below 1e-10 of its diagonal entry (condition number beyond about 1e10) is a linear
   // dependence between channels, not information: a duplicated channel gives 1e-16.
-  const factor = cholesky(G, p, G_RELATIVE_PIVOT);
+  const factor = factorSpd(G, p, G_RELATIVE_PIVOT);
   if (factor === undefined) return undefined;
-  let logDet = 0;
-  for (let a = 0; a < p; a++) logDet += 2 * Math.log(factor[a * p + a] as number);
-  const H = inverseFromCholesky(factor, p);
+  const logDet = logDetFromCholesky(factor, p);
+  const H = inverseFromFactor(factor, p);
   const gradient = new Float64Array(p);
   for (let c = 0; c < p; c++) {
     let s = 0;
@@ -455,9 +456,18 @@ function minimiseShimotsu(
     for (let attempt = 0; attempt < 60 && step === undefined; attempt++) {
       const shifted = Float64Array.from(at.hessian);
       for (let a = 0; a < p; a++) shifted[a * p + a] = (shifted[a * p + a] as number) + mu;
-      const factor = cholesky(shifted, p);
-      if (factor !== undefined) step = solveCholesky(factor, p, at.gradient).map((v) => -v);
-      else mu = mu === 0 ? 1e-8 * (1 + maxDiagonal) : mu * 10;
+      const factor = factorSpd(shifted, p);
+      if (factor !== undefined) {
+        const inverse = inverseFromFactor(factor, p);
+        step = new Float64Array(p);
+        for (let a = 0; a < p; a++) {
+          let v = 0;
+          for (let b = 0; b < p; b++) v -= (inverse[a * p + b] as number) * (at.gradient[b] as number);
+          step[a] = v;
+        }
+      } else {
+        mu = mu === 0 ? 1e-8 * (1 + maxDiagonal) : mu * 10;
+      }
     }
     if (step === undefined) break;
     let slope = 0;
@@ -517,65 +527,32 @@ function precisionAtBandwidth(G: Float64Array, H: Float64Array, p: number, sll: 
 }
 
 /**
- * Lower Cholesky factor of a symmetric p x p row-major matrix, or undefined if a pivot is not
- * above `relativePivot` times its diagonal entry (0: merely positive).
+ * Lower Cholesky factor of a symmetric p x p row-major matrix, or undefined unless every pivot
+ * l_ii^2 exceeds `relativePivot` times its diagonal entry a_ii (0: merely positive).
  */
-function cholesky(a: Float64Array, p: number, relativePivot = 0): Float64Array | undefined {
-  const l = new Float64Array(p * p);
+function factorSpd(a: Float64Array, p: number, relativePivot = 0): Float64Array | undefined {
+  const l = choleskyLowerOrNull(a, p);
+  if (l === null) return undefined;
   for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * p + j] as number;
-      for (let k = 0; k < j; k++) s -= (l[i * p + k] as number) * (l[j * p + k] as number);
-      if (i === j) {
-        if (!(s > relativePivot * (a[i * p + i] as number)) || !Number.isFinite(s)) return undefined;
-        l[i * p + i] = Math.sqrt(s);
-      } else {
-        l[i * p + j] = s / (l[j * p + j] as number);
-      }
-    }
+    const pivot = (l[i * p + i] as number) ** 2;
+    if (!(pivot > relativePivot * (a[i * p + i] as number)) || !Number.isFinite(pivot)) return undefined;
   }
   return l;
 }
 
-/** Solves L L' x = b. */
-function solveCholesky(l: Float64Array, p: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (l[i * p + k] as number) * (y[k] as number);
-    y[i] = s / (l[i * p + i] as number);
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = y[i] as number;
-    for (let k = i + 1; k < p; k++) s -= (l[k * p + i] as number) * (x[k] as number);
-    x[i] = s / (l[i * p + i] as number);
-  }
-  return x;
-}
-
-/** (L L')^{-1}, symmetric p x p row-major. */
-function inverseFromCholesky(l: Float64Array, p: number): Float64Array {
+/** (L L')^{-1} = L^{-T} L^{-1}, symmetric p x p row-major. */
+function inverseFromFactor(l: Float64Array, p: number): Float64Array {
+  const y = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) y[i * p + i] = 1;
+  forwardSubstituteInPlace(l, p, y, p); // y = L^{-1}
   const inv = new Float64Array(p * p);
-  const e = new Float64Array(p);
-  for (let c = 0; c < p; c++) {
-    e.fill(0);
-    e[c] = 1;
-    const col = solveCholesky(l, p, e);
-    for (let r = 0; r < p; r++) inv[r * p + c] = col[r] as number;
-  }
-  for (let a = 0; a < p; a++) {
-    for (let b = a + 1; b < p; b++) {
-      const s = ((inv[a * p + b] as number) + (inv[b * p + a] as number)) / 2;
-      inv[a * p + b] = s;
-      inv[b * p + a] = s;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < p; k++) s += (y[k * p + i] as number) * (y[k * p + j] as number);
+      inv[i * p + j] = s;
+      inv[j * p + i] = s;
     }
   }
   return inv;
-}
-
-/** Inverse of a symmetric positive definite p x p row-major matrix, or undefined. */
-function invertSpd(a: Float64Array, p: number): Float64Array | undefined {
-  const l = cholesky(a, p);
-  return l === undefined ? undefined : inverseFromCholesky(l, p);
 }

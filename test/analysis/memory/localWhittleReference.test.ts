@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { localWhittle, multivariateLocalWhittle } from '../../../src/analysis/memory/index.js';
+import { type MultivariateLocalWhittleEstimate, localWhittle, multivariateLocalWhittle } from '../../../src/analysis/memory/index.js';
 import { crossPeriodogram, shimotsuObjective } from '../../../src/analysis/memory/multivariateLocalWhittle.js';
 import { standardNormalUpperTail } from '../../../src/analysis/internal/normalTail.js';
 import type { Series } from '../../../src/analysis/series.js';
@@ -26,19 +26,7 @@ interface MultivariateCase {
   name: string;
   ensemble: { rows: number; cols: number; data: number[] }[];
   bandwidth?: number;
-  expected: {
-    d: number[];
-    standardErrors: number[];
-    covariance: number[][];
-    totalMemory: number;
-    totalMemoryStandardError: number;
-    totalMemoryZ: number;
-    totalMemoryPValue: number;
-    bandwidth: number;
-    n: number;
-    sequences: number;
-    channels: number;
-  };
+  expected: Omit<MultivariateLocalWhittleEstimate, 'iterations' | 'converged'>;
 }
 interface Fixture {
   univariate: UnivariateCase[];
