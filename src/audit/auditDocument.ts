@@ -93,8 +93,18 @@ export interface LayerAudit {
     readonly norm: number[];
     readonly partialSum: number[];
     readonly noiseFloor: number[];
+    /** The reported verdict (the correlation verdict checked against the regime and the local Whittle memory). */
     readonly verdict: DependenceVerdict;
     readonly reason: string;
+    /** The verdict in one plain sentence. Absent in documents written before issue 13. */
+    readonly sentence?: string;
+    /** The correlation verdict alone, before the regime and memory checks. Absent before issue 13. */
+    readonly correlationVerdict?: DependenceVerdict;
+    /** The state's regime and why. Absent before issue 13. */
+    readonly regime?: { readonly kind: 'stationary' | 'near-integrating' | 'expanding'; readonly reason: string };
+    /** Whether the record resolves the decay, and the steps per sequence that would (null: not applicable). Absent before issue 13. */
+    readonly resolution?: 'resolved' | 'unresolved' | 'no-resolution' | null;
+    readonly stepsToResolve?: number | null;
     readonly evidence: {
       readonly powerLawExponent: number | null;
       readonly powerLawInterval: [number, number] | null;
@@ -114,6 +124,24 @@ export interface LayerAudit {
       readonly exponential: { readonly amplitude: number; readonly slopePerLag: number } | null;
       readonly powerLaw: { readonly amplitude: number; readonly exponent: number } | null;
     };
+  };
+  /**
+   * Local Whittle memory of the leading principal components of h: univariate d per component,
+   * the multivariate (Shimotsu) estimate, total memory (mean d) and its one-sided test of d > 0.
+   * Absent in documents written before issue 13; error non-null when it could not be estimated.
+   */
+  readonly localWhittle?: {
+    readonly components: number;
+    readonly varianceExplained: number;
+    readonly bandwidth: number;
+    readonly univariate: { readonly d: number; readonly standardError: number }[];
+    readonly d: number[];
+    readonly standardErrors: number[];
+    readonly totalMemory: number | null;
+    readonly totalMemoryStandardError: number | null;
+    readonly totalMemoryZ: number | null;
+    readonly totalMemoryPValue: number | null;
+    readonly error: string | null;
   };
   readonly hurst: {
     readonly dfa: { readonly hurst: number; readonly standardError: number | null };
@@ -268,8 +296,13 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       norm: a.correlation.norms.norms,
       partialSum: a.correlation.norms.partialSums,
       noiseFloor: a.correlation.norms.noiseFloor?.levels ?? [],
-      verdict: a.correlation.verdict,
-      reason: a.correlation.reason,
+      verdict: a.assessment.verdict,
+      reason: a.assessment.reason,
+      sentence: a.assessment.sentence,
+      correlationVerdict: a.assessment.correlationVerdict,
+      regime: { kind: a.assessment.regime, reason: a.assessment.regimeReason },
+      resolution: ev.resolution ?? null,
+      stepsToResolve: ev.stepsToResolve ?? null,
       evidence: {
         powerLawExponent: ev.powerLaw?.beta ?? null,
         powerLawInterval: ev.betaInterval ? [ev.betaInterval.lower, ev.betaInterval.upper] : null,
@@ -284,6 +317,19 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
         exponential: ev.exponential ? { amplitude: ev.exponential.amplitude, slopePerLag: ev.exponential.slope } : null,
         powerLaw: ev.powerLaw ? { amplitude: ev.powerLaw.amplitude, exponent: ev.powerLaw.beta } : null,
       },
+    },
+    localWhittle: {
+      components: a.stateMemory.components,
+      varianceExplained: a.stateMemory.varianceExplained,
+      bandwidth: a.stateMemory.bandwidth,
+      univariate: a.stateMemory.univariate,
+      d: a.stateMemory.d,
+      standardErrors: a.stateMemory.standardErrors,
+      totalMemory: finiteOrNull(a.stateMemory.totalMemory),
+      totalMemoryStandardError: finiteOrNull(a.stateMemory.totalMemoryStandardError),
+      totalMemoryZ: finiteOrNull(a.stateMemory.totalMemoryZ),
+      totalMemoryPValue: finiteOrNull(a.stateMemory.totalMemoryPValue),
+      error: a.stateMemory.error,
     },
     hurst: {
       dfa: { hurst: lead?.dfa.hurst ?? Number.NaN, standardError: finiteOrNull(lead?.dfa.standardError) },
