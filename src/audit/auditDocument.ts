@@ -24,6 +24,7 @@ import type { Cell } from '../cells/types.js';
 import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
+import { type HorizonTry, analyseWithAdaptiveHorizon } from './adaptiveHorizon.js';
 
 /** Visited states (at most) whose full Jacobian eigenvalues audit.json keeps per layer. */
 export const JACOBIAN_EIGENVALUE_STATES = 4;
@@ -44,6 +45,12 @@ export interface AuditOptions {
   bootstrapReplicates: number;
   /** Audit only the layer with this name. */
   layer?: string;
+  /**
+   * Adaptive horizon: a layer inconclusive for lack of record is analysed again with doubled
+   * steps (and maxLag) up to this many steps ({@link analyseWithAdaptiveHorizon}). Absent or
+   * equal to steps: the horizon is fixed.
+   */
+  maxSteps?: number;
   /** Called at the start of each layer and phase. */
   onProgress?: (message: string) => void;
 }
@@ -143,6 +150,11 @@ export interface LayerAudit {
     readonly totalMemoryPValue: number | null;
     readonly error: string | null;
   };
+  /**
+   * Every horizon the adaptive audit tried for this layer, in order (the last one is reported
+   * above). Absent in documents written before issue 13.
+   */
+  readonly horizons?: HorizonTry[];
   readonly hurst: {
     readonly dfa: { readonly hurst: number; readonly standardError: number | null };
     readonly gph: { readonly hurst: number; readonly d: number; readonly standardError: number | null };
@@ -252,7 +264,7 @@ export function layerChains(ck: Checkpoint): number[][] {
   return chains;
 }
 
-function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysis): LayerAudit {
+function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysis, horizons: HorizonTry[]): LayerAudit {
   const index = chain[pos] as number;
   const info = ck.layerInfo[index] as LayerInfo;
   const cell = ck.layers[index] as Cell;
@@ -318,6 +330,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
         powerLaw: ev.powerLaw ? { amplitude: ev.powerLaw.amplitude, exponent: ev.powerLaw.beta } : null,
       },
     },
+    horizons,
     localWhittle: {
       components: a.stateMemory.components,
       varianceExplained: a.stateMemory.varianceExplained,
@@ -393,8 +406,14 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
       if (options.layer !== undefined && info.name !== options.layer) return;
       options.onProgress?.(`audit: layer ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''})`);
       const below = chain.slice(0, pos).map((j) => ck.layers[j] as Cell);
-      const a = analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) });
-      layers.push(layerAudit(ck, chain, pos, a));
+      const { analysis: a, horizons } = analyseWithAdaptiveHorizon(
+        (steps, maxLag) => analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, steps, maxLag, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p}`) }),
+        options.steps,
+        options.maxLag,
+        options.maxSteps ?? options.steps,
+        (h) => options.onProgress?.(`audit:   ${info.name}: ${h.steps} steps: ${h.verdict}`),
+      );
+      layers.push(layerAudit(ck, chain, pos, a, horizons));
       timings[info.name] = a.seconds;
     });
   }

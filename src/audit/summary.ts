@@ -26,6 +26,12 @@ function decay(l: LayerAudit): string {
   return '-';
 }
 
+/** " (horizons tried: 1024 steps inconclusive, 2048 steps SRD)" when the adaptive audit tried more than one. */
+function horizonsText(l: LayerAudit): string {
+  const h = l.horizons ?? [];
+  return h.length > 1 ? ` (horizons tried: ${h.map((x) => `${x.steps} steps ${x.verdict}`).join(', ')})` : '';
+}
+
 /** Rows of the verdict table. */
 export function verdictRows(doc: AuditDocument): string[][] {
   return doc.layers.map((l) => [
@@ -64,7 +70,7 @@ export function formatVerdictTable(doc: AuditDocument): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    ...all.map((r) => `${r[0]}: ${r[r.length - 1]}`),
+    ...all.map((r, i) => `${r[0]}: ${r[r.length - 1]}${horizonsText(doc.layers[i] as LayerAudit)}`),
     '',
     `verdict: ${doc.verdict.overall} (${doc.verdict.rule})`,
   ].join('\n') + '\n';
@@ -97,6 +103,7 @@ export function formatSummaryMarkdown(doc: AuditDocument): string {
     '## Run',
     '',
     `- checkpoint: \`${doc.checkpoint.file}\`, ${doc.checkpoint.format}, sha256 \`${doc.checkpoint.sha256}\``,
+    ...doc.layers.filter((l) => (l.horizons ?? []).length > 1).map((l) => `- ${l.name}: horizons tried${horizonsText(l).replace(/^ \(horizons tried:/, '').replace(/\)$/, '')}`),
     `- input ${doc.run.input}; ${doc.run.sequences} sequences x ${doc.run.steps} steps after ${doc.run.burnIn} burn-in; lags 0..${doc.run.maxLag}; ${doc.run.jacobianStates} Jacobian states; ${doc.run.lyapunovExponents} Lyapunov exponents; ${doc.run.bootstrapReplicates} bootstrap replicates; seed ${doc.run.seed}`,
     `- lrdkit ${doc.versions.lrdkit}, Node ${doc.versions.node}`,
     '',
