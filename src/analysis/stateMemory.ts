@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { symmetricEigen } from '../linalg/internal/symmetricEigen.js';
+import { pairMomentsPart, pooledMean } from './information/pairMoments.js';
 import { localWhittle } from './memory/localWhittle.js';
 import { multivariateLocalWhittle } from './memory/multivariateLocalWhittle.js';
-import { type CovarianceComponents, projectOnComponents } from './memoryFromMoments.js';
+import { type CovarianceComponents, covarianceComponents, projectOnComponents } from './memoryFromMoments.js';
 import type { Series } from './series.js';
 
 /** Leading principal components the memory is estimated on (at most; fewer when the state is narrower or degenerate). */
@@ -44,41 +44,15 @@ export interface StateMemory {
   readonly error: string | null;
 }
 
-/** Pooled covariance components of an ensemble (divisor N T), for {@link stateMemory} without precomputed ones. */
+/**
+ * Pooled covariance components of an ensemble (divisor N T), for {@link stateMemory} without
+ * precomputed ones: the moments and eigendecomposition analyzeCell uses (pairMomentsPart about
+ * the pooled mean, then covarianceComponents).
+ */
 export function ensembleComponents(series: readonly Series[]): CovarianceComponents {
-  const d = (series[0] as Series).cols;
-  const mean = new Float64Array(d);
-  let n = 0;
-  for (const s of series) {
-    for (let t = 0; t < s.rows; t++) for (let i = 0; i < d; i++) mean[i] = (mean[i] as number) + (s.data[t * d + i] as number);
-    n += s.rows;
-  }
-  for (let i = 0; i < d; i++) mean[i] = (mean[i] as number) / n;
-  const cov = new Float64Array(d * d);
-  const c = new Float64Array(d);
-  for (const s of series) {
-    for (let t = 0; t < s.rows; t++) {
-      for (let i = 0; i < d; i++) c[i] = (s.data[t * d + i] as number) - (mean[i] as number);
-      for (let i = 0; i < d; i++) {
-        const ci = c[i] as number;
-        for (let j = i; j < d; j++) cov[i * d + j] = (cov[i * d + j] as number) + ci * (c[j] as number);
-      }
-    }
-  }
-  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) cov[j * d + i] = cov[i * d + j] = (cov[i * d + j] as number) / n;
-  const evd = symmetricEigen(cov, d);
-  const values = Array.from(evd.values);
-  const order = values.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number));
-  let trace = 0;
-  for (let i = 0; i < d; i++) trace += cov[i * d + i] as number;
-  return {
-    channels: d,
-    rows: n,
-    mean,
-    eigenvalues: order.map((i) => Math.max(0, values[i] as number)),
-    vectors: order.map((col) => evd.vectors.slice(col * d, (col + 1) * d)),
-    trace,
-  };
+  const shift = pooledMean(series, null, 0);
+  const moments = pairMomentsPart(series, { lag: 1, burnIn: 0, channels: null, projection: null, shift }, 0, series.length, false);
+  return covarianceComponents(moments, shift);
 }
 
 /**

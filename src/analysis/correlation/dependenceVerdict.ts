@@ -91,7 +91,11 @@ export function dependenceVerdict(
     verdict = 'inconclusive';
     reason = `${correlation.reason}, but the local Whittle total memory d = ${fmt(memory.totalMemory)} (SE ${fmt(memory.totalMemoryStandardError)}) is not significantly positive`;
   }
-  return { verdict, reason, sentence: verdictSentence(verdict, correlation, regime), regime, regimeReason, correlationVerdict: correlation.verdict };
+  const sentence =
+    verdict === 'inconclusive' && correlation.verdict === 'LRD' && memory
+      ? `undetermined: the correlations fall like a slow power law over lags ${correlation.evidence.fitLags[0] ?? 1}..${correlation.evidence.fitLags[correlation.evidence.fitLags.length - 1] ?? correlation.norms.maxLag}, but the low frequencies show no long memory (local Whittle d = ${fmt(memory.totalMemory)})`
+      : verdictSentence(verdict, correlation, regime);
+  return { verdict, reason, sentence, regime, regimeReason, correlationVerdict: correlation.verdict };
 }
 
 /** One plain sentence for the verdict (audit stdout, summary.md, the report). */
