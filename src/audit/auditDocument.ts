@@ -112,6 +112,8 @@ export interface LayerAudit {
     /** Whether the record resolves the decay, and the steps per sequence that would (null: not applicable). Absent before issue 13. */
     readonly resolution?: 'resolved' | 'unresolved' | 'no-resolution' | null;
     readonly stepsToResolve?: number | null;
+    /** Share of the variance carried by a path common to all sequences (null: one sequence). Absent before issue 13. */
+    readonly commonPathFraction?: number | null;
     readonly evidence: {
       readonly powerLawExponent: number | null;
       readonly powerLawInterval: [number, number] | null;
@@ -315,6 +317,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       regime: { kind: a.assessment.regime, reason: a.assessment.regimeReason },
       resolution: ev.resolution ?? null,
       stepsToResolve: ev.stepsToResolve ?? null,
+      commonPathFraction: a.correlation.norms.commonPathFraction ?? null,
       evidence: {
         powerLawExponent: ev.powerLaw?.beta ?? null,
         powerLawInterval: ev.betaInterval ? [ev.betaInterval.lower, ev.betaInterval.upper] : null,

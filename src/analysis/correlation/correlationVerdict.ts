@@ -286,7 +286,11 @@ function verdictFor(fn: string, res: CrossCorrelationNorms, options: Correlation
   if (norm0 > 0 && floor1 >= maxFloorFraction * norm0) {
     return {
       verdict: 'inconclusive',
-      reason: `the noise floor is ${fmt(floor1 / norm0)} of the lag-0 norm from lag 1 on: the record resolves no decay (a slow drift or a path shared by the sequences; more or longer sequences are needed)`,
+      reason: `the noise floor is ${fmt(floor1 / norm0)} of the lag-0 norm from lag 1 on: the record resolves no decay (${
+        typeof res.commonPathFraction === 'number' && res.commonPathFraction >= 0.1
+          ? `a path common to all sequences carries ${fmt(100 * res.commonPathFraction)}% of the variance`
+          : 'a drift slower than the record'
+      }; more or longer sequences are needed)`,
       evidence: { ...base, exponential: null, powerLaw: null, powerLawFitsBetter: null, powerLawPreference: null, betaInterval: null, sumEstimate: null, resolution: 'no-resolution', stepsToResolve: null },
     };
   }

@@ -74,6 +74,13 @@ export interface TimeAverageResult {
   readonly bootstrapNorms: Float64Array[];
   readonly bootstrapUnits: number;
   readonly bootstrapUnitKind: 'sequence-groups' | 'blocks' | 'none';
+  /**
+   * Share of the projected variance carried by a path common to all sequences (N >= 2; null for
+   * one sequence): with ybar_t the cross-sectional mean of the projected series and V its
+   * variance over t (trace), (N V - tr P(0)) / ((N - 1) tr P(0)), clipped to [0, 1]. About 0 for
+   * independent stationary sequences (E[N V] = tr P(0)), 1 when every sequence follows the same path.
+   */
+  readonly commonPathFraction: number | null;
 }
 
 /** Sequence pairs used for the null when r > 16 (all N pairs when r <= 16). */
@@ -654,6 +661,11 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
     for (let t = a; t < b; t++) for (let c = 0; c < r; c++) unitTotals[u * r + c] = (unitTotals[u * r + c] as number) + (y[t * r + c] as number);
     unitCounts[u] = (unitCounts[u] as number) + (b - a);
   };
+  // Sum over sequences of the projected series (the common path), when N >= 2.
+  const pathSum = N >= 2 ? new Float64Array(T * r) : null;
+  const addPath = (): void => {
+    if (pathSum) for (let p = 0; p < T * r; p++) pathSum[p] = (pathSum[p] as number) + (y[p] as number);
+  };
   const re = new Float64Array(nfft);
   const im = new Float64Array(nfft);
   const hermitianUnits = kind === 'sequence-groups';
@@ -756,6 +768,7 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
             const segs = unit.segments.slice(b0, b0 + batch);
             segs.forEach((seg, b) => {
               project(ensemble[seg.s] as Series, proj, y, simdProj);
+              addPath();
               addTotals(u, 0, T);
               spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, b * FR, re, im, fw);
             });
@@ -776,6 +789,7 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
         let u = 0;
         for (let s = 0; s < N; s++) {
           project(ensemble[s] as Series, proj, y, simdProj);
+          addPath();
           spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, 0, re, im, fw);
           nullTerms(s, 1);
           while (u < G && (units[u] as Unit).segments[0]?.s === s) {
@@ -936,7 +950,22 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
     }
   }
 
+  let commonPathFraction: number | null = null;
+  if (pathSum) {
+    let v = 0;
+    for (let c = 0; c < r; c++) {
+      let m = 0;
+      for (let t = 0; t < T; t++) m += (pathSum[t * r + c] as number) / N;
+      m /= T;
+      for (let t = 0; t < T; t++) v += ((pathSum[t * r + c] as number) / N - m) ** 2;
+    }
+    v /= T;
+    const total = lag0.reduce((acc, x) => acc + x, 0);
+    commonPathFraction = total > 0 ? Math.min(1, Math.max(0, (N * v - total) / ((N - 1) * total))) : 0;
+  }
+
   return {
+    commonPathFraction,
     components: r,
     basis: identity ? 'channels' : 'principal-components',
     varianceExplained,

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION_SIZES, calibrationEnsemble } from '../../../src/analysis/calibration/verdictCalibrationSet.js';
-import { correlationSums, dependenceVerdict, fmt, stateRegime } from '../../../src/analysis/correlation/index.js';
+import { correlationSums, crossCorrelationNorms, dependenceVerdict, fmt, stateRegime } from '../../../src/analysis/correlation/index.js';
+import { createRng } from '../../../src/processes/prng.js';
 import { stateMemory } from '../../../src/analysis/stateMemory.js';
 
 const size = CALIBRATION_SIZES.default;
@@ -81,6 +82,31 @@ describe('dependenceVerdict: regimes', () => {
     const memory = stateMemory(calibrationEnsemble('random-walk', { sequences: 4, steps: 1024 }, 3));
     expect(memory.totalMemory).toBeGreaterThan(0.9);
     expect(stateRegime(memory, null).regime).toBe('near-integrating');
+  });
+});
+
+describe('the common path shared by all sequences', () => {
+  it('is reported: 0 for independent sequences, the shared share for a common ramp', () => {
+    expect(crossCorrelationNorms(calibrationEnsemble('ar1-0.99', size, 0), { maxLag: 64, lags: 'log', noiseFloor: false }).commonPathFraction).toBe(0);
+    // Channel i = (i + 1) ramp_t + N(0, 1) noise, ramp_t = 3 t / T shared by 32 sequences: the
+    // ramp's variance over t is 3^2 / 12 = 0.75, so channel i's standardised variance is
+    // 0.75 (i + 1)^2 / (0.75 (i + 1)^2 + 1) common: mean over 4 channels 0.743. Tolerance 0.03:
+    // the noise variance of 32 x 1024 draws per channel (SD 0.4%) and the sample cross-section.
+    const rng = createRng(1);
+    const T = 1024;
+    const d = 4;
+    const xs = Array.from({ length: 32 }, (_, s) => {
+      const r = rng.fork(s);
+      const data = new Float64Array(T * d);
+      for (let t = 0; t < T; t++) for (let i = 0; i < d; i++) data[t * d + i] = ((3 * t) / T) * (i + 1) + r.normal();
+      return { rows: T, cols: d, data };
+    });
+    const expected = [1, 2, 3, 4].reduce((acc, k) => acc + (0.75 * k * k) / (0.75 * k * k + 1), 0) / 4;
+    const f = crossCorrelationNorms(xs, { maxLag: 64, lags: 'log', noiseFloor: false }).commonPathFraction as number;
+    expect(Math.abs(f - expected)).toBeLessThan(0.03);
+    // The verdict names it: the shared ramp makes the null as large as the signal.
+    const out = correlationSums(xs, { maxLag: 512, lags: 'log', bootstrap: false });
+    expect(out.verdict).not.toBe('SRD');
   });
 });
 
