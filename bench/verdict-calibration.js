@@ -30,7 +30,7 @@ const range = (s) => {
   const [a, b] = s.split('-').map(Number);
   return Array.from({ length: (b ?? a) - a + 1 }, (_, i) => a + i);
 };
-const seeds = { default: range(arg('--seeds', '100-119')), long: range(arg('--long-seeds', '100-109')) };
+const seeds = { default: range(arg('--seeds', '100-119')), long: range(arg('--long-seeds', '100-119')) };
 const only = arg('--families', null);
 const families = CALIBRATION_FAMILIES.filter((f) => only === null || only.split(',').includes(f.id));
 const LONG_MAX_LAG = CALIBRATION_SIZES.long.maxLag;
@@ -105,7 +105,7 @@ const md = [
   '## Findings',
   '',
   '- **Missed: the sum of AR(1)s** (phi = 0.5, 0.9, 0.99 in every channel, SRD with a slowest time scale of 100 steps) is called LRD at both sizes: over the resolvable lags its norm is a power law to within the noise (beta about 0.3), its local Whittle d is about 0.4-0.5 (significant). A finite record cannot tell a mixture of exponentials with time scales up to the window from a power law; the verdict reads "LRD-like over the resolvable range" and this row is kept visible (pinned in test/analysis/correlation/verdictCalibration.test.ts).',
-  '- **Missed: VAR(1) at 1 x 2^16** (random non-normal A, spectral radius 0.95) is SRD on only half of the seeds: its norm decays like a power law with beta near 1 over the fitted range (median beta 1.02, OLS interval), so neither "interval above 1" nor "exponential fits better" holds; one seed is called LRD. At the default size (32 x 1024, bootstrap interval) it is SRD on 20 of 20.',
+  '- **Missed: VAR(1) at 1 x 2^16** (random non-normal A, spectral radius 0.95) is SRD on only 8 of 20 seeds (target 18): its norm decays like a power law with beta near 1 over the fitted range (median beta 1.02, OLS interval), so neither "interval above 1" nor "exponential fits better" holds and most seeds are inconclusive. The correlation alone called 3 seeds LRD; the local Whittle condition (no significant memory: d about 0.006) turned 2 of them into inconclusive, 1 remains (within the <= 1 in 20 target). At the default size (32 x 1024, bootstrap interval) it is SRD on 20 of 20.',
   '- The long sequence runs without the bootstrap (each of its 16 block units costs a full set of r^2 inverse FFTs of length 2^17, about 35 s per run here): its beta interval is the OLS one, narrower than the bootstrap one.',
   '- The issue asked that SRD also need "no significant positive memory" by the local Whittle test at m = n^0.65. It is not applied: the estimator\'s short-range bias makes every persistent SRD family significant (AR(1) phi = 0.5 at 32 x 1024: median d = 0.066, SE 0.004; phi = 0.9: 0.59), so that clause would make the SRD targets unreachable. The local Whittle estimate is used instead as the near-integrating signal (d >= 0.9; random walks and the saturated GRU read 0.99-1.03, AR(1) phi = 0.9 reads 0.59 at 32 x 1024) and as a second condition for LRD (significant positive total memory).',
   '- AR(1) phi = 0.99 is inconclusive at 32 x 1024 (decay length 100-200 steps against a 512-lag window: the reason names --steps >= 20 tau) and SRD at 1 x 2^16 (window 4096).',
