@@ -46,6 +46,7 @@ describe('the committed verdict calibration', () => {
       expect(now.tau).toBe(row?.tau);
       expect(now.beta).toBe(row?.beta);
       expect(now.totalMemory).toBe(row?.totalMemory);
+      expect(now.totalMemoryPValue).toBe(row?.totalMemoryPValue);
     });
   }
 
