@@ -66,6 +66,8 @@ export {
   arfima,
   arfimaAutocovariance,
   arfimaAutocovariances,
+  arma,
+  armaLargestRootModulus,
 } from './processes/index.js';
 export type {
   Ar1Options,

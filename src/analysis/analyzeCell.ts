@@ -16,7 +16,8 @@ import type { Cell } from '../cells/types.js';
 import { FactorizedCell } from '../cells/factorized.js';
 import { GruCell } from '../cells/gru.js';
 import { LstmCell } from '../cells/lstm.js';
-import { type CorrelationSums, correlationSums } from './correlation/index.js';
+import { type CorrelationSums, type DependenceAssessment, correlationSums, dependenceVerdict } from './correlation/index.js';
+import { type StateMemory, stateMemory } from './stateMemory.js';
 import { AnalysisInputError } from './errors.js';
 import { type GateSaturationReport, type GateStatistics, gateSaturationReport, hiddenBound } from './gateSaturation.js';
 import { candidateRecurrentBlocks } from './information/curve.js';
@@ -144,6 +145,13 @@ export interface CellAnalysis {
   readonly lyapunov: LyapunovSpectrum | null;
   readonly correlation: CorrelationSums;
   readonly memory: MemoryExponentsResult;
+  /** Local Whittle memory of the leading principal components of h ({@link stateMemory}). */
+  readonly stateMemory: StateMemory;
+  /**
+   * The reported verdict: the correlation verdict checked against the state's regime (top
+   * Lyapunov exponent, local Whittle total memory) and memory ({@link dependenceVerdict}).
+   */
+  readonly assessment: DependenceAssessment;
   readonly stepInformation: StepMutualInformation;
   readonly channel: ChannelInformation | null;
   readonly gates: GateSaturationReport;
@@ -178,7 +186,9 @@ const PROGRESS_INTERVAL_MS = 10_000;
  * 3. correlation sums and verdict (crossCorrelationNorms' time-average engine, unchanged).
  * 4. memory exponents: memoryExponents of the series projected on the leading PCs of that
  *    covariance (the same components, DFA/GPH/aggregated variance inputs to rounding), reported
- *    with the full-space eigenvalues, variances and loadings.
+ *    with the full-space eigenvalues, variances and loadings; local Whittle (univariate and
+ *    multivariate) on the 8 leading PCs ({@link stateMemory}), which with the top Lyapunov
+ *    exponent checks the correlation verdict ({@link dependenceVerdict}: `assessment`).
  * 5. step information: the Gaussian log-det estimate from the joint covariance of the pairs
  *    (empiricalStepMutualInformation's estimator; on PCs when informationComponents says so).
  * 6. Jacobian spectra at the sampled states (solver 'iterative' by default: Arnoldi / Lanczos
@@ -319,6 +329,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       const comps = covarianceComponents(allMoments, shift);
       return { pca: comps, memory: memoryFromComponents(series, comps, Math.min(memoryComponents, top.hiddenSize)) };
     });
+    const memoryLW = timed('localWhittle', () => stateMemory(series, pca));
     // Step information: the joint covariance of (h_t, h_{t+1}) (all channels: from allMoments;
     // wide states: from the moments of the projections on the leading r PCs, half of them on
     // the helper, collected after the correlation sums so that waiting is not counted as work).
@@ -384,7 +395,8 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       };
     });
     const ordered: Record<string, number> = {};
-    for (const phase of ['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'eigenvalues', 'lyapunov', 'gates', 'channel']) {
+    const assessment = dependenceVerdict(correlation, memoryLW, { topLyapunovPerStep: lyapunov?.lyapunovPerStep[0] ?? null, steps: T });
+    for (const phase of ['trajectories', 'correlation', 'memory', 'localWhittle', 'stepInformation', 'jacobian', 'eigenvalues', 'lyapunov', 'gates', 'channel']) {
       if (sec[phase] !== undefined) ordered[phase] = sec[phase] as number;
     }
     options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation', 'jacobian'] : [] });
@@ -413,6 +425,8 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       lyapunov,
       correlation,
       memory,
+      stateMemory: memoryLW,
+      assessment,
       stepInformation,
       channel,
       gates,

@@ -83,13 +83,20 @@ export type {
   CorrelationVerdictOptions,
   CrossCorrelationNorms,
   CrossCorrelationOptions,
+  DependenceAssessment,
   DependenceVerdict,
   ExponentialDecayFit,
   PowerLawDecayFit,
+  StateDynamics,
+  StateRegime,
 } from './correlation/index.js';
 export {
+  RESOLUTION_DEFAULTS,
+  VERDICT_RULE_VERSION,
   correlationSums,
   correlationVerdict,
+  dependenceVerdict,
+  stateRegime,
   crossCorrelationMatrix,
   crossCorrelationNorms,
   fitExponentialDecay,
@@ -97,3 +104,7 @@ export {
   logLagGrid,
   partialSumsOverLags,
 } from './correlation/index.js';
+export type { StateMemory } from './stateMemory.js';
+export { STATE_MEMORY_COMPONENTS, stateMemory } from './stateMemory.js';
+export type { CalibrationFamily, CalibrationRow, CalibrationSizeName, CalibrationTruth } from './calibration/verdictCalibrationSet.js';
+export { CALIBRATION_FAMILIES, CALIBRATION_SIZES, calibrationEnsemble, calibrationRun } from './calibration/verdictCalibrationSet.js';

@@ -99,7 +99,7 @@ const PROJECT_ROWS = 64;
  * order: in plain JS, or (the same sums) by the SIMD kernel on blocks of 64 centred rows against
  * V (d x k).
  */
-function projectOnComponents(series: readonly Series[], pca: CovarianceComponents, k: number): Series[] {
+export function projectOnComponents(series: readonly Series[], pca: CovarianceComponents, k: number): Series[] {
   const d = pca.channels;
   const arena = simdArena();
   if (!arena) {

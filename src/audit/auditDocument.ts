@@ -25,6 +25,7 @@ import type { Cell } from '../cells/types.js';
 import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
+import { type HorizonTry, analyseWithAdaptiveHorizon } from './adaptiveHorizon.js';
 
 /** Visited states (at most) whose full Jacobian eigenvalues audit.json keeps per layer. */
 export const JACOBIAN_EIGENVALUE_STATES = 4;
@@ -45,6 +46,12 @@ export interface AuditOptions {
   bootstrapReplicates: number;
   /** Audit only the layer with this name. */
   layer?: string;
+  /**
+   * Adaptive horizon: a layer inconclusive for lack of record is analysed again with doubled
+   * steps (and maxLag) up to this many steps ({@link analyseWithAdaptiveHorizon}). Absent or
+   * equal to steps: the horizon is fixed.
+   */
+  maxSteps?: number;
   /** Called at the start of each layer and phase (with the elapsed time and an ETA). */
   onProgress?: (message: string) => void;
   /** The up-front estimate of the whole audit in seconds (src/cli/auditPreflight.ts), for the first ETA. */
@@ -96,8 +103,20 @@ export interface LayerAudit {
     readonly norm: number[];
     readonly partialSum: number[];
     readonly noiseFloor: number[];
+    /** The reported verdict (the correlation verdict checked against the regime and the local Whittle memory). */
     readonly verdict: DependenceVerdict;
     readonly reason: string;
+    /** The verdict in one plain sentence. Absent in documents written before issue 13. */
+    readonly sentence?: string;
+    /** The correlation verdict alone, before the regime and memory checks. Absent before issue 13. */
+    readonly correlationVerdict?: DependenceVerdict;
+    /** The state's regime and why. Absent before issue 13. */
+    readonly regime?: { readonly kind: 'stationary' | 'near-integrating' | 'expanding'; readonly reason: string };
+    /** Whether the record resolves the decay, and the steps per sequence that would (null: not applicable). Absent before issue 13. */
+    readonly resolution?: 'resolved' | 'unresolved' | 'no-resolution' | null;
+    readonly stepsToResolve?: number | null;
+    /** Share of the variance carried by a path common to all sequences (null: one sequence). Absent before issue 13. */
+    readonly commonPathFraction?: number | null;
     readonly evidence: {
       readonly powerLawExponent: number | null;
       readonly powerLawInterval: [number, number] | null;
@@ -118,6 +137,29 @@ export interface LayerAudit {
       readonly powerLaw: { readonly amplitude: number; readonly exponent: number } | null;
     };
   };
+  /**
+   * Local Whittle memory of the leading principal components of h: univariate d per component,
+   * the multivariate (Shimotsu) estimate, total memory (mean d) and its one-sided test of d > 0.
+   * Absent in documents written before issue 13; error non-null when it could not be estimated.
+   */
+  readonly localWhittle?: {
+    readonly components: number;
+    readonly varianceExplained: number;
+    readonly bandwidth: number;
+    readonly univariate: { readonly d: number; readonly standardError: number }[];
+    readonly d: number[];
+    readonly standardErrors: number[];
+    readonly totalMemory: number | null;
+    readonly totalMemoryStandardError: number | null;
+    readonly totalMemoryZ: number | null;
+    readonly totalMemoryPValue: number | null;
+    readonly error: string | null;
+  };
+  /**
+   * Every horizon the adaptive audit tried for this layer, in order (the last one is reported
+   * above). Absent in documents written before issue 13.
+   */
+  readonly horizons?: HorizonTry[];
   readonly hurst: {
     readonly dfa: { readonly hurst: number; readonly standardError: number | null };
     readonly gph: { readonly hurst: number; readonly d: number; readonly standardError: number | null };
@@ -247,7 +289,7 @@ export function layerChains(ck: Checkpoint): number[][] {
   return chains;
 }
 
-function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysis): LayerAudit {
+function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysis, horizons: HorizonTry[]): LayerAudit {
   const index = chain[pos] as number;
   const info = ck.layerInfo[index] as LayerInfo;
   const cell = ck.layers[index] as Cell;
@@ -291,8 +333,14 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       norm: a.correlation.norms.norms,
       partialSum: a.correlation.norms.partialSums,
       noiseFloor: a.correlation.norms.noiseFloor?.levels ?? [],
-      verdict: a.correlation.verdict,
-      reason: a.correlation.reason,
+      verdict: a.assessment.verdict,
+      reason: a.assessment.reason,
+      sentence: a.assessment.sentence,
+      correlationVerdict: a.assessment.correlationVerdict,
+      regime: { kind: a.assessment.regime, reason: a.assessment.regimeReason },
+      resolution: ev.resolution ?? null,
+      stepsToResolve: ev.stepsToResolve ?? null,
+      commonPathFraction: a.correlation.norms.commonPathFraction ?? null,
       evidence: {
         powerLawExponent: ev.powerLaw?.beta ?? null,
         powerLawInterval: ev.betaInterval ? [ev.betaInterval.lower, ev.betaInterval.upper] : null,
@@ -307,6 +355,20 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
         exponential: ev.exponential ? { amplitude: ev.exponential.amplitude, slopePerLag: ev.exponential.slope } : null,
         powerLaw: ev.powerLaw ? { amplitude: ev.powerLaw.amplitude, exponent: ev.powerLaw.beta } : null,
       },
+    },
+    horizons,
+    localWhittle: {
+      components: a.stateMemory.components,
+      varianceExplained: a.stateMemory.varianceExplained,
+      bandwidth: a.stateMemory.bandwidth,
+      univariate: a.stateMemory.univariate,
+      d: a.stateMemory.d,
+      standardErrors: a.stateMemory.standardErrors,
+      totalMemory: finiteOrNull(a.stateMemory.totalMemory),
+      totalMemoryStandardError: finiteOrNull(a.stateMemory.totalMemoryStandardError),
+      totalMemoryZ: finiteOrNull(a.stateMemory.totalMemoryZ),
+      totalMemoryPValue: finiteOrNull(a.stateMemory.totalMemoryPValue),
+      error: a.stateMemory.error,
     },
     hurst: {
       dfa: { hurst: lead?.dfa.hurst ?? Number.NaN, standardError: finiteOrNull(lead?.dfa.standardError) },
@@ -409,13 +471,27 @@ export function auditCheckpoint(ck: Checkpoint, bytesForHash: Uint8Array, option
       const done = layers.length;
       options.onProgress?.(`audit: layer ${done + 1}/${total} ${info.name} (${info.direction}${pos > 0 ? `, driven through ${pos} layer(s) below` : ''}) [${formatSeconds(elapsed())} elapsed${eta(done)}]`);
       const below = chain.slice(0, pos).map((j) => ck.layers[j] as Cell);
-      let a: ReturnType<typeof analyzeCell>;
+      let adaptive: ReturnType<typeof analyseWithAdaptiveHorizon>;
       try {
-        a = analyzeCell(ck.layers[index] as Cell, { ...analyzeOptions, drivenThrough: below, onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p} [${formatSeconds(elapsed())} elapsed${eta(done)}]`) });
+        adaptive = analyseWithAdaptiveHorizon(
+          (steps, maxLag) =>
+            analyzeCell(ck.layers[index] as Cell, {
+              ...analyzeOptions,
+              steps,
+              maxLag,
+              drivenThrough: below,
+              onPhase: (p) => options.onProgress?.(`audit:   ${info.name}: ${p} [${formatSeconds(elapsed())} elapsed${eta(done)}]`),
+            }),
+          options.steps,
+          options.maxLag,
+          options.maxSteps ?? options.steps,
+          (h) => options.onProgress?.(`audit:   ${info.name}: ${h.steps} steps: ${h.verdict}`),
+        );
       } catch (e) {
         throw layerError(e, ck.path, info.name, options);
       }
-      layers.push(layerAudit(ck, chain, pos, a));
+      const { analysis: a, horizons } = adaptive;
+      layers.push(layerAudit(ck, chain, pos, a, horizons));
       timings[info.name] = a.seconds;
     });
   }

@@ -12,6 +12,7 @@
  * @module
  */
 import { join } from 'node:path';
+import { DEFAULT_MAX_STEPS } from '../audit/adaptiveHorizon.js';
 import { auditCheckpoint, readingNotes } from '../audit/auditDocument.js';
 import { checkAuditFits, checkAuditOptions, checkOutFolder, estimateAudit } from './auditPreflight.js';
 import { formatSummaryMarkdown, formatVerdictTable } from '../audit/summary.js';
@@ -28,6 +29,7 @@ export const AUDIT_OPTIONS = {
   input: 'string',
   sequences: 'string',
   steps: 'string',
+  'max-steps': 'string',
   'burn-in': 'string',
   'max-lag': 'string',
   'jacobian-states': 'string',
@@ -44,7 +46,7 @@ export const AUDIT_OPTIONS = {
 export const AUDIT_DEFAULTS = { sequences: 32, steps: 1024, burnIn: 256, maxLag: 512, jacobianStates: 64, lyapunov: 8, bootstrap: 100, seed: 0 } as const;
 
 export const AUDIT_HELP = `lrdkit audit CHECKPOINT [--layer NAME] [--input gaussian|ar1:PHI|fgn:H|FILE]
-             [--sequences N] [--steps T] [--burn-in B] [--max-lag K] [--jacobian-states S]
+             [--sequences N] [--steps T | --max-steps M] [--burn-in B] [--max-lag K] [--jacobian-states S]
              [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR]
              [--no-report] [--quiet]
 
@@ -54,6 +56,8 @@ archive, an ONNX model (LSTM / GRU nodes), an lrdkit checkpoint or a training ru
 Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json and the
 report: DIR/report.html (self-contained, opens offline), DIR/report.md and DIR/figures/
 (Vega-Lite specs, SVG, PNG); --no-report skips the report (default DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
+A layer inconclusive for lack of record is rerun with doubled steps (and max lag) up to --max-steps
+(default ${DEFAULT_MAX_STEPS}); every horizon tried is reported. --steps fixes the horizon exactly.
 Defaults: --input gaussian --sequences ${AUDIT_DEFAULTS.sequences} --steps ${AUDIT_DEFAULTS.steps} --burn-in ${AUDIT_DEFAULTS.burnIn} --max-lag ${AUDIT_DEFAULTS.maxLag}
 --jacobian-states ${AUDIT_DEFAULTS.jacobianStates} --lyapunov ${AUDIT_DEFAULTS.lyapunov} --bootstrap ${AUDIT_DEFAULTS.bootstrap} --seed ${AUDIT_DEFAULTS.seed}`;
 
@@ -64,6 +68,8 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   if (args.positionals.length !== 1) throw new UsageError(`lrdkit audit: expected one CHECKPOINT argument, found ${args.positionals.length}`);
   const path = args.positionals[0] as string;
   const steps = integerOption(o, 'steps', AUDIT_DEFAULTS.steps, 16, 10_000_000, cmd);
+  // --steps fixes the horizon; otherwise it may double up to --max-steps.
+  const maxSteps = o.steps !== undefined ? steps : integerOption(o, 'max-steps', Math.max(DEFAULT_MAX_STEPS, steps), steps, 10_000_000, cmd);
   const options = {
     sequences: integerOption(o, 'sequences', AUDIT_DEFAULTS.sequences, 2, 1_000_000, cmd),
     steps,
@@ -74,6 +80,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
     jacobianStates: integerOption(o, 'jacobian-states', AUDIT_DEFAULTS.jacobianStates, 1, 1_000_000, cmd),
     lyapunovExponents: integerOption(o, 'lyapunov', AUDIT_DEFAULTS.lyapunov, 0, 4096, cmd),
     bootstrapReplicates: integerOption(o, 'bootstrap', AUDIT_DEFAULTS.bootstrap, 0, 100_000, cmd),
+    maxSteps,
     ...(typeof o.layer === 'string' ? { layer: o.layer } : {}),
   };
   const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
@@ -91,7 +98,8 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   log(`audit: ${path}: ${checkpoint.format}, ${checkpoint.layers.length} recurrent layer(s): ${checkpoint.layerInfo.map((l) => `${l.name} (${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.kind} ${checkpoint.layers[checkpoint.layerInfo.indexOf(l)]?.hiddenSize})`).join(', ')}`);
   for (const note of readingNotes(checkpoint)) log(`audit: note: ${note}`);
   const estimate = estimateAudit(checkpoint, options);
-  checkAuditFits(estimate, path);
+  // Memory is checked at the longest horizon the adaptive doubling may reach.
+  checkAuditFits(options.maxSteps > options.steps ? estimateAudit(checkpoint, { ...options, steps: options.maxSteps }) : estimate, path);
   if (estimate.seconds > 120) {
     log(`audit: this audit should take about ${Math.round(estimate.seconds / 60)} min on 2 cores (estimate); to make it smaller: --layer NAME (one layer), --sequences ${Math.max(2, options.sequences >> 1)}, --steps ${Math.max(options.maxLag + 1, options.steps >> 1)}, --jacobian-states ${Math.max(1, options.jacobianStates >> 2)}, --bootstrap 0`);
   }

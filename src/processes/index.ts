@@ -28,3 +28,4 @@ export type {
 } from './circulantEmbedding.js';
 export { fbm, fgn, fgnAutocovariance } from './fgn.js';
 export { arfima, arfimaAutocovariance, arfimaAutocovariances } from './arfima.js';
+export { arma, armaBurnIn, armaLargestRootModulus } from './arma.js';

@@ -22,7 +22,7 @@ describe('analyzeCell', () => {
     expect(a.jacobian.spectralRadius.length).toBe(8);
     expect(a.channel?.blocks).toBe(1);
     expect(a.channel!.mutualInformationNats).toBeGreaterThan(0);
-    expect(Object.keys(a.seconds)).toEqual(['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']);
+    expect(Object.keys(a.seconds)).toEqual(['trajectories', 'correlation', 'memory', 'localWhittle', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']);
   });
 
   it('analyses a factorized LSTM block by block (channel information summed over g blocks)', () => {

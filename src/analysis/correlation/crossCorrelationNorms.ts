@@ -130,6 +130,12 @@ export interface CrossCorrelationNorms {
   readonly constantChannels: number;
   readonly noiseFloor: CorrelationNoiseFloor | null;
   readonly bootstrap: CorrelationBootstrap | null;
+  /**
+   * Time average with N >= 2: share of the (projected) variance carried by a path common to all
+   * sequences (0: none; 1: every sequence follows the same path), which a between-sequence null
+   * keeps (so the floor rises with it); null otherwise. Absent in results made before issue 13.
+   */
+  readonly commonPathFraction?: number | null;
 }
 
 const FN = 'crossCorrelationNorms';
@@ -310,6 +316,7 @@ export function crossCorrelationNormsFor(
   let constantChannels: number;
   let floor: CorrelationNoiseFloor | null = null;
   let bootstrap: CorrelationBootstrap | null = null;
+  let commonPathFraction: number | null = null;
 
   if (estimator === 'time-average') {
     const res = timeAverageEngine({
@@ -328,6 +335,7 @@ export function crossCorrelationNormsFor(
       noiseFloor,
     });
     norms = Array.from(res.norms);
+    commonPathFraction = res.commonPathFraction;
     pairs = Array.from(res.pairs);
     rComponents = res.components;
     basis = res.basis;
@@ -413,5 +421,6 @@ export function crossCorrelationNormsFor(
     constantChannels,
     noiseFloor: floor,
     bootstrap,
+    commonPathFraction,
   };
 }

@@ -16,7 +16,9 @@ export type {
 } from './crossCorrelationNorms.js';
 export { crossCorrelationMatrix } from './crossCorrelationMatrix.js';
 export type { CrossCorrelationMatrixOptions } from './crossCorrelationMatrix.js';
-export { correlationSums, correlationVerdict } from './correlationVerdict.js';
+export { RESOLUTION_DEFAULTS, VERDICT_RULE_VERSION, correlationSums, correlationVerdict, fmt } from './correlationVerdict.js';
+export { NEAR_INTEGRATING_TOTAL_MEMORY, dependenceVerdict, stateRegime, verdictSentence } from './dependenceVerdict.js';
+export type { DependenceAssessment, StateDynamics, StateRegime } from './dependenceVerdict.js';
 export type {
   BetaInterval,
   CorrelationEvidence,

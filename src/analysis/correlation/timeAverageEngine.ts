@@ -74,6 +74,13 @@ export interface TimeAverageResult {
   readonly bootstrapNorms: Float64Array[];
   readonly bootstrapUnits: number;
   readonly bootstrapUnitKind: 'sequence-groups' | 'blocks' | 'none';
+  /**
+   * Share of the projected variance carried by a path common to all sequences (N >= 2; null for
+   * one sequence): with ybar_t the cross-sectional mean of the projected series and V its
+   * variance over t (trace), (N V - tr P(0)) / ((N - 1) tr P(0)), clipped to [0, 1]. About 0 for
+   * independent stationary sequences (E[N V] = tr P(0)), 1 when every sequence follows the same path.
+   */
+  readonly commonPathFraction: number | null;
 }
 
 /** Sequence pairs used for the null when r > 16 (all N pairs when r <= 16). */
@@ -654,6 +661,11 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
     for (let t = a; t < b; t++) for (let c = 0; c < r; c++) unitTotals[u * r + c] = (unitTotals[u * r + c] as number) + (y[t * r + c] as number);
     unitCounts[u] = (unitCounts[u] as number) + (b - a);
   };
+  // Sum over sequences of the projected series (the common path), when N >= 2.
+  const pathSum = N >= 2 ? new Float64Array(T * r) : null;
+  const addPath = (): void => {
+    if (pathSum) for (let p = 0; p < T * r; p++) pathSum[p] = (pathSum[p] as number) + (y[p] as number);
+  };
   const re = new Float64Array(nfft);
   const im = new Float64Array(nfft);
   const hermitianUnits = kind === 'sequence-groups';
@@ -756,6 +768,7 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
             const segs = unit.segments.slice(b0, b0 + batch);
             segs.forEach((seg, b) => {
               project(ensemble[seg.s] as Series, proj, y, simdProj);
+              addPath();
               addTotals(u, 0, T);
               spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, b * FR, re, im, fw);
             });
@@ -776,6 +789,7 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
         let u = 0;
         for (let s = 0; s < N; s++) {
           project(ensemble[s] as Series, proj, y, simdProj);
+          addPath();
           spectra(y, T, r, 0, T, nfft, Yre.view, Yim.view, 0, re, im, fw);
           nullTerms(s, 1);
           while (u < G && (units[u] as Unit).segments[0]?.s === s) {
@@ -936,7 +950,22 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
     }
   }
 
+  let commonPathFraction: number | null = null;
+  if (pathSum) {
+    let v = 0;
+    for (let c = 0; c < r; c++) {
+      let m = 0;
+      for (let t = 0; t < T; t++) m += (pathSum[t * r + c] as number) / N;
+      m /= T;
+      for (let t = 0; t < T; t++) v += ((pathSum[t * r + c] as number) / N - m) ** 2;
+    }
+    v /= T;
+    const total = lag0.reduce((acc, x) => acc + x, 0);
+    commonPathFraction = total > 0 ? Math.min(1, Math.max(0, (N * v - total) / ((N - 1) * total))) : 0;
+  }
+
   return {
+    commonPathFraction,
     components: r,
     basis: identity ? 'channels' : 'principal-components',
     varianceExplained,
@@ -957,12 +986,30 @@ function engine(req: TimeAverageRequest, bufArena: WasmArena | null): TimeAverag
   };
 }
 
+/** Upper quantile of the null that every noise floor states (floor = this quantile of the null norm). */
+export const NOISE_FLOOR_QUANTILE = 0.95;
+
+/** Monte Carlo draws behind the Bartlett floor's quantile. */
+export const BARTLETT_DRAWS = 200;
+/** Most samples per Monte Carlo null draw (beyond it the null matrix is Gaussian to within the quantile's own noise). */
+export const BARTLETT_MAX_SAMPLES = 1024;
+
 /**
  * Bartlett noise-floor constant c of a single sequence (floor(k) = c / sqrt(N (T - k))): for an
  * independent copy with the same autocorrelations, entry (i, j) of the lag-k null matrix has
  * variance v_ij(k) = l_i l_j (1 + 2 sum_{m=1}^{M_ij - 1} rho_i(m) rho_j(m)) / (N (T - k)), the sum
  * truncated at M_ij = min(M_i, M_j), M_i the first lag with |rho_i| <= 2 / sqrt(N T) (at most
- * Kd); the floor is max_i sqrt(sum_j v_ij) + max_j sqrt(sum_i v_ij) (= 2 sd for a scalar series).
+ * Kd; the first lag with rho_i <= 0). c is the {@link NOISE_FLOOR_QUANTILE} (0.95) quantile of
+ * ||E||_2 over {@link BARTLETT_DRAWS} draws (fixed seed: same input, same floor) of the null
+ * matrix of two independent m-sample Gaussian series, E = S (A^T B / sqrt(m)) S with A, B m x r
+ * iid N(0, 1), S = diag(sqrt(l_i) s_ii^(1/4)) (entry variances l_i l_j sqrt(s_ii s_jj) >= Bartlett's,
+ * by Cauchy-Schwarz), m = the effective sample size n / max_i s_ii (at least r; beyond
+ * {@link BARTLETT_MAX_SAMPLES} the entries are drawn as independent Gaussians, the m -> infinity limit). The product form matters: with few effective samples
+ * (AR(1) phi = 0.99, 16 channels, n = 16384: m = 164) the norm of A^T B / m exceeds the
+ * Gaussian-entry value 2 sqrt(r / m), which a true zero exceeded at 31% of far lags; with
+ * the product form, at the stated rate (test/analysis/correlation/noiseFloorQuantile.test.ts).
+ * (Before issue 13 the floor was max_i sqrt(sum_j w_ij) + max_j sqrt(sum_i w_ij), about the
+ * mean norm: exceeded at up to a fifth of the lags of white noise.)
  */
 function bartlettConstant(diagSums: Float64Array, lag0: Float64Array, r: number, Kd: number, N: number, T: number): number {
   const rho = new Float64Array(r * (Kd + 1));
@@ -974,19 +1021,51 @@ function bartlettConstant(diagSums: Float64Array, lag0: Float64Array, r: number,
     for (let m = 0; m <= Kd; m++) {
       const v = c0 > 0 ? (diagSums[i * (Kd + 1) + m] as number) / (N * (T - m)) / c0 : 0;
       rho[i * (Kd + 1) + m] = v;
-      if (m >= 1 && (trunc[i] as number) === Kd + 1 && Math.abs(v) <= white) trunc[i] = m;
+      if (m >= 1 && (trunc[i] as number) === Kd + 1 && v <= 0) trunc[i] = m;
     }
   }
-  let rowMax = 0;
+  // Effective sample size of the most persistent component: the null matrix behaves like
+  // A^T B / m for m-sample Gaussian A, B (whose norm exceeds the Gaussian-entry limit by a
+  // factor that grows with r / m), scaled so that entry (i, j) has variance
+  // l_i l_j sqrt(s_ii s_jj) / n >= v_ij (Cauchy-Schwarz on Bartlett's sum).
+  const selfSum = new Float64Array(r);
   for (let i = 0; i < r; i++) {
-    let row = 0;
-    for (let j = 0; j < r; j++) {
-      const Mij = Math.min(trunc[i] as number, trunc[j] as number);
-      let s = 1;
-      for (let m = 1; m < Mij; m++) s += 2 * (rho[i * (Kd + 1) + m] as number) * (rho[j * (Kd + 1) + m] as number);
-      row += Math.max(s, 0) * (lag0[i] as number) * (lag0[j] as number);
-    }
-    rowMax = Math.max(rowMax, row);
+    let s = 1;
+    for (let m = 1; m < (trunc[i] as number); m++) s += 2 * (rho[i * (Kd + 1) + m] as number) ** 2;
+    selfSum[i] = Math.max(s, 1);
   }
-  return 2 * Math.sqrt(rowMax);
+  const n = N * T;
+  const mTrue = Math.max(r, Math.floor(n / Math.max(...selfSum)));
+  // Beyond BARTLETT_MAX_SAMPLES the product is Gaussian to the accuracy that matters: draw the
+  // entries directly (m = 0 below).
+  const mEffective = mTrue > BARTLETT_MAX_SAMPLES ? 0 : mTrue;
+  const scale = new Float64Array(r);
+  for (let i = 0; i < r; i++) scale[i] = Math.sqrt(Math.max(lag0[i] as number, 0) * Math.sqrt(selfSum[i] as number));
+  const rng = createRng(0x5eed_f100);
+  const A = new Float64Array(mEffective * r);
+  const B = new Float64Array(mEffective * r);
+  const e = new Float64Array(r * r);
+  const norms: number[] = [];
+  for (let b = 0; b < BARTLETT_DRAWS; b++) {
+    if (mEffective === 0) {
+      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) e[i * r + j] = rng.normal() * (scale[i] as number) * (scale[j] as number);
+      norms.push(spectralNormDense(e, 0, r, r).norm);
+      continue;
+    }
+    for (let p = 0; p < A.length; p++) A[p] = rng.normal();
+    for (let p = 0; p < B.length; p++) B[p] = rng.normal();
+    e.fill(0);
+    for (let t = 0; t < mEffective; t++) {
+      for (let i = 0; i < r; i++) {
+        const ai = A[t * r + i] as number;
+        for (let j = 0; j < r; j++) e[i * r + j] = (e[i * r + j] as number) + ai * (B[t * r + j] as number);
+      }
+    }
+    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) e[i * r + j] = ((e[i * r + j] as number) * (scale[i] as number) * (scale[j] as number)) / Math.sqrt(mEffective);
+    norms.push(spectralNormDense(e, 0, r, r).norm);
+  }
+  norms.sort((a, b) => a - b);
+  const h = (norms.length - 1) * NOISE_FLOOR_QUANTILE;
+  const lo = Math.floor(h);
+  return (norms[lo] as number) + (h - lo) * ((norms[Math.min(lo + 1, norms.length - 1)] as number) - (norms[lo] as number));
 }

@@ -19,3 +19,13 @@ export {
 export type { AggregatedVarianceOptions, AggregatedVarianceResult } from './aggregatedVariance.js';
 export { ZERO_VARIANCE_RELATIVE, memoryExponents } from './memoryExponents.js';
 export type { CombinedHurst, ComponentMemory, MemoryExponentsOptions, MemoryExponentsResult } from './memoryExponents.js';
+export {
+  LOCAL_WHITTLE_BANDWIDTH_EXPONENT,
+  LOCAL_WHITTLE_D_RANGE,
+  LOCAL_WHITTLE_MIN_BANDWIDTH,
+  localWhittle,
+  localWhittleDefaultBandwidth,
+} from './localWhittle.js';
+export type { LocalWhittleEstimate, LocalWhittleOptions } from './localWhittle.js';
+export { multivariateLocalWhittle } from './multivariateLocalWhittle.js';
+export type { MultivariateLocalWhittleEstimate, MultivariateLocalWhittleOptions } from './multivariateLocalWhittle.js';

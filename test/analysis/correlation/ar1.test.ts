@@ -30,7 +30,8 @@ describe('AR(1): S(infinity) = 1 / (1 - phi) and an SRD verdict', () => {
       const res = crossCorrelationNorms(ens, { maxLag: K, noiseFloor: false });
       const sK = res.partialSums[K] as number;
       expect(Math.abs(sK / truth - 1)).toBeLessThan(0.05);
-      const out = correlationSums(ens, { maxLag: K });
+      // The verdict's window is 2K (about 18 decay lengths): SRD needs tau <= maxLag / 10 (issue 13).
+      const out = correlationSums(ens, { maxLag: 2 * K });
       expect(out.verdict).toBe('SRD');
       // S up to the lag where the norm meets the noise floor, plus the fitted exponential tail.
       expect(Math.abs((out.evidence.sumEstimate as number) / truth - 1)).toBeLessThan(0.05);

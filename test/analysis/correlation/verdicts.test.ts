@@ -40,9 +40,12 @@ describe('correlationSums verdicts on held-out known answers', () => {
     expect(out.evidence.sumEstimate).toBeLessThan(1.1);
   });
 
-  it('antipersistent ARFIMA(0, -0.3, 0) is SRD on 20 of 20 seeds', () => {
+  it('antipersistent ARFIMA(0, -0.3, 0) is SRD on at least 19 of 20 seeds and never LRD', () => {
     const c = count((seed) => arfima(createRng(seed), 16384, -0.3));
-    expect(c.SRD, JSON.stringify(c)).toBe(20);
+    // Since the single-sequence floor is the 95% null quantile (issue 13), the fit range is
+    // shorter: on seed 17 beta = 1.29 with interval [0.96, 1.63] now contains 1 (inconclusive).
+    expect(c.SRD, JSON.stringify(c)).toBeGreaterThanOrEqual(19);
+    expect(c.LRD, JSON.stringify(c)).toBe(0);
   });
 
   it('ensemble estimator (N = 200 sequences at t0 = 10): AR(1) phi = 0.9 is LRD on at most 1 of 20 seeds, white noise never', () => {
