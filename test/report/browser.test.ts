@@ -30,7 +30,7 @@ describe('report.html in headless chromium', () => {
     figureIds = report.figures.map((f) => f.id);
     writeRenderedReport(report, join(work, 'report'));
     check = await checkReportPage(join(work, 'report', 'report.html'), { screenshot });
-  }, 90_000);
+  }); // bounded by the suite's hang guard (vitest.config.ts)
 
   it('draws every chart: one non-empty SVG per figure', () => {
     expect(check.figures).toBe(figureIds.length);
