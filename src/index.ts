@@ -5,7 +5,7 @@
  *
  * Explicit re-exports only: every public name is listed here.
  *
- * @packageDocumentation
+ * @module lrdkit
  */
 
 // linalg
