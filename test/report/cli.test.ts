@@ -73,7 +73,7 @@ describe('lrdkit report', () => {
     expect(r.stdout).toMatch(/Dense vs factorized: 9 figure\(s\)/);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/^# Dense vs factorized$/m);
-    expect(md).toMatch(/^\| checkpoint \| variant \| parameters \| layer \|/m);
+    expect(md).toMatch(/^\| checkpoint \| variant \| layer parameters \| layer \|/m);
     expect(md).toMatch(/^\| dense \| dense \| 336 \| l0 \|/m);
     expect(md).toMatch(/^\| factorized \| factorized \| \d+ \| gru \|/m);
     expect(md).toContain('![Training loss](figures/training-loss.png)');
