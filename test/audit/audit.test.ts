@@ -18,8 +18,13 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Small run: the numbers, not the statistics, are under test here. */
 const SMALL = ['--sequences', '8', '--steps', '256', '--burn-in', '32', '--max-lag', '64', '--jacobian-states', '8', '--lyapunov', '4', '--bootstrap', '20', '--quiet'];
 
-function audit(checkpoint: string, out: string, extra: string[] = []): Promise<NodeRun> {
-  return runLrdkit(['audit', checkpoint, '--out', out, ...SMALL, ...extra]);
+/**
+ * `lrdkit audit CHECKPOINT --out OUT` with the small run. Without the report (figures, HTML)
+ * unless asked: rendering costs more CPU than the small audit itself, and only the first audit's
+ * test looks at the report files.
+ */
+function audit(checkpoint: string, out: string, extra: string[] = [], withReport = false): Promise<NodeRun> {
+  return runLrdkit(['audit', checkpoint, '--out', out, ...SMALL, ...(withReport ? [] : ['--no-report']), ...extra]);
 }
 
 const schema = JSON.parse(readFileSync(join(root, 'schemas/audit.schema.json'), 'utf8')) as object;
@@ -33,7 +38,7 @@ describe('lrdkit audit on a PyTorch checkpoint', () => {
   const out = join(work, 'gru2');
   let r: NodeRun;
   beforeAll(async () => {
-    r = await audit(join(fixtures, 'pytorch/gru2.safetensors'), out);
+    r = await audit(join(fixtures, 'pytorch/gru2.safetensors'), out, [], true);
   });
 
   it('exits 0, prints the verdict table and writes audit.json, summary.md, timings.json', async () => {

@@ -91,7 +91,7 @@ describe('lrdkit train end to end', () => {
     expect(back.stderr.trim()).toBe(`lrdkit train: --resume --steps 3: ${out} has already done 5 steps; expected --steps of at least 5 (or a new --out for a shorter run)`);
     expect(back.stdout).toBe('');
     expect(readFileSync(join(out, 'log.jsonl'), 'utf8')).toBe(log);
-    const audit = await run(['audit', join(out, 'checkpoint'), '--out', join(out, 'audit'), '--sequences', '4', '--steps', '256', '--burn-in', '16', '--max-lag', '32', '--jacobian-states', '4', '--lyapunov', '2', '--bootstrap', '0', '--quiet']);
+    const audit = await run(['audit', join(out, 'checkpoint'), '--out', join(out, 'audit'), '--sequences', '4', '--steps', '256', '--burn-in', '16', '--max-lag', '32', '--jacobian-states', '4', '--lyapunov', '2', '--bootstrap', '0', '--no-report', '--quiet']);
     expect(audit.status, audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/layer0 +gru/);
     expect(audit.stdout).toMatch(/layer1 +gru/);
