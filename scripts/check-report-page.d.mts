@@ -18,6 +18,10 @@ export interface PageCheck {
   readonly consoleErrors: readonly string[];
   readonly pageErrors: readonly string[];
   readonly requests: readonly string[];
+  /** Pairs of text elements of one chart whose bounding boxes intersect (more than 1 px each way). */
+  readonly overlaps: readonly { readonly figure: string; readonly a: string; readonly b: string; readonly area: number }[];
+  /** Every table: its width, its box's width, and whether the box scrolls horizontally. */
+  readonly tables: readonly { readonly columns: number; readonly width: number; readonly boxWidth: number; readonly scrolls: boolean }[];
 }
 
 export const CHROMIUM_ARGS: readonly string[];

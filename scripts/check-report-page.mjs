@@ -71,11 +71,39 @@ export async function checkReportPage(htmlPath, options = {}) {
           elements: svg ? svg.querySelectorAll('path, line, rect, circle, text').length : canvas ? canvas.width : 0,
         };
       });
+      // Text that overlaps other text inside one chart: pairs of <text> elements whose bounding
+      // boxes intersect by more than 20% of the smaller box (a label over an axis title, legend
+      // entries over each other). Empty strings and invisible text are ignored.
+      const overlaps = [];
+      for (const el of document.querySelectorAll('[data-figure]')) {
+        const texts = [...el.querySelectorAll('svg text')]
+          .filter((t) => (t.textContent ?? '').trim() !== '' && getComputedStyle(t).visibility !== 'hidden' && Number(t.getAttribute('opacity') ?? '1') > 0)
+          .map((t) => ({ text: (t.textContent ?? '').trim(), box: t.getBoundingClientRect() }))
+          .filter((t) => t.box.width > 0 && t.box.height > 0);
+        for (let i = 0; i < texts.length; i++) {
+          for (let j = i + 1; j < texts.length; j++) {
+            const a = texts[i].box, b = texts[j].box;
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w <= 0 || h <= 0) continue;
+            const smaller = Math.min(a.width * a.height, b.width * b.height);
+            if (w > 1 && h > 1) overlaps.push({ figure: el.getAttribute('data-figure'), a: texts[i].text, b: texts[j].text, area: Math.round(w * h) });
+          }
+        }
+      }
+      // Tables wider than their box are hidden columns unless the box scrolls.
+      const tables = [...document.querySelectorAll('table')].map((t) => {
+        const box = t.parentElement;
+        const scrolls = box ? ['auto', 'scroll'].includes(getComputedStyle(box).overflowX) : false;
+        return { columns: t.rows[0]?.cells.length ?? 0, width: Math.round(t.scrollWidth), boxWidth: Math.round(box ? box.clientWidth : 0), scrolls };
+      });
       return {
         figures: charts.length,
         rendered: Number(document.body.getAttribute('data-figures-rendered')),
         failed: Number(document.body.getAttribute('data-figures-failed')),
         charts,
+        overlaps,
+        tables,
       };
     });
     if (options.screenshot) {
@@ -98,6 +126,8 @@ export function pageProblems(r) {
   for (const c of r.charts) if (c.kind === 'none' || c.width <= 0 || c.height <= 0 || c.elements === 0) problems.push(`figure ${c.id}: empty (${c.kind}, ${c.width} x ${c.height}, ${c.elements} elements)`);
   for (const e of [...r.consoleErrors, ...r.pageErrors]) problems.push(`console: ${e}`);
   for (const u of r.requests) problems.push(`request: ${u}`);
+  for (const o of r.overlaps ?? []) problems.push(`figure ${o.figure}: text "${o.a}" overlaps "${o.b}" (${o.area} px^2)`);
+  for (const t of r.tables ?? []) if (t.width > t.boxWidth + 1 && !t.scrolls) problems.push(`a table of ${t.columns} columns is ${t.width} px wide in a ${t.boxWidth} px box that does not scroll: columns hidden`);
   return problems;
 }
 

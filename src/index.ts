@@ -5,7 +5,7 @@
  *
  * Explicit re-exports only: every public name is listed here.
  *
- * @packageDocumentation
+ * @module lrdkit
  */
 
 // linalg
@@ -22,30 +22,8 @@ export { cholesky, inverseSqrtSPD, logDetSPD } from './linalg/spd.js';
 export { ConvergenceError, NotPositiveDefiniteError } from './linalg/errors.js';
 export { fft, ifft, nextPowerOfTwo } from './linalg/fft.js';
 
-// cells
-export type { Cell, CellKind, CellVariant, GateSpec, GateWeights } from './cells/types.js';
-export { CellShapeError } from './cells/types.js';
-export {
-  KERAS_GRU_GATE_ORDER,
-  KERAS_LSTM_GATE_ORDER,
-  PYTORCH_GRU_GATE_ORDER,
-  PYTORCH_LSTM_GATE_ORDER,
-} from './cells/layouts.js';
-export type { GruSpec, GruWeights } from './cells/gru.js';
-export { GruCell } from './cells/gru.js';
-export type { LstmSpec, LstmWeights } from './cells/lstm.js';
-export { LstmCell } from './cells/lstm.js';
-export type { KerasRecurrentWeights, PytorchRecurrentWeights } from './cells/frameworks.js';
-export { gruFromKeras, gruFromPytorch, lstmFromKeras, lstmFromPytorch, toKeras, toPytorch } from './cells/frameworks.js';
-export type { DenseCell } from './cells/factorized.js';
-export { FactorizedCell, factorize } from './cells/factorized.js';
-export type { ContextSwitchingSpec } from './cells/contextSwitching.js';
-export { ContextSwitchingCell } from './cells/contextSwitching.js';
-export type { CellShape, MatchedWidth } from './cells/counts.js';
-export { flopsPerStep, gateCount, matchedHiddenSize, parameterCount } from './cells/counts.js';
-export type { RandomCellOptions } from './cells/random.js';
-export { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from './cells/random.js';
-export { sigmoid } from './cells/activations.js';
+// cells (the same names as the lrdkit/cells subpath)
+export * from './api/cells.js';
 
 // processes
 export {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { didYouMean } from './suggest.js';
 
 /** Bad command-line usage: the CLI prints the message and exits with status 2. */
 export class UsageError extends Error {
@@ -30,13 +31,15 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec, command: st
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) {
+      // '-x' is a mistyped option, not a path (a file whose name starts with '-' is given as ./-x).
+      if (/^-[A-Za-z]/.test(arg)) throw new UsageError(`lrdkit ${command}: unknown option ${arg}${didYouMean(arg.replace(/^-+/, ''), Object.keys(spec), '--')} (options take two dashes: see lrdkit ${command} --help)`);
       positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = spec[name];
-    if (!kind) throw new UsageError(`lrdkit ${command}: unknown option --${name} (expected one of ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
+    if (!kind) throw new UsageError(`lrdkit ${command}: unknown option --${name}${didYouMean(name, Object.keys(spec), '--')} (expected one of ${Object.keys(spec).map((k) => `--${k}`).join(', ')})`);
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`lrdkit ${command}: --${name} is a flag and takes no value, found "${arg.slice(eq + 1)}"`);
       options[name] = true;

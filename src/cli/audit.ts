@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DEFAULT_MAX_STEPS } from '../audit/adaptiveHorizon.js';
 import { auditCheckpoint, readingNotes } from '../audit/auditDocument.js';
 import { checkAuditFits, checkAuditOptions, checkOutFolder, estimateAudit } from './auditPreflight.js';
@@ -45,27 +45,71 @@ export const AUDIT_OPTIONS = {
 /** Defaults: sized so that a 2-layer GRU(256) audit finishes in about a minute on 2 cores. */
 export const AUDIT_DEFAULTS = { sequences: 32, steps: 1024, burnIn: 256, maxLag: 512, jacobianStates: 64, lyapunov: 8, bootstrap: 100, seed: 0 } as const;
 
-export const AUDIT_HELP = `lrdkit audit CHECKPOINT [--layer NAME] [--input gaussian|ar1:PHI|fgn:H|FILE]
-             [--sequences N] [--steps T | --max-steps M] [--burn-in B] [--max-lag K] [--jacobian-states S]
-             [--lyapunov k] [--bootstrap R] [--seed S] [--require lrd|srd] [--out DIR]
-             [--no-report] [--quiet]
+export const AUDIT_HELP = `lrdkit audit: audit every recurrent layer of a GRU/LSTM checkpoint for long range dependence.
 
-CHECKPOINT: a TF.js layers model (directory or model.json), Keras .h5 / .keras / .weights.h5,
-PyTorch .safetensors or torch.save .pt/.pth (state dict of nn.GRU / nn.LSTM), a TorchScript
-archive, an ONNX model (LSTM / GRU nodes), an lrdkit checkpoint or a training run folder.
-Writes DIR/audit.json (schemas/audit.schema.json), DIR/summary.md, DIR/timings.json and the
-report: DIR/report.html (self-contained, opens offline), DIR/report.md and DIR/figures/
-(Vega-Lite specs, SVG, PNG); --no-report skips the report (default DIR: ./lrdkit-audit). Exit 0: verdict as required; 1: not as required; 2: bad input.
-A layer inconclusive for lack of record is rerun with doubled steps (and max lag) up to --max-steps
-(default ${DEFAULT_MAX_STEPS}); every horizon tried is reported. --steps fixes the horizon exactly.
-Defaults: --input gaussian --sequences ${AUDIT_DEFAULTS.sequences} --steps ${AUDIT_DEFAULTS.steps} --burn-in ${AUDIT_DEFAULTS.burnIn} --max-lag ${AUDIT_DEFAULTS.maxLag}
---jacobian-states ${AUDIT_DEFAULTS.jacobianStates} --lyapunov ${AUDIT_DEFAULTS.lyapunov} --bootstrap ${AUDIT_DEFAULTS.bootstrap} --seed ${AUDIT_DEFAULTS.seed}`;
+Usage: lrdkit audit CHECKPOINT [options]
+
+CHECKPOINT is an ONNX model (LSTM / GRU nodes, also inside If / Loop / Scan), a TorchScript
+archive, a PyTorch .safetensors or torch.save .pt/.pth file (state dict of nn.GRU / nn.LSTM), a
+Keras .h5 / .keras / .weights.h5 file, a TF.js layers model (folder or model.json), an lrdkit
+checkpoint folder or an 'lrdkit train' run folder ('lrdkit layers CHECKPOINT' lists what is
+read). Each layer is driven with the input below (through the layers beneath it) and its
+state's autocorrelation is classified SRD (short range: correlations die out geometrically),
+LRD (long range: they decay like a power law) or inconclusive (the record cannot tell), with
+Jacobian spectra, Lyapunov exponents and memory exponents beside it.
+
+Options:
+  --out DIR              output folder (default ./lrdkit-audit/NAME, NAME = the checkpoint's
+                         file name without extension): audit.json (schemas/audit.schema.json),
+                         summary.md, timings.json, report.html, report.md, figures/
+  --layer NAME           audit only this recurrent layer (default: every layer)
+  --input SPEC           the input sequence driving the network (default gaussian):
+                           gaussian       iid N(0, 1) per channel and step
+                           ar1:PHI        AR(1) per channel, |PHI| < 1 (e.g. ar1:0.9)
+                           fgn:H          fractional Gaussian noise, Hurst 0 < H < 1
+                           FILE           .json: [[[x per channel] per step] per sequence];
+                                          .csv: one row per step, one column per channel,
+                                          optional header, a 'sequence' column or blank
+                                          lines separating sequences
+  --sequences N          input sequences (default ${AUDIT_DEFAULTS.sequences})
+  --steps T              recorded steps per sequence (default ${AUDIT_DEFAULTS.steps}); fixes the horizon
+  --max-steps M          longest horizon of the adaptive audit (default ${DEFAULT_MAX_STEPS}): a layer
+                         inconclusive for lack of record is rerun with doubled steps (and max lag)
+                         up to M; every horizon tried is reported. Ignored when --steps is given
+  --burn-in B            steps run and discarded before recording (default ${AUDIT_DEFAULTS.burnIn})
+  --max-lag K            largest autocorrelation lag, in steps (default ${AUDIT_DEFAULTS.maxLag}, at most T - 1)
+  --jacobian-states S    visited states at which the state Jacobian J_t's spectral radius and
+                         norm are computed (default ${AUDIT_DEFAULTS.jacobianStates})
+  --lyapunov k           leading Lyapunov exponents, in nats per step (default ${AUDIT_DEFAULTS.lyapunov}; 0 skips)
+  --bootstrap R          bootstrap replicates for the verdict's confidence intervals
+                         (default ${AUDIT_DEFAULTS.bootstrap}; 0 skips them)
+  --seed S               random seed of the input and the bootstrap (default ${AUDIT_DEFAULTS.seed}); same seed,
+                         same bytes
+  --require lrd|srd      exit 1 unless the overall verdict is this one (for CI gates)
+  --no-report            write audit.json, summary.md and timings.json only (no HTML, figures)
+  --quiet                no progress on stderr
+  -h, --help             this help
+
+Exit status: 0 done (and the verdict as required); 1 not as required; 2 bad input (nothing written).
+
+Examples:
+  lrdkit audit examples/gru2.safetensors
+  lrdkit audit model.h5 --layer gru_1 --input fgn:0.8 --out audits/gru_1
+  lrdkit audit reports/copy-task/factorized --require srd --no-report --quiet`;
+
+/** The default output folder: ./lrdkit-audit/NAME, NAME the checkpoint's name without extension. */
+export function defaultAuditFolder(checkpointPath: string): string {
+  const trimmed = checkpointPath.replace(/[\\/]+$/, '');
+  const file = basename(trimmed) === 'model.json' ? basename(dirname(trimmed)) : basename(trimmed);
+  const name = file.replace(/(\.weights)?\.(safetensors|keras|h5|hdf5|pt|pth|jit|onnx|bin|json)$/i, '');
+  return join('lrdkit-audit', name === '' || name === '.' || name === '..' ? 'checkpoint' : name);
+}
 
 /** CLI entry (async: readers may need WebAssembly). */
 export async function runAudit(args: ParsedArgs, version: string): Promise<number> {
   const o = args.options;
   const cmd = 'audit';
-  if (args.positionals.length !== 1) throw new UsageError(`lrdkit audit: expected one CHECKPOINT argument, found ${args.positionals.length}`);
+  if (args.positionals.length !== 1) throw new UsageError(`lrdkit audit: expected one CHECKPOINT argument, found ${args.positionals.length === 0 ? 'none' : `${args.positionals.length} (${args.positionals.join(' ')})`} (see lrdkit audit --help)`);
   const path = args.positionals[0] as string;
   const steps = integerOption(o, 'steps', AUDIT_DEFAULTS.steps, 16, 10_000_000, cmd);
   // --steps fixes the horizon; otherwise it may double up to --max-steps.
@@ -84,7 +128,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
     ...(typeof o.layer === 'string' ? { layer: o.layer } : {}),
   };
   const required = o.require === undefined ? null : choiceOption(o, 'require', ['lrd', 'srd'] as const, 'lrd', cmd);
-  const out = typeof o.out === 'string' ? o.out : 'lrdkit-audit';
+  const out = typeof o.out === 'string' ? o.out : defaultAuditFolder(path);
   const noReport = o['no-report'] === true;
   // Validates the input spec (and a file's contents) before any work; a file must be a regular one.
   parseInputSpec(options.input, { readFile: (p) => new TextDecoder().decode(readRegularFile(p, { where: '--input' })) });
@@ -135,8 +179,23 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
     throw writeFailed(e);
   }
   process.stdout.write(formatVerdictTable(document));
+  process.stdout.write(`wrote ${out}/: audit.json, summary.md, timings.json${rendered ? ', report.html, report.md, figures/' : ''}\n`);
   if (required === null) return 0;
-  return document.verdict.overall === required.toUpperCase() ? 0 : 1;
+  const unmet = requirementFailures(document, required);
+  for (const line of unmet) process.stderr.write(`${line}\n`);
+  return unmet.length === 0 ? 0 : 1;
+}
+
+/**
+ * Why `--require lrd|srd` is not met, one line per reason (empty when it is): for srd, each
+ * layer whose verdict is not SRD; for lrd, that no layer is LRD, with each layer's verdict.
+ */
+export function requirementFailures(document: { layers: readonly { name: string; correlation: { verdict: string } }[]; verdict: { overall: string } }, required: 'lrd' | 'srd'): string[] {
+  const want = required.toUpperCase();
+  if (document.verdict.overall === want) return [];
+  const layers = document.layers.map((l) => `${l.name}: ${l.correlation.verdict}`).join(', ');
+  if (required === 'lrd') return [`lrdkit audit: --require lrd not met: no layer is LRD (${layers})`];
+  return document.layers.filter((l) => l.correlation.verdict !== 'SRD').map((l) => `lrdkit audit: --require srd not met: layer ${l.name} is ${l.correlation.verdict}, expected SRD`);
 }
 
 /**

@@ -31,15 +31,35 @@ export const INSPECT_OPTIONS = {
   quiet: 'boolean',
 } as const;
 
-export const INSPECT_HELP = `lrdkit inspect [--kind gru|lstm] [--input D] [--hidden H] [--groups G] [--steps T]
-               [--samples S] [--seed N] [--json] [--out FILE] [--quiet]
+export const INSPECT_HELP = `lrdkit inspect: compare a dense and a factorized GRU/LSTM cell with seeded random weights.
 
-Dense vs factorized cells with seeded random weights (uniform, scale 1/sqrt(h)):
-parameters, FLOPs per step, rho(U) per gate, and rho(J_t), ||J_t||_2 at S states of a
-T-step trajectory driven by iid N(0, 1) input. Variants: dense (D, H); factorized-small
-(same width H, G blocks: about G times fewer parameters and FLOPs); factorized-params and
-factorized-flops (the widest G-block cell with at most the dense cell's parameters / FLOPs).
-Defaults: --kind gru --input 32 --hidden 128 --groups 4 --steps 200 --samples 10 --seed 0`;
+Usage: lrdkit inspect [options]
+
+Prints, per variant, the parameter count, FLOPs per step, rho(U) (spectral radius of each
+gate's recurrent matrix: the paper's Prop. 1.1 condition) and the state Jacobian's spectral
+radius rho(J_t) and norm ||J_t||_2 (mean/max over S states of a T-step trajectory driven by iid
+N(0, 1) input). Weights are uniform with scale 1/sqrt(H). Variants: dense (width H);
+factorized-small (width H, G blocks: about G times fewer parameters and FLOPs);
+factorized-params and factorized-flops (the widest G-block cell with at most the dense cell's
+parameters / FLOPs).
+
+Options:
+  --kind gru|lstm     cell type (default gru)
+  --input D           input width, channels (default 32)
+  --hidden H          dense width, units (default 128)
+  --groups G          blocks of the factorized cells; divides D and H (default 4)
+  --steps T           trajectory length, steps (default 200)
+  --samples S         states at which J_t is evaluated, evenly spaced (default 10)
+  --seed N            random seed (default 0); same seed, same bytes
+  --json              print JSON instead of the table
+  --out FILE          write the table (or JSON) to FILE instead of stdout
+  --quiet             no progress on stderr
+  -h, --help          this help
+
+Examples:
+  lrdkit inspect
+  lrdkit inspect --kind lstm --hidden 256 --groups 8
+  lrdkit inspect --seed 3 --json --out inspect.json`;
 
 interface VariantRow {
   variant: string;

@@ -17,14 +17,25 @@ import { UsageError } from './args.js';
 
 export const LAYERS_OPTIONS = { json: 'boolean' } as const;
 
-export const LAYERS_HELP = `lrdkit layers CHECKPOINT [--json]
+export const LAYERS_HELP = `lrdkit layers: list the GRU / LSTM layers lrdkit reads from a checkpoint, without auditing.
 
-Lists what lrdkit reads from CHECKPOINT (any format lrdkit audit takes: TF.js, Keras
-.h5 / .keras / .weights.h5, safetensors, torch.save, TorchScript, ONNX, lrdkit checkpoints,
-training run folders) without auditing: the format, every GRU / LSTM layer with its kind
-(GRU reset after / before), input and hidden sizes, block groups, direction, depth, the
-layer it reads (as lrdkit audit drives it; "input" for the model input) and its tensors,
-then what was inferred or assumed. --json prints the same as JSON. Exit 2: bad input.`;
+Usage: lrdkit layers CHECKPOINT [--json]
+
+CHECKPOINT is anything lrdkit audit takes: ONNX, TorchScript, safetensors, torch.save, Keras
+.h5 / .keras / .weights.h5, TF.js, lrdkit checkpoints and training run folders. Prints the
+format, every GRU / LSTM layer with its kind (GRU reset after / before), input and hidden
+sizes, block groups, direction, depth, the layer it reads (as lrdkit audit drives it; "input"
+for the model input) and its tensors, then what was inferred or assumed.
+
+Options:
+  --json           print the same listing as JSON on stdout
+  -h, --help       this help
+
+Exit status: 0 listed; 2 bad input (one line naming the file, tensor or node).
+
+Examples:
+  lrdkit layers model.onnx
+  lrdkit layers gru2.weights.h5 --json`;
 
 /** One row of the listing. */
 export interface LayerRow {

@@ -21,10 +21,15 @@ export const REPORT_OPTIONS = {
   quiet: 'boolean',
 } as const;
 
-export const REPORT_HELP = `lrdkit report AUDIT.json... [--out DIR] [--title T] [--label NAME]... [--training DIR]... [--quiet]
+export const REPORT_HELP = `lrdkit report: figures, an HTML page and a Markdown summary from audit documents.
 
-Figures, an interactive HTML page and a Markdown summary from audit documents (lrdkit audit's
-audit.json); several audits give a side-by-side comparison with one verdict table.
+Usage: lrdkit report AUDIT.json... [options]
+
+Reads audit documents (lrdkit audit's audit.json) and training run folders; several audits give
+a side-by-side comparison with one verdict table. Rendering is deterministic: the same inputs
+give the same files.
+
+Options:
   --out DIR        output folder (default ./lrdkit-report): report.html (self-contained, opens
                    offline), report.md (PNGs and captions), figures/ID.svg, .png, .vl.json
   --title T        page title (default: the checkpoints' names)
@@ -33,14 +38,21 @@ audit.json); several audits give a side-by-side comparison with one verdict tabl
   --training DIR   a training run folder (run.json + log.jsonl, as lrdkit train writes them):
                    adds its loss curve; repeat for several runs (may be given without audits)
   --quiet          no progress on stderr
-Rendering is deterministic: the same inputs give the same files. Exit 0; 2: bad input.`;
+  -h, --help       this help
+
+Exit status: 0 done; 2 bad input (nothing written).
+
+Examples:
+  lrdkit report lrdkit-audit/gru2/audit.json
+  lrdkit report dense/audit.json factorized/audit.json --label dense --label factorized --out compare
+  lrdkit report --training runs/gru-dense --training runs/gru-factorized --title "Copy task"`;
 
 /** CLI entry. */
 export async function runReport(args: ParsedArgs, _version: string): Promise<number> {
   const o = args.options;
   const training = Array.isArray(o.training) ? o.training : [];
   if (args.positionals.length === 0 && training.length === 0) {
-    throw new UsageError('lrdkit report: expected at least one AUDIT.json argument (or --training DIR), found none');
+    throw new UsageError('lrdkit report: expected at least one AUDIT.json argument (or --training DIR), found none (see lrdkit report --help)');
   }
   const out = typeof o.out === 'string' ? o.out : 'lrdkit-report';
   const title = typeof o.title === 'string' ? o.title : undefined;

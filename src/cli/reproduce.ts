@@ -28,6 +28,21 @@ import { copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
 import { progress, writeFileAtomic } from './output.js';
+import { didYouMean } from './suggest.js';
+
+/** `text` wrapped at `width` columns, continuation lines indented by `indent` spaces. */
+function wrapLines(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
 
 /** Where each plan's results go without --out (the quick plan's committed results live in reports/copy-task). */
 const DEFAULT_OUT: Readonly<Record<ReproductionPlanName, string>> = {
@@ -49,29 +64,67 @@ export const REPRODUCE_OPTIONS = {
   quiet: 'boolean',
 } as const;
 
-export const REPRODUCE_HELP = `lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [--out DIR] [--runs DIR] [--jobs N]
-                 [--backend auto|${TRAINING_BACKENDS.join('|')}] [--quiet]
+export const REPRODUCE_COPY_TASK_HELP = `lrdkit reproduce copy-task: the paper's copy-task experiment (section 3.1, Figures 1-3).
 
-The copy task of Belletti et al. (2018), section 3.1: dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at
-equal parameters ("big") and equal width ("small") for each number of repeats, trained with
-'lrdkit train' (N runs at a time in child processes). Writes DIR/results.json (per run: final
-loss in nats per symbol with its standard error; per repeat count: the gaps; the verdict),
-DIR/results.md (table) and DIR/loss-curves.vl.json (Vega-Lite loss curves, Figures 1-3 style),
-and copies the trained dense and big factorized networks at the largest repeat count to
-DIR/dense/ and DIR/factorized/ (lrdkit checkpoints: 'lrdkit audit DIR/factorized').
-Finished runs in the runs folder are reused and unfinished ones resumed; each finished run is also
-archived in DIR/finished/NAME/ (result.json, model.json + shard) for committing as the plan goes:
-a plan continued on another machine from the committed archive skips those runs.
-  --quick     ${REPRODUCTION_PLANS.quick.description}
-  --standard  ${REPRODUCTION_PLANS.standard.description}
-  --full      ${REPRODUCTION_PLANS.full.description}
-  --plan      print the plan's runs (cell, network, width, parameters, repeats, steps, seed) and
-              the estimated time from a few timed training steps on this machine; train nothing
-Results already in the default folder (committed results) are never overwritten: pass --out.
-Defaults: --quick --out ${DEFAULT_OUT.quick} (--standard: ${DEFAULT_OUT.standard}, --full: ${DEFAULT_OUT.full})
-          --runs DIR/runs --jobs 2 --backend auto
+Usage: lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [options]
 
-${REPRODUCE_RECSYS_HELP}`;
+Dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at equal parameters ("big") and equal width
+("small": about ${REPRODUCTION_PLANS.quick.groups} times fewer parameters) for each repeat count, trained with
+'lrdkit train' (N runs at a time in child processes). Finished runs in the runs folder are
+reused and unfinished ones resumed; each finished run is also archived in DIR/finished/NAME/
+(result.json, model.json + shard) for committing as the plan goes: a plan continued on another
+machine from the committed archive skips those runs.
+
+Options:
+  --quick          ${wrapLines(`${REPRODUCTION_PLANS.quick.description} (default)`, 78, 19)}
+  --standard       ${wrapLines(REPRODUCTION_PLANS.standard.description, 78, 19)}
+  --full           ${wrapLines(REPRODUCTION_PLANS.full.description, 78, 19)}
+  --plan           print the plan's runs (cell, network, width, parameters, repeats, steps,
+                   seed) and the estimated time from a few timed training steps; train nothing
+  --out DIR        output folder (default ${DEFAULT_OUT.quick}; --standard: ${DEFAULT_OUT.standard};
+                   --full: ${DEFAULT_OUT.full}); results already in a plan's default folder
+                   (committed results) are never overwritten: pass --out. Writes
+                   results.json (per run: final loss in nats per symbol with its standard
+                   error; per repeat count: the gaps; the verdict), results.md (table),
+                   loss-curves.vl.json / .svg / .png, and the trained dense and big
+                   factorized networks at the largest repeat count in DIR/dense/ and
+                   DIR/factorized/ (lrdkit checkpoints)
+  --runs DIR       training run folders (default DIR/runs; kept out of git)
+  --jobs N         training runs at a time, child processes (default 2)
+  --backend B      auto | ${TRAINING_BACKENDS.join(' | ')} (default auto)
+  --quiet          no progress on stderr
+  -h, --help       this help
+
+Exit status: 0 done (the verdict is in the outputs); 1 a training run failed; 2 bad input.
+
+Examples:
+  lrdkit reproduce copy-task --standard --plan
+  lrdkit reproduce copy-task --quick --out /tmp/copy-task
+  lrdkit audit reports/copy-task/factorized`;
+
+export const REPRODUCE_HELP = `lrdkit reproduce: the paper's experiments, at reduced (--quick) or full (--full) scale.
+
+Usage: lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [options]
+       lrdkit reproduce recsys [--quick|--full] [options]
+
+Experiments:
+  copy-task   dense vs factorized GRU/LSTM on the copy task (section 3.1, Figures 1-3):
+              results.json, results.md, loss-curve chart, trained checkpoints
+  recsys      the recommender experiment (section 3.3): MAP@20, recall@20, serving, audits
+
+Options: see 'lrdkit reproduce copy-task --help' and 'lrdkit reproduce recsys --help'.
+
+Examples:
+  lrdkit reproduce copy-task --quick
+  lrdkit reproduce recsys --quick
+  lrdkit help reproduce recsys`;
+
+/** The help of `lrdkit reproduce EXPERIMENT` (undefined: the overview). */
+export function reproduceHelp(positionals: readonly string[]): string | undefined {
+  if (positionals[0] === 'copy-task') return REPRODUCE_COPY_TASK_HELP;
+  if (positionals[0] === 'recsys') return REPRODUCE_RECSYS_HELP;
+  return undefined;
+}
 
 /** CLI entry. */
 export async function runReproduce(args: ParsedArgs, version: string): Promise<number> {
@@ -79,7 +132,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const cmd = 'reproduce';
   const [experiment, ...extra] = args.positionals;
   if (experiment === 'recsys') return runReproduceRecsys(args, version);
-  if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none' : `"${experiment}"`}`);
+  if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none (see lrdkit reproduce --help)' : `"${experiment}"${didYouMean(experiment, ['copy-task', 'recsys'])}`}`);
   if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
   const chosen = (['quick', 'standard', 'full'] as const).filter((n) => o[n] === true);
   if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : 'all three'}`);

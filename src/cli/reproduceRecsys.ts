@@ -11,18 +11,31 @@ import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../tr
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { progress, writeFileAtomic } from './output.js';
 
-export const REPRODUCE_RECSYS_HELP = `lrdkit reproduce recsys [--quick|--full] [--out DIR] [--seed S] [--backend auto|${TRAINING_BACKENDS.join('|')}] [--quiet]
+export const REPRODUCE_RECSYS_HELP = `lrdkit reproduce recsys: the paper's recommender experiment (section 3.3), at reduced scale.
 
-The recommender experiment of Belletti et al. (2018), section 3.3, on synthetic browsing
-histories with long range dependent modality switches: baseline (dense GRU), factorized and
-context-switching GRUs at equal recurrent parameters, and the baseline with mixed-dimension
-item embeddings (Ginart et al. 2019); MAP@20 and recall@20 of the full softmax on the last 10%
-of time, popularity and latent-state oracle references, exact vs inverted-file dot-product
-serving, and an lrdkit audit of every GRU. Writes DIR/results.json, DIR/results.md,
-DIR/audits/, DIR/report.html, DIR/report.md and DIR/figures/.
-  --quick  1200 users x 150 events, 2 replicates, 6 epochs (about 15 minutes on 2 cores)
-  --full   5000 users x 300 events, 5 replicates, 12 epochs (hours on 2 cores)
-Defaults: --quick --out reports/recsys --seed 1 --backend auto`;
+Usage: lrdkit reproduce recsys [--quick|--full] [options]
+
+Synthetic browsing histories with long range dependent modality switches. Models: baseline
+(dense GRU), factorized and context-switching GRUs at equal recurrent parameters, and the
+baseline with mixed-dimension item embeddings (Ginart et al. 2019). Measures MAP@20 and
+recall@20 of the full softmax on the last 10% of time, against popularity and latent-state
+oracle references; exact vs inverted-file dot-product serving; an lrdkit audit of every GRU.
+
+Options:
+  --quick          1200 users x 150 events, 2 replicates, 6 epochs (about 15 minutes on 2
+                   cores) (default)
+  --full           5000 users x 300 events, 5 replicates, 12 epochs (hours on 2 cores)
+  --out DIR        output folder (default reports/recsys): results.json, results.md, audits/
+                   (each GRU's audit.json), report.html, report.md, figures/
+  --seed S         seed of the data and the models (default 1); same seed, same results
+  --backend B      auto | ${TRAINING_BACKENDS.join(' | ')} (default auto)
+  --quiet          no progress on stderr
+  -h, --help       this help
+
+Examples:
+  lrdkit reproduce recsys --quick
+  lrdkit reproduce recsys --quick --seed 2 --out results/recsys-seed2
+  lrdkit reproduce recsys --full --backend tfjs-node`;
 
 /** Runs `lrdkit reproduce recsys` (args.positionals[0] is 'recsys'). */
 export async function runReproduceRecsys(args: ParsedArgs, version: string): Promise<number> {

@@ -8,13 +8,13 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, type TrainingBackend, ensureBackend } from '../train/backend.js';
 import { ModelConfigError } from '../train/modelConfig.js';
 import { ProgressBar } from '../train/progress.js';
-import { RUN_FILE, readRunMetadata } from '../train/runDirectory.js';
+import { RUN_FILE, STATE_JSON, findCheckpoint, readRunMetadata } from '../train/runDirectory.js';
 import { matchedModelWidth } from '../train/sizes.js';
 import { type CopyTrainingOptions, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
@@ -38,33 +38,60 @@ export const TRAIN_OPTIONS = {
   out: 'string',
   backend: 'string',
   resume: 'boolean',
+  json: 'boolean',
   quiet: 'boolean',
 } as const;
 
-export const TRAIN_HELP = `lrdkit train --task copy --cell gru|lstm [--groups G] [--variant dense|factorized|context-switching]
-             [--match params|flops] [--hidden H] [--layers L] [--aux A] --repeats R --steps S
-             [--batch B] [--lr LR] [--clip C|none] [--seed N] [--checkpoint-every K]
-             --out DIR [--backend auto|${TRAINING_BACKENDS.join('|')}] [--resume] [--quiet]
+export const TRAIN_HELP = `lrdkit train: train a dense, factorized or context-switching GRU/LSTM on the copy task (TF.js).
 
-Trains on the copy task of Belletti et al. (2018), section 3.1: a random word of 6 letters
-(8-bit patterns, 256 letters) then 6 R blanks; the target is the word R + 1 times; fresh
-samples every batch; RMSProp; L stacked recurrent layers (default 2) between a one-hot input
-projection and a softmax readout. Reports the cross-entropy in nats per output symbol.
+Usage: lrdkit train --task copy --cell gru|lstm --repeats R --steps S --out DIR [options]
+       lrdkit train --resume --out DIR [--steps S]
 
-Width: with --groups 1 the model is dense of width H. With --groups G > 1 it is factorized
-(G independent blocks; --variant context-switching adds the auxiliary recurrent gate of
-section 2.2.3, width --aux, default 2 G): of width H ("small": about G times fewer parameters),
-or with --match params|flops the widest G-block model with at most the parameters / FLOPs of
-the dense width-H model ("big").
+The copy task of Belletti et al. (2018), section 3.1: a random word of 6 letters (8-bit
+patterns, 256 letters) then 6 R blanks; the target is the word R + 1 times; fresh samples
+every batch; RMSProp; L stacked recurrent layers between a one-hot input projection and a
+softmax readout. The loss is the cross-entropy in nats per output symbol.
 
-Writes DIR/run.json, DIR/log.jsonl ({step, loss, elapsedSeconds, sequencesPerSecond} per step)
-and DIR/checkpoint/ (lrdkit checkpoint + optimizer and generator state, every K steps and at
-the end; audit it with 'lrdkit audit DIR/checkpoint'). --resume continues DIR from its
-checkpoint (the options default to run.json's; --steps may grow): the curve is the one an
-uninterrupted run gives. Ctrl-C stops after the current step with a checkpoint (exit 130).
-Progress on stderr. Backend: tfjs-node-gpu > tfjs-node > wasm > cpu, the first that starts.
-Defaults: --groups 1 --hidden 64 --layers ${TRAIN_DEFAULTS.layers} --batch ${TRAIN_DEFAULTS.batchSize} --lr ${TRAIN_DEFAULTS.learningRate} --clip ${TRAIN_DEFAULTS.clipNorm} --seed ${TRAIN_DEFAULTS.seed}
---checkpoint-every ${TRAIN_DEFAULTS.checkpointEvery} --backend auto`;
+Options:
+  --task copy            the task (only copy)
+  --cell gru|lstm        cell type
+  --repeats R            repeats of the word in the target (sequence length 6 (R + 1) + 6 R)
+  --steps S              training steps, batches (with --resume: the new total, at least the
+                         steps already done)
+  --out DIR              run folder: run.json, log.jsonl ({step, loss, elapsedSeconds,
+                         sequencesPerSecond} per step), checkpoint/ (audit it with
+                         'lrdkit audit DIR/checkpoint')
+  --groups G             blocks: 1 dense, G > 1 factorized (default 1)
+  --variant V            dense | factorized | context-switching (default: dense when G = 1,
+                         factorized otherwise); context-switching adds the auxiliary recurrent
+                         gate of section 2.2.3
+  --hidden H             width, units per layer (default 64); with --match, the dense
+                         reference width
+  --match params|flops   with G > 1: the widest G-block model with at most the parameters /
+                         FLOPs of the dense width-H model ("big"); without it a factorized
+                         model of width H has about G times fewer parameters ("small")
+  --layers L             stacked recurrent layers (default ${TRAIN_DEFAULTS.layers})
+  --aux A                width of the context-switching auxiliary gate, units (default 2 G)
+  --batch B              sequences per step (default ${TRAIN_DEFAULTS.batchSize})
+  --lr LR                RMSProp learning rate (default ${TRAIN_DEFAULTS.learningRate})
+  --clip C|none          gradient global-norm clip (default ${TRAIN_DEFAULTS.clipNorm})
+  --seed N               seed of the weights and the data (default ${TRAIN_DEFAULTS.seed}); same seed, same curve
+  --checkpoint-every K   write a checkpoint every K steps and at the end (default ${TRAIN_DEFAULTS.checkpointEvery})
+  --backend B            auto | ${TRAINING_BACKENDS.join(' | ')} (default auto: the first that starts,
+                         in that order)
+  --resume               continue DIR from its checkpoint (options default to run.json's; the
+                         curve is the one an uninterrupted run gives)
+  --json                 print the summary as one JSON line instead of text
+  --quiet                no progress on stderr
+  -h, --help             this help
+
+Ctrl-C stops after the current step with a checkpoint (exit 130); --resume continues.
+Exit status: 0 trained; 1 the loss diverged (NaN); 2 bad input (nothing written); 130 interrupted.
+
+Examples:
+  lrdkit train --task copy --cell gru --repeats 4 --steps 2000 --out runs/gru-dense
+  lrdkit train --task copy --cell gru --groups 4 --match params --repeats 4 --steps 2000 --out runs/big
+  lrdkit train --resume --steps 4000 --out runs/gru-dense`;
 
 /** A positive finite number option. */
 function numberOption(o: ParsedArgs['options'], name: string, fallback: number, cmd: string): number {
@@ -153,8 +180,40 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
     if (e instanceof ModelConfigError) throw new UsageError(`lrdkit ${cmd}: ${e.message}`);
     throw e;
   }
+  if (resume) {
+    // Checked here, before a backend is started: a resume never goes backwards.
+    const checkpointDir = findCheckpoint(out);
+    const done = checkpointDir ? (JSON.parse(readFileSync(join(checkpointDir, STATE_JSON), 'utf8')) as { step?: unknown }).step : undefined;
+    if (typeof done === 'number' && options.steps < done) {
+      throw new UsageError(`lrdkit ${cmd}: --resume --steps ${options.steps}: ${out} has already done ${done} steps; expected --steps of at least ${done} (or a new --out for a shorter run)`);
+    }
+  }
   if (!resume && existsSync(join(out, RUN_FILE))) throw new UsageError(`lrdkit ${cmd}: ${out} already holds a run (${RUN_FILE}); pass --resume to continue it or choose another --out`);
   return options;
+}
+
+/** What `lrdkit train` prints at the end (as text, or as one JSON line with --json). */
+export interface TrainingSummary {
+  runDirectory: string;
+  step: number;
+  steps: number;
+  interrupted: boolean;
+  finalLossNats: number | null;
+  parameters: number;
+  elapsedSeconds: number;
+  backend: string;
+}
+
+/**
+ * The human summary of a training run, e.g.
+ * `trained runs/gru: 2000 of 2000 steps, final loss 0.0123 nats per symbol, 52,480 parameters (whole model), 312.4 s on wasm`
+ * and the next command to run.
+ */
+export function formatTrainingSummary(s: TrainingSummary): string {
+  const loss = s.finalLossNats === null ? 'no step logged' : `final loss ${s.finalLossNats.toPrecision(4)} nats per symbol`;
+  const head = `${s.interrupted ? 'interrupted' : 'trained'} ${s.runDirectory}: ${s.step} of ${s.steps} steps, ${loss}, ${s.parameters.toLocaleString('en-US')} parameters (whole model), ${s.elapsedSeconds.toFixed(1)} s on ${s.backend}`;
+  const next = s.interrupted ? `continue: lrdkit train --resume --out ${s.runDirectory}` : `audit it: lrdkit audit ${join(s.runDirectory, 'checkpoint')}`;
+  return `${head}\n${next}\n`;
 }
 
 /** CLI entry. */
@@ -196,9 +255,8 @@ export async function runTrain(args: ParsedArgs, version: string): Promise<numbe
     });
     bar.finish();
     const last = result.log[result.log.length - 1];
-    process.stdout.write(
-      `${JSON.stringify({ runDirectory: result.runDirectory, step: result.step, steps: options.steps, interrupted: result.interrupted, finalLossNats: last ? last.loss : null, parameters: result.parameters, elapsedSeconds: result.elapsedSeconds, backend: selection.backend })}\n`,
-    );
+    const summary = { runDirectory: result.runDirectory, step: result.step, steps: options.steps, interrupted: result.interrupted, finalLossNats: last ? last.loss : null, parameters: result.parameters, elapsedSeconds: result.elapsedSeconds, backend: selection.backend };
+    process.stdout.write(args.options.json === true ? `${JSON.stringify(summary)}\n` : formatTrainingSummary(summary));
     return result.interrupted ? 130 : 0;
   } catch (e) {
     bar.finish();

@@ -11,13 +11,30 @@ import { progress, writeFileAtomic } from './output.js';
 
 export const VERIFY_OPTIONS = { runs: 'string', seed: 'string', json: 'string', junit: 'string', only: 'string', quiet: 'boolean' } as const;
 
-export const VERIFY_HELP = `lrdkit verify [--runs N] [--seed S] [--json FILE] [--junit FILE] [--only ID,...] [--quiet]
+export const VERIFY_HELP = `lrdkit verify: check the paper's section 1 statements, as written and as corrected.
 
-Checks every statement of section 1 of Belletti et al. (2018) as written and as corrected
-(fast-check properties with N runs each; Monte Carlo ones with ceil(N/10)), prints a table
-(statement, as written, corrected, margin, counterexample) and writes JSON / JUnit XML.
-Exit status 0 when every corrected statement holds, 1 otherwise. Defaults: --runs 100 --seed 2018.
-Statements: ${STATEMENTS.map((s) => s.id).join(', ')}`;
+Usage: lrdkit verify [options]
+
+Runs every statement of section 1 of Belletti et al. (2018) as a fast-check property (N runs
+each; Monte Carlo ones ceil(N/10)) and prints a table: statement, as written, corrected,
+margin, counterexample.
+Statements: ${STATEMENTS.map((s) => s.id).join(', ')}.
+
+Options:
+  --runs N          property runs per statement (default 100)
+  --seed S          fast-check seed (default 2018); same seed, same results
+  --only ID,...     only these statements (comma-separated ids, e.g. lemma-1.1)
+  --json FILE       also write the results as JSON
+  --junit FILE      also write the results as JUnit XML (for CI test reports)
+  --quiet           no progress on stderr
+  -h, --help        this help
+
+Exit status: 0 every corrected statement holds; 1 one does not; 2 bad input.
+
+Examples:
+  lrdkit verify
+  lrdkit verify --runs 1000 --seed 7 --junit verify.xml
+  lrdkit verify --only lemma-1.2,prop-1.3 --json verify.json`;
 
 /** CLI entry. */
 export function runVerify(args: ParsedArgs, version: string): number {

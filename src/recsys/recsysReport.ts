@@ -120,19 +120,25 @@ export function recsysFigures(r: RecsysResults): ReportFigure[] {
     width: 420,
     height: 260,
   };
-  const loss = r.models.filter((m) => m.replicate === 0).flatMap((m) => m.epochLoss.map((l, e) => ({ model: m.label, variant: m.variant, epoch: e + 1, loss: round6(l) })));
+  // Colour = GRU variant, dash = item embedding: together they tell every model apart (three
+  // models share the dense GRU: the baseline and the mixed-dimension ones).
+  const embeddingLabel = (m: RecsysModelResult): string => (m.embedding === 'uniform' ? 'uniform' : `mixed, alpha ${m.embedding}`);
+  const loss = r.models.filter((m) => m.replicate === 0).flatMap((m) => m.epochLoss.map((l, e) => ({ model: m.label, variant: m.variant, embedding: embeddingLabel(m), epoch: e + 1, loss: round6(l) })));
+  const embeddings = [...new Set(loss.map((x) => x.embedding))];
+  const dashes = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]];
   const lossSpec: TopLevelSpec = {
     $schema: VEGA_LITE_SCHEMA,
     config: REPORT_CONFIG,
     title: 'Sampled-softmax training loss (replicate 0)',
     data: { values: loss },
-    mark: { type: 'line', point: true },
+    mark: { type: 'line', strokeWidth: 2 }, // no points: the legend then shows each dash pattern
+    
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
       y: { field: 'loss', type: 'quantitative', title: 'loss (nats per training target)', scale: { zero: false } },
       detail: { field: 'model', type: 'nominal' },
       color: { field: 'variant', type: 'nominal', scale: colors, title: 'GRU' },
-      strokeDash: { field: 'model', type: 'nominal', title: 'model' },
+      strokeDash: { field: 'embedding', type: 'nominal', title: 'item embedding', scale: { domain: embeddings, range: embeddings.map((_, i) => dashes[i % dashes.length] as number[]) } },
       tooltip: [{ field: 'model', type: 'nominal' }, { field: 'epoch', type: 'quantitative' }, { field: 'loss', type: 'quantitative', format: '.4f' }],
     },
     width: 420,

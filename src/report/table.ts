@@ -18,7 +18,7 @@ export interface VerdictTable {
 
 /** The verdict table of one or several audits. */
 export function verdictTable(audits: readonly ReportAudit[]): VerdictTable {
-  const columns = ['checkpoint', 'variant', 'parameters', ...VERDICT_COLUMNS];
+  const columns = ['checkpoint', 'variant', 'layer parameters', ...VERDICT_COLUMNS];
   const rows = audits.flatMap((a) => {
     const base = verdictRows(a.document);
     return a.document.layers.map((l, i) => [a.label, l.variant, String(l.parameterCount), ...(base[i] as string[])]);

@@ -32,7 +32,7 @@ import { Rng, createRng } from '../processes/prng.js';
 import { sampleCopyBatch } from './copyTask.js';
 import { defaultComputeOptions } from './internal/sequence.js';
 import { SequenceModel, type TokenBatch } from './model.js';
-import { initialModelWeights } from './modelConfig.js';
+import { ModelConfigError, initialModelWeights } from './modelConfig.js';
 import { type CopyTrainingOptions, RMSPROP, type TrainResult, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
 import {
   LOG_FILE,
@@ -117,6 +117,9 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
     weights = ckpt.weights;
     dataRng = Rng.fromState(ckpt.rngState);
     step0 = ckpt.step;
+    if (options.steps < step0) {
+      throw new ModelConfigError(`steps ${options.steps} is fewer than the ${step0} steps already done in ${dir}; expected --steps of at least ${step0} to resume (or a new --out for a shorter run)`);
+    }
     elapsed0 = ckpt.elapsedSeconds;
     slots = ckpt.optimizer;
     log = truncateLog(dir, step0);

@@ -3,16 +3,16 @@
  * alone. The helper runs the compiled worker module, so this test runs the built package
  * (dist/, `npm run build`, which `npm test` does first) in a child process.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runModule } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('analyzeCell workers', () => {
-  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', () => {
+  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
     const script = `
       import { analyzeCell, randomDenseCell, randomFactorizedCell, createRng, inputProcess } from './dist/index.js';
@@ -42,7 +42,7 @@ describe('analyzeCell workers', () => {
       out.push([d1.t.workers, d2.t.workers, strip(d1.a) === strip(d2.a)]);
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const r = await runModule(script);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim()) as unknown[][];
     expect(out.slice(0, 3)).toEqual([
@@ -54,7 +54,7 @@ describe('analyzeCell workers', () => {
     expect(out[4]).toEqual([1, 2, true]);
   });
 
-  it('a helper thread that cannot load falls back to the main thread with the same results', () => {
+  it('a helper thread that cannot load falls back to the main thread with the same results', async () => {
     // A copy of dist/ whose worker module throws on import (inside node_modules/.cache so that the copy resolves packages).
     const base = join(root, 'node_modules/.cache');
     mkdirSync(base, { recursive: true });
@@ -74,7 +74,7 @@ describe('analyzeCell workers', () => {
         const b = analyzeCell(cell, { ...o, workers: 2, onTiming: (x) => { t = x; } });
         console.log(JSON.stringify([strip(a) === strip(b), t.workers]));
       `;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const r = await runModule(script);
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout.trim())).toEqual([true, 1]);
     } finally {

@@ -5,16 +5,17 @@
  * numbers. The helper runs compiled modules, so this test runs the built package (dist/,
  * `npm run build`) in a child process, with a time limit (a regression would hang, not fail).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { HANG_GUARD_MS } from '../support/hangGuard.js';
+import { runModule } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('HelperThread liveness', () => {
-  it('wait() notices a helper that exits or dies of an uncaught error mid-task; shared Jacobian spectra are then finished on the main thread', () => {
+  it('wait() notices a helper that exits or dies of an uncaught error mid-task; shared Jacobian spectra are then finished on the main thread', async () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/helper.js')), 'run `npm run build` first').toBe(true);
     const base = join(root, 'node_modules/.cache');
     mkdirSync(base, { recursive: true });
@@ -48,7 +49,7 @@ describe('HelperThread liveness', () => {
           const ticket = h.post('anything', {});
           let caught = null;
           try { h.wait(ticket); } catch (e) { caught = e instanceof HelperUnavailableError ? 'HelperUnavailableError' : String(e); }
-          out.push([file, caught, h.failed, Date.now() - t0 < 10000]);
+          out.push([file, caught, h.failed, Date.now() - t0 < ${HANG_GUARD_MS}]);
           h.close();
           // A helper that dies on its share of the Jacobian chunks.
           const h2 = HelperThread.start({ cell: describeCell(cell) }, url);
@@ -59,7 +60,7 @@ describe('HelperThread liveness', () => {
         }
         console.log(JSON.stringify(out));
       `;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const r = await runModule(script);
       expect(r.error, 'the child process timed out: wait() blocked').toBeUndefined();
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout.trim())).toEqual([

@@ -2,7 +2,6 @@
  * The audit's adaptive horizon (issue 13): a layer inconclusive for lack of record is rerun with
  * doubled steps up to --max-steps and every horizon tried is reported; --steps fixes the horizon.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { GruCell } from '../../src/cells/gru.js';
 import { writeLrdkitCheckpoint } from '../../src/checkpoints/lrdkitFormat.js';
 import { analyseWithAdaptiveHorizon, lacksRecord } from '../../src/audit/adaptiveHorizon.js';
 import { createRng } from '../../src/processes/prng.js';
+import { runNode } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-horizon-'));
@@ -53,16 +53,16 @@ describe('lrdkit audit --max-steps', () => {
   const gate = (bias: number) => ({ input: m(8, 4, 1), recurrent: m(8, 8, 0.1), inputBias: Array<number>(8).fill(bias), recurrentBias: Array<number>(8).fill(0) });
   const dir = join(work, 'slow');
   writeLrdkitCheckpoint(dir, [{ name: 'slow', cell: new GruCell({ inputSize: 4, hiddenSize: 8, resetAfter: true, z: gate(4.2), r: gate(0), n: gate(0) }), depth: 0 }], { seed: 0 });
-  const audit = (name: string, extra: string[]) => {
+  const audit = async (name: string, extra: string[]) => {
     const out = join(work, name);
-    const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', dir, '--out', out, '--jacobian-states', '8', '--lyapunov', '2', '--no-report', '--quiet', ...extra], { cwd: root, encoding: 'utf8' });
+    const r = await runNode([join(root, 'dist/cli/main.js'), 'audit', dir, '--out', out, '--jacobian-states', '8', '--lyapunov', '2', '--no-report', '--quiet', ...extra]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     return { doc: JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as Record<string, any>, stdout: r.stdout };
   };
 
-  it('a slow layer inconclusive at 1024 steps is rerun at 2048 and 4096 steps (--max-steps 4096), each horizon reported', () => {
-    const { doc, stdout } = audit('adaptive', ['--max-steps', '4096']);
+  it('a slow layer inconclusive at 1024 steps is rerun at 2048 and 4096 steps (--max-steps 4096), each horizon reported', async () => {
+    const { doc, stdout } = await audit('adaptive', ['--max-steps', '4096']);
     const horizons = doc.layers[0].horizons as { steps: number; maxLag: number; verdict: string }[];
     expect(horizons[0]).toMatchObject({ steps: 1024, maxLag: 512, verdict: 'inconclusive' });
     expect(horizons.length).toBeGreaterThanOrEqual(2);
@@ -71,8 +71,8 @@ describe('lrdkit audit --max-steps', () => {
     expect(stdout).toMatch(/horizons tried: 1024 steps inconclusive, 2048 steps/);
   });
 
-  it('--steps fixes the horizon: one horizon, no doubling', () => {
-    const { doc } = audit('fixed', ['--steps', '1024']);
+  it('--steps fixes the horizon: one horizon, no doubling', async () => {
+    const { doc } = await audit('fixed', ['--steps', '1024']);
     expect(doc.layers[0].horizons).toHaveLength(1);
     expect(doc.run.maxSteps).toBe(1024);
   });

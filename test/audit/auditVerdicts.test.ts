@@ -6,7 +6,6 @@
  * SRD; a strongly contracting GRU (b_z = -3, recurrent weights x 0.1) stays SRD. Every layer
  * carries a plain sentence in stdout, summary.md and audit.json, and the document validates.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { saturatedGru } from '../../src/analysis/calibration/verdictCalibrationS
 import { GruCell } from '../../src/cells/gru.js';
 import { writeLrdkitCheckpoint } from '../../src/checkpoints/lrdkitFormat.js';
 import { createRng } from '../../src/processes/prng.js';
+import { runNode } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-verdicts-'));
@@ -25,9 +25,9 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas/audit.schema.json'), 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
 /** The default run, except fewer Jacobian states (not under test here). */
-function audit(checkpoint: string, name: string): { doc: Record<string, any>; stdout: string; summary: string } {
+async function audit(checkpoint: string, name: string): Promise<{ doc: Record<string, any>; stdout: string; summary: string }> {
   const out = join(work, name);
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', checkpoint, '--out', out, '--jacobian-states', '8', '--no-report', '--quiet'], { cwd: root, encoding: 'utf8' });
+  const r = await runNode([join(root, 'dist/cli/main.js'), 'audit', checkpoint, '--out', out, '--jacobian-states', '8', '--no-report', '--quiet']);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const doc = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as Record<string, any>;
@@ -45,10 +45,10 @@ function contractingGru(): GruCell {
 }
 
 describe('lrdkit audit verdicts where memory is long', () => {
-  it('a GRU with a saturated update gate (b_z = +12) is inconclusive or LRD, never SRD, and reads near-integrating', () => {
+  it('a GRU with a saturated update gate (b_z = +12) is inconclusive or LRD, never SRD, and reads near-integrating', async () => {
     const dir = join(work, 'saturated');
     writeLrdkitCheckpoint(dir, [{ name: 'gru', cell: saturatedGru(createRng(0)), depth: 0 }], { seed: 0 });
-    const { doc, stdout, summary } = audit(dir, 'out-saturated');
+    const { doc, stdout, summary } = await audit(dir, 'out-saturated');
     const layer = doc.layers[0];
     expect(layer.correlation.verdict, layer.correlation.reason).not.toBe('SRD');
     expect(layer.correlation.regime.kind).toBe('near-integrating');
@@ -60,18 +60,18 @@ describe('lrdkit audit verdicts where memory is long', () => {
     expect(stdout).toMatch(/no useful bound/);
   });
 
-  it('the trained dense copy-task GRU (decay long against the window) is inconclusive or LRD, never SRD', () => {
-    const { doc } = audit(join(root, 'reports/copy-task/dense'), 'out-dense');
+  it('the trained dense copy-task GRU (decay long against the window) is inconclusive or LRD, never SRD', async () => {
+    const { doc } = await audit(join(root, 'reports/copy-task/dense'), 'out-dense');
     for (const layer of doc.layers) {
       expect(layer.correlation.verdict, `${layer.name}: ${layer.correlation.reason}`).not.toBe('SRD');
       expect(typeof layer.correlation.sentence).toBe('string');
     }
   });
 
-  it('a strongly contracting GRU (b_z = -3, recurrent weights x 0.1) stays SRD, with its forgetting time in words', () => {
+  it('a strongly contracting GRU (b_z = -3, recurrent weights x 0.1) stays SRD, with its forgetting time in words', async () => {
     const dir = join(work, 'contracting');
     writeLrdkitCheckpoint(dir, [{ name: 'gru', cell: contractingGru(), depth: 0 }], { seed: 0 });
-    const { doc, stdout } = audit(dir, 'out-contracting');
+    const { doc, stdout } = await audit(dir, 'out-contracting');
     const layer = doc.layers[0];
     expect(layer.correlation.verdict, layer.correlation.reason).toBe('SRD');
     expect(layer.correlation.regime.kind).toBe('stationary');

@@ -5,7 +5,6 @@
  * their own: TorchScript archives (inert placeholders, refusals), Keras 3 weights-only files and
  * training run folders (test/fixtures/checkpoints/generate_onnx.py writes the fixtures).
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FORMATS, CheckpointError, formatOf, probeCheckpoint, readCheckpoint } from '../../src/checkpoints/index.js';
 import { readTorchScript } from '../../src/checkpoints/torchScript.js';
 import { expectCheckpointError, replaceAll, weightArrays } from './torchFixtures.js';
+import { runNode } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FX = fileURLToPath(new URL('../fixtures/checkpoints/', import.meta.url));
@@ -111,10 +111,10 @@ describe('training run folders', () => {
     return dir;
   };
 
-  it('lrdkit audit RUN_DIR reads RUN_DIR/checkpoint and names the audit after the run', () => {
+  it('lrdkit audit RUN_DIR reads RUN_DIR/checkpoint and names the audit after the run', async () => {
     const dir = makeRun('run-7', true);
     const out = join(work, 'run-7-audit');
-    const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', dir, '--out', out, '--quiet', '--no-report', '--sequences', '2', '--steps', '256', '--burn-in', '8', '--max-lag', '16', '--jacobian-states', '2', '--lyapunov', '1', '--bootstrap', '0'], { encoding: 'utf8' });
+    const r = await runNode([join(root, 'dist/cli/main.js'), 'audit', dir, '--out', out, '--quiet', '--no-report', '--sequences', '2', '--steps', '256', '--burn-in', '8', '--max-lag', '16', '--jacobian-states', '2', '--lyapunov', '1', '--bootstrap', '0']);
     expect(r.status, r.stderr).toBe(0);
     const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8')) as { checkpoint: { file: string; run: string; format: string } };
     expect(audit.checkpoint.file).toBe('run-7');

@@ -3,44 +3,41 @@
  * package.json "exports", resolved by Node itself) and the `lrdkit` bin. Needs `npm run
  * build` first (npm test runs it).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type NodeRun, runLrdkit, runModule } from '../support/runNode.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'dist/cli/main.js');
 
-function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]): Promise<NodeRun> => runLrdkit(args);
 
 describe("import from 'lrdkit'", () => {
-  it('exports the theory checkers, arbitraries and analysis functions by name', () => {
+  it('exports the theory checkers, arbitraries and analysis functions by name', async () => {
     const script = `
       import * as lrdkit from 'lrdkit';
       const names = ['gaussianChannelMutualInformation', 'lemma11', 'lemma12GateBound', 'spectralRadiusBoundedArbitrary', 'nonNormalMatrixArbitrary', 'blockDiagonalMatrixArbitrary', 'cellCaseArbitrary', 'runVerification', 'lyapunovSpectrum', 'dfa', 'gph', 'ksgMutualInformation', 'runTrajectories', 'jacobianSpectrum', 'gateSaturation'];
       console.log(JSON.stringify(names.filter((n) => typeof lrdkit[n] !== 'function')));
       console.log(lrdkit.gaussianChannelMutualInformation([[1, 0], [0, 1]], 1, 1));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const r = await runModule(script);
     expect(r.stderr).toBe('');
     const [missing, mi] = r.stdout.trim().split('\n');
     expect(JSON.parse(missing as string)).toEqual([]);
     expect(Number(mi)).toBeCloseTo(Math.log(2), 14);
   });
 
-  it('resolves the package by name and exposes the public API', () => {
+  it('resolves the package by name and exposes the public API', async () => {
     const script = `
       import { spectralRadius, gruFromPytorch, lstmFromKeras, GruCell, LstmCell, FactorizedCell, ContextSwitchingCell, createRng, fgn } from 'lrdkit';
       const cell = gruFromPytorch({ weightIh: [[1],[2],[3]], weightHh: [[0.5],[0.1],[0.2]] });
       const s = cell.step(new Float64Array([0.1]), new Float64Array([1]));
       console.log(JSON.stringify({ rho: spectralRadius([[0.5, 1], [0, -0.9]]), kind: cell.kind, groups: cell.groups, inputSize: cell.inputSize, hiddenSize: cell.hiddenSize, stateSize: cell.stateSize, next: s.length, jac: cell.jacobian(new Float64Array([0.1]), new Float64Array([1])).length, types: [typeof lstmFromKeras, typeof GruCell, typeof LstmCell, typeof FactorizedCell, typeof ContextSwitchingCell, typeof createRng, typeof fgn] }));
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const r = await runModule(script);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(out).toEqual({ rho: 0.9, kind: 'gru', groups: 1, inputSize: 1, hiddenSize: 1, stateSize: 1, next: 1, jac: 1, types: Array(7).fill('function') });
@@ -48,9 +45,9 @@ describe("import from 'lrdkit'", () => {
 });
 
 describe('lrdkit CLI', () => {
-  it('lrdkit inspect --seed 3 --json gives the same bytes twice and a report per variant', () => {
+  it('lrdkit inspect --seed 3 --json gives the same bytes twice and a report per variant', async () => {
     const args = ['inspect', '--seed', '3', '--json', '--hidden', '32', '--input', '8', '--steps', '40', '--quiet'];
-    const a = run(args), b = run(args);
+    const a = await run(args), b = await run(args);
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     const report = JSON.parse(a.stdout) as { variants: { variant: string; parameterCount: number }[] };
@@ -58,38 +55,38 @@ describe('lrdkit CLI', () => {
     const [dense, small, big] = report.variants;
     expect(big!.parameterCount).toBeLessThanOrEqual(dense!.parameterCount);
     expect(small!.parameterCount).toBeLessThan(dense!.parameterCount / 2);
-    expect(run([...args.slice(0, 2), '4', ...args.slice(3)]).stdout).not.toBe(a.stdout);
+    expect((await run([...args.slice(0, 2), '4', ...args.slice(3)])).stdout).not.toBe(a.stdout);
   });
 
-  it('reports progress on stderr and results on stdout', () => {
-    const r = run(['inspect', '--hidden', '16', '--input', '8', '--steps', '20']);
+  it('reports progress on stderr and results on stdout', async () => {
+    const r = await run(['inspect', '--hidden', '16', '--input', '8', '--steps', '20']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^lrdkit .* inspect: gru/);
     expect(r.stderr).toMatch(/inspect: dense gru/);
   });
 
-  it('rejects bad usage with one clear message and exit status 2', () => {
-    const r = run(['inspect', '--groups', '3']);
+  it('rejects bad usage with one clear message and exit status 2', async () => {
+    const r = await run(['inspect', '--groups', '3']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe('lrdkit inspect: --groups 3 must divide --input 32 and --hidden 128');
-    const u = run(['inspect', '--bogus']);
+    const u = await run(['inspect', '--bogus']);
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/unknown option --bogus/);
-    const k = run(['inspect', '--kind', 'rnn']);
+    const k = await run(['inspect', '--kind', 'rnn']);
     expect(k.stderr.trim()).toBe('lrdkit inspect: --kind expects one of gru, lstm, found "rnn"');
-    expect(run(['frobnicate']).status).toBe(2);
+    expect((await run(['frobnicate'])).status).toBe(2);
   });
 
-  it('--out writes the file atomically and leaves no temporary file behind', () => {
+  it('--out writes the file atomically and leaves no temporary file behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lrdkit-'));
     try {
       const file = join(dir, 'sub', 'inspect.json');
-      const r = run(['inspect', '--json', '--hidden', '16', '--input', '8', '--steps', '10', '--quiet', '--out', file]);
+      const r = await run(['inspect', '--json', '--hidden', '16', '--input', '8', '--steps', '10', '--quiet', '--out', file]);
       expect(r.status).toBe(0);
       expect(r.stdout).toBe('');
       expect(JSON.parse(readFileSync(file, 'utf8')).command).toBe('inspect');
       expect(readdirSync(join(dir, 'sub'))).toEqual(['inspect.json']);
-      const bad = run(['inspect', '--groups', '5', '--out', join(dir, 'bad.json')]);
+      const bad = await run(['inspect', '--groups', '5', '--out', join(dir, 'bad.json')]);
       expect(bad.status).toBe(2);
       expect(existsSync(join(dir, 'bad.json'))).toBe(false);
     } finally {

@@ -1,12 +1,12 @@
 /**
  * `lrdkit verify`: exit status, JSON and JUnit output, and agreement with proofs/README.md.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type NodeRun, runLrdkit } from '../support/runNode.js';
 import type { Statement } from '../../src/theory/statement.js';
 import { STATEMENTS, runVerification, verificationJunit } from '../../src/theory/verify.js';
 
@@ -26,10 +26,15 @@ function readmeVerdicts(): Map<string, { asWritten: string; corrected: string }>
 describe('lrdkit verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lrdkit-verify-'));
   const json = join(dir, 'verify.json'), junit = join(dir, 'verify.xml');
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'verify', '--runs', '20', '--seed', '7', '--json', json, '--junit', junit, '--quiet'], { cwd: root, encoding: 'utf8' });
-  const report = JSON.parse(readFileSync(json, 'utf8')) as { statements: { id: string; asWritten: string; correctedVerdict: string; note: string; test: string }[]; allCorrectedHold: boolean };
-  const xml = readFileSync(junit, 'utf8');
-  rmSync(dir, { recursive: true, force: true });
+  let r: NodeRun;
+  let report: { statements: { id: string; asWritten: string; correctedVerdict: string; note: string; test: string }[]; allCorrectedHold: boolean };
+  let xml: string;
+  beforeAll(async () => {
+    r = await runLrdkit(['verify', '--runs', '20', '--seed', '7', '--json', json, '--junit', junit, '--quiet']);
+    report = JSON.parse(readFileSync(json, 'utf8')) as typeof report;
+    xml = readFileSync(junit, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('exits 0 with every corrected statement holding, and prints the table', () => {
     expect(r.status).toBe(0);
@@ -56,19 +61,19 @@ describe('lrdkit verify', () => {
     expect(xml.match(/<testcase /g)?.length).toBe(STATEMENTS.length);
   });
 
-  it('the same seed gives the same JSON bytes (timings are not in the JSON)', () => {
+  it('the same seed gives the same JSON bytes (timings are not in the JSON)', async () => {
     const d2 = mkdtempSync(join(tmpdir(), 'lrdkit-verify-'));
     try {
       const a = join(d2, 'a.json'), b = join(d2, 'b.json');
-      for (const f of [a, b]) spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'verify', '--runs', '10', '--seed', '3', '--only', 'lemma-1.1,prop-1.4', '--json', f, '--quiet'], { cwd: root });
+      for (const f of [a, b]) await runLrdkit(['verify', '--runs', '10', '--seed', '3', '--only', 'lemma-1.1,prop-1.4', '--json', f, '--quiet']);
       expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
     } finally {
       rmSync(d2, { recursive: true, force: true });
     }
   });
 
-  it('rejects an unknown statement id with exit status 2', () => {
-    const u = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'verify', '--only', 'lemma-9'], { cwd: root, encoding: 'utf8' });
+  it('rejects an unknown statement id with exit status 2', async () => {
+    const u = await runLrdkit(['verify', '--only', 'lemma-9']);
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/--only names unknown statement "lemma-9"/);
   });

@@ -1,12 +1,9 @@
 /** `lrdkit reproduce recsys`: bad input exits 2 with one message and writes nothing. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { runLrdkit } from '../support/runNode.js';
 
 describe('lrdkit reproduce recsys', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'lrdkit-recsys-cli-')), 'out');
@@ -16,8 +13,8 @@ describe('lrdkit reproduce recsys', () => {
     ['an extra argument', ['more'], /^lrdkit reproduce: unexpected argument "more"$/],
     ['an unknown backend', ['--backend', 'tpu'], /^lrdkit reproduce: --backend/],
   ] as const) {
-    it(`${what}: exit 2, one line, no output`, () => {
-      const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'reproduce', 'recsys', ...args, '--out', out, '--quiet'], { encoding: 'utf8', timeout: 60_000 });
+    it(`${what}: exit 2, one line, no output`, async () => {
+      const r = await runLrdkit(['reproduce', 'recsys', ...args, '--out', out, '--quiet']);
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -25,9 +22,17 @@ describe('lrdkit reproduce recsys', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
-  it('--help describes the experiment', () => {
-    const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'reproduce', '--help'], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('lrdkit reproduce recsys [--quick|--full]');
+  it('reproduce --help lists both experiments; reproduce recsys --help (and -h, help reproduce recsys) shows only recsys', async () => {
+    const overview = await runLrdkit(['reproduce', '--help']);
+    expect(overview.status).toBe(0);
+    expect(overview.stdout).toContain('lrdkit reproduce recsys [--quick|--full]');
+    expect(overview.stdout).toContain('lrdkit reproduce copy-task [--quick|--full]');
+    for (const args of [['reproduce', 'recsys', '--help'], ['reproduce', 'recsys', '-h'], ['help', 'reproduce', 'recsys']]) {
+      const r = await runLrdkit(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^lrdkit reproduce recsys: /);
+      expect(r.stdout).toContain('Usage: lrdkit reproduce recsys [--quick|--full] [options]');
+      expect(r.stdout).not.toContain('copy-task');
+    }
   });
 });

@@ -3,17 +3,13 @@
  * warnings; the Markdown states the Table 2 ordering it finds. Input: a results object of the
  * shape runRecsysReproduction returns (numbers are test inputs, not measurements).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
+import { vegaLiteValidator } from '../support/vegaLiteSchema.js';
 import { RECSYS_SCALES, type RecsysModelResult, type RecsysResults } from '../../src/recsys/experiment.js';
 import { recsysFigures, recsysMarkdown } from '../../src/recsys/recsysReport.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const validate = new Ajv({ strict: false, allowUnionTypes: true, allErrors: true }).compile(JSON.parse(readFileSync(join(root, 'node_modules/vega-lite/build/vega-lite-schema.json'), 'utf8')) as object);
+const validate = vegaLiteValidator();
 
 const parameters = { itemEmbedding: 40960, pageEmbedding: 160, inputProjection: 2624, recurrent: 12672, output: 83200, total: 139616 };
 const model = (replicate: number, label: string, variant: RecsysModelResult['variant'], map20: number, embedding: RecsysModelResult['embedding'] = 'uniform'): RecsysModelResult => ({

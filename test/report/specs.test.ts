@@ -4,10 +4,9 @@
  * audit, one factorized audit, a dense vs factorized comparison, training curves (one panel
  * and one column per repeats), and a document written before the per-state fields existed.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { type TopLevelSpec, compile } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditDocument, LayerAudit } from '../../src/audit/auditDocument.js';
@@ -17,14 +16,13 @@ import { type TrainingCurve, trainingLossSpec } from '../../src/report/figures/t
 import { labelAudits } from '../../src/report/input.js';
 import { layerSeries } from '../../src/report/series.js';
 import { VARIANT_COLORS } from '../../src/report/theme.js';
-import { type SmallAudits, root, smallAudits } from './support.js';
+import { type SmallAudits, smallAudits } from './support.js';
+import { vegaLiteValidator } from '../support/vegaLiteSchema.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-report-specs-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const vlSchema = JSON.parse(readFileSync(join(root, 'node_modules/vega-lite/build/vega-lite-schema.json'), 'utf8')) as object;
-// strict: false: the Vega-Lite schema uses keywords and formats that Ajv's strict mode rejects.
-const validateVegaLite = new Ajv({ strict: false, allowUnionTypes: true, allErrors: true }).compile(vlSchema);
+const validateVegaLite = vegaLiteValidator();
 
 function expectValid(spec: TopLevelSpec, what: string): void {
   const ok = validateVegaLite(spec);

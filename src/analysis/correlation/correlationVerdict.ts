@@ -15,6 +15,7 @@ import {
 import { type ExponentialDecayFit, type PowerLawDecayFit, fitExponentialDecay, fitPowerLawDecay } from './decayFits.js';
 import { logLagGrid } from './lagGrid.js';
 import { assertIntegerInRange, assertNumberInRange } from './validate.js';
+import { quantileSorted } from 'simple-statistics';
 
 /** The three verdicts. */
 export type DependenceVerdict = 'SRD' | 'LRD' | 'inconclusive';
@@ -130,12 +131,13 @@ export interface CorrelationVerdict {
 
 const FN = 'correlationVerdict';
 
+/**
+ * The p-quantile of an ascending sample by linear interpolation between order statistics
+ * (Hyndman & Fan type 7, R's default; doi:10.1080/00031305.1996.10473566): simple-statistics'
+ * quantileSorted, which computes exactly that (test/analysis/correlation/quantile.test.ts).
+ */
 function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+  return sorted.length === 0 ? Number.NaN : quantileSorted(sorted as number[], p);
 }
 
 /** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */

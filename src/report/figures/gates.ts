@@ -62,6 +62,8 @@ export function gateDistributionSpec(series: readonly LayerSeries[]): TopLevelSp
     }
   }
   const x = { type: 'quantitative', title: 'gate value (unitless)', scale: { domain: [0, 1] } };
+  // The two reference lines get a legend of their own (dashed: the bound; dotted: the maximum).
+  const REFERENCE_DASH = { field: 'what', type: 'nominal', title: 'reference line', scale: { domain: ['Lemma 1.2 bound 1 - alpha_g', 'observed maximum'], range: [[6, 3], [1, 2]] } };
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
     title: 'Gate values and the Lemma 1.2 bound',
@@ -95,13 +97,13 @@ export function gateDistributionSpec(series: readonly LayerSeries[]): TopLevelSp
         },
         {
           transform: [{ filter: "datum.kind === 'bound'" }],
-          mark: { type: 'rule', color: REFERENCE_COLORS.theory, strokeDash: [6, 3], strokeWidth: 1.5 },
-          encoding: { x: { ...x, field: 'value' }, tooltip: [{ field: 'what', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.6f' }] },
+          mark: { type: 'rule', color: REFERENCE_COLORS.theory, strokeWidth: 1.5 },
+          encoding: { x: { ...x, field: 'value' }, strokeDash: REFERENCE_DASH, tooltip: [{ field: 'what', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.6f' }] },
         },
         {
           transform: [{ filter: "datum.kind === 'max'" }],
-          mark: { type: 'rule', color: REFERENCE_COLORS.unit, strokeDash: [1, 2], strokeWidth: 1.5 },
-          encoding: { x: { ...x, field: 'value' }, tooltip: [{ field: 'what', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.6f' }] },
+          mark: { type: 'rule', color: REFERENCE_COLORS.unit, strokeWidth: 1.5 },
+          encoding: { x: { ...x, field: 'value' }, strokeDash: REFERENCE_DASH, tooltip: [{ field: 'what', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.6f' }] },
         },
       ],
     },

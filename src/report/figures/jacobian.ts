@@ -109,7 +109,13 @@ export function jacobianRadiusHistogramSpec(series: readonly LayerSeries[]): Top
   const base = { $schema: VEGA_LITE_SCHEMA, title: 'Distribution of rho(J_t) over the visited states', config: REPORT_CONFIG, data: { values: traceRows(s) } };
   const spec =
     s.length > 1
-      ? { ...base, facet: { row: { field: 'series', type: 'nominal', title: null, sort: s.map((x) => x.series) } }, spec: { width: FIGURE_WIDTH, height: 150, layer: layers } }
+      ? {
+          ...base,
+          // Row names above each panel, horizontal: rotated beside a 150 px panel they ran into
+          // the next row's name and crowded the y-axis title.
+          facet: { row: { field: 'series', type: 'nominal', title: null, sort: s.map((x) => x.series), header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelFontWeight: 'bold' } } },
+          spec: { width: FIGURE_WIDTH, height: 150, layer: layers },
+        }
       : { ...base, width: FIGURE_WIDTH, height: FIGURE_HEIGHT, layer: layers };
   return spec as TopLevelSpec;
 }

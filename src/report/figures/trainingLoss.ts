@@ -2,8 +2,8 @@
  * Training loss curves (the copy task's Fig. 1-3 of Belletti et al. 2018): the training loss
  * in nats per output symbol against the training step, one line per run, coloured by cell
  * variant (dense / factorized / context-switching, the report theme's colours), dashed for
- * the "small" (equal-FLOPs / equal-width) variant and solid for the "big" (equal-parameter)
- * one, and one column per number of repeats when the curves differ in it (the copy task's
+ * the "small" variant (the dense width in g blocks: about g times fewer parameters and FLOPs)
+ * and solid for the "big" one (the widest g-block model within the dense model's parameters), and one column per number of repeats when the curves differ in it (the copy task's
  * sequence repeats).
  *
  * @module
@@ -17,7 +17,7 @@ export interface TrainingCurve {
   label: string;
   /** Which cell family was trained: sets the colour. */
   variant: 'dense' | 'factorized' | 'context-switching';
-  /** The paper's "big" (equal parameters, solid) or "small" (equal FLOPs, dashed) variant. */
+  /** The paper's "big" (equal parameters, solid) or "small" (equal width: about g times fewer parameters, dashed) variant. */
   size?: 'big' | 'small';
   /** The copy task's number of repeats; curves with different repeats go to separate columns. */
   repeats?: number;
@@ -77,7 +77,7 @@ export function trainingLossSpec(curves: TrainingCurve[], options: { title?: str
     strokeDash: {
       field: 'size',
       type: 'nominal' as const,
-      title: 'size',
+      title: 'size (big: equal parameters; small: equal width)',
       scale: { domain: ['big', 'small'], range: [[1, 0], [6, 3]] },
     },
     detail: { field: 'label', type: 'nominal' as const },

@@ -135,13 +135,13 @@ describe('ksgMutualInformation ties, timing and errors', () => {
     expect(() => ksgMutualInformation(scalar(x), scalar(x), 3, { jitter: 0 })).toThrow(/exact duplicates \(k-th neighbour distance 0\)/);
   });
 
-  it('ksgMutualInformation(n = 10^4, 1 + 1 and 2 + 2 dims) runs in well under 2 s and n = 10^5 (1 + 1) agrees with the truth to 2%', () => {
-    // Observed on one core: 25 ms, 105 ms, and 0.5 s for n = 10^5. The bound is loose for CI.
+  it('ksgMutualInformation(n = 10^4, 1 + 1 and 2 + 2 dims) agrees with the truth to 5% and n = 10^5 (1 + 1) to 2%', () => {
+    // Observed on one core: 25 ms, 105 ms, and 0.5 s for n = 10^5 (k-d tree search, not O(n^2)).
+    // No wall-clock bound here: a loaded machine would trip it (speed belongs in bench/).
     for (const d of [1, 2]) {
       const { x, y } = correlatedPairs(1, 10_000, d, 0.5);
-      const t0 = performance.now();
-      ksgMutualInformation(x, y, 3);
-      expect(performance.now() - t0).toBeLessThan(2000);
+      // KSG's bias at k = 3 and n = 10^4 is about 1% here; 5% leaves room for the seed.
+      expect(Math.abs(ksgMutualInformation(x, y, 3).mutualInformationNats / trueMi(d, 0.5) - 1)).toBeLessThan(0.05);
     }
     const { x, y } = correlatedPairs(2, 100_000, 1, 0.5);
     expect(Math.abs(ksgMutualInformation(x, y, 3).mutualInformationNats / trueMi(1, 0.5) - 1)).toBeLessThan(0.02);
