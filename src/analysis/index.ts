@@ -105,6 +105,6 @@ export {
   partialSumsOverLags,
 } from './correlation/index.js';
 export type { StateMemory } from './stateMemory.js';
-export { STATE_MEMORY_COMPONENTS, stateMemory } from './stateMemory.js';
+export { STABILITY_BANDWIDTH_EXPONENT, STABILITY_LEVEL, STATE_MEMORY_COMPONENTS, bandwidthStability, stateMemory } from './stateMemory.js';
 export type { CalibrationFamily, CalibrationRow, CalibrationSizeName, CalibrationTruth } from './calibration/verdictCalibrationSet.js';
 export { CALIBRATION_FAMILIES, CALIBRATION_SIZES, calibrationEnsemble, calibrationRun } from './calibration/verdictCalibrationSet.js';

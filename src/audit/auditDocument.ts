@@ -153,6 +153,14 @@ export interface LayerAudit {
     readonly totalMemoryStandardError: number | null;
     readonly totalMemoryZ: number | null;
     readonly totalMemoryPValue: number | null;
+    /**
+     * Bandwidth stability (rule version 3): the total memory at the smaller bandwidth
+     * floor(n^0.5) and the Hausman-type z of its change; LRD needs z >= -1.645. Absent in
+     * documents written before it.
+     */
+    readonly smallBandwidth?: number;
+    readonly totalMemorySmallBandwidth?: number | null;
+    readonly bandwidthStabilityZ?: number | null;
     readonly error: string | null;
   };
   /**
@@ -368,6 +376,9 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       totalMemoryStandardError: finiteOrNull(a.stateMemory.totalMemoryStandardError),
       totalMemoryZ: finiteOrNull(a.stateMemory.totalMemoryZ),
       totalMemoryPValue: finiteOrNull(a.stateMemory.totalMemoryPValue),
+      smallBandwidth: a.stateMemory.smallBandwidth,
+      totalMemorySmallBandwidth: finiteOrNull(a.stateMemory.totalMemorySmallBandwidth),
+      bandwidthStabilityZ: finiteOrNull(a.stateMemory.bandwidthStabilityZ),
       error: a.stateMemory.error,
     },
     hurst: {

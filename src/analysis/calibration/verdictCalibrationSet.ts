@@ -207,6 +207,8 @@ export interface CalibrationRow {
   readonly floor1: number | null;
   readonly totalMemory: number | null;
   readonly totalMemoryPValue: number | null;
+  /** Hausman-type z of the change of the total memory from bandwidth n^0.65 to n^0.5 (rule version 3). */
+  readonly bandwidthStabilityZ: number | null;
   readonly reason: string;
   readonly sentence: string;
 }
@@ -247,6 +249,7 @@ export function calibrationRun(id: string, sizeName: CalibrationSizeName, seed: 
     floor1: r(corr.norms.noiseFloor?.levels[1]),
     totalMemory: r(memory.totalMemory),
     totalMemoryPValue: r(memory.totalMemoryPValue, 3),
+    bandwidthStabilityZ: r(memory.bandwidthStabilityZ, 3),
     reason: a.reason,
     sentence: a.sentence,
   };

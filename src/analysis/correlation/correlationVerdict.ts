@@ -48,7 +48,7 @@ export interface CorrelationVerdictOptions {
  * Version of the decision rule (correlationVerdict + dependenceVerdict); bench/verdict-calibration.json
  * records the version its table was produced with, and a test checks they agree.
  */
-export const VERDICT_RULE_VERSION = 2;
+export const VERDICT_RULE_VERSION = 3;
 
 /**
  * The resolution constants of the SRD verdict (issue 13), set on the tuning seeds of
@@ -218,7 +218,9 @@ function partialSumAt(res: CrossCorrelationNorms, k: number): number {
  * resolved case; the floor at lag 1 is <= 0.25 of the lag-0 norm for stationary families and about
  * 0.93 for a shared drift. LRD is an asymptotic property: a finite record cannot tell a power law
  * from a mixture of exponentials with time scales up to the resolvable range (the sum of AR(1)s
- * with phi = 0.5, 0.9, 0.99 is called LRD); the verdict reads "LRD-like over the resolvable range F".
+ * with phi = 0.5, 0.9, 0.99 is called LRD here); the verdict reads "LRD-like over the resolvable
+ * range F", and dependenceVerdict (rule version 3) checks it against the bandwidth stability of
+ * the local Whittle memory, which tells the mixture's flattening spectrum from a power law.
  *
  * References: Belletti et al. (AISTATS 2018), Definition 1.1 (arXiv:1712.04985); J. Beran,
  * Y. Feng, S. Ghosh & R. Kulik, Long-Memory Processes, Springer 2013,

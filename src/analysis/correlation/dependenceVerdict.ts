@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StateMemory } from '../stateMemory.js';
+import type { StateMemory, bandwidthStability } from '../stateMemory.js';
 import type { CrossCorrelationNorms } from './crossCorrelationNorms.js';
 import { type CorrelationVerdict, type DependenceVerdict, fmt } from './correlationVerdict.js';
 
@@ -65,6 +65,11 @@ export function stateRegime(memory: StateMemory | null, dynamics: StateDynamics 
  * 3. LRD needs the correlation's power-law evidence and, when the local Whittle estimate is
  *    available, a significant positive total memory (one-sided p < 0.05); without it LRD becomes
  *    inconclusive.
+ * 3b. (rule version 3) LRD also needs the total memory to be stable when the bandwidth shrinks
+ *    from floor(n^0.65) to floor(n^0.5) (no significant fall, Hausman-type z >= -1.645;
+ *    {@link bandwidthStability}); otherwise LRD becomes inconclusive. A mixture of exponentials
+ *    with time scales up to the window (the sum of AR(1)s phi = 0.5, 0.9, 0.99) mimics a power law
+ *    in the correlations, but its spectrum flattens towards 0 and its d falls.
  * 4. Otherwise the correlation verdict stands (SRD needs a resolved decay, see correlationVerdict).
  * The issue's rule also asked that SRD need "no significant positive memory": at m = n^0.65 the
  * test rejects d = 0 for every persistent SRD family (AR(1) phi = 0.5 at 32 x 1024: d = 0.065,
@@ -90,9 +95,15 @@ export function dependenceVerdict(
   } else if (verdict === 'LRD' && memory && memory.error === null && !memory.significantPositiveMemory) {
     verdict = 'inconclusive';
     reason = `${correlation.reason}, but the local Whittle total memory d = ${fmt(memory.totalMemory)} (SE ${fmt(memory.totalMemoryStandardError)}) is not significantly positive`;
+  } else if (verdict === 'LRD' && memory && memory.error === null && !memory.memoryStableUnderBandwidth) {
+    verdict = 'inconclusive';
+    reason = `${correlation.reason}, but the local Whittle total memory falls from d = ${fmt(memory.totalMemory)} at bandwidth ${memory.bandwidth} to ${fmt(memory.totalMemorySmallBandwidth)} at ${memory.smallBandwidth} (z = ${fmt(memory.bandwidthStabilityZ)} < -1.645): the spectrum flattens towards frequency 0, as short memory with a long time scale does`;
   }
+  const unstable = memory !== null && memory.error === null && memory.significantPositiveMemory && !memory.memoryStableUnderBandwidth;
   const sentence =
-    verdict === 'inconclusive' && correlation.verdict === 'LRD' && memory
+    verdict === 'inconclusive' && correlation.verdict === 'LRD' && memory && unstable
+      ? `undetermined: the correlations fall like a slow power law over lags ${correlation.evidence.fitLags[0] ?? 1}..${correlation.evidence.fitLags[correlation.evidence.fitLags.length - 1] ?? correlation.norms.maxLag}, but the memory estimate shrinks towards the lowest frequencies (local Whittle d = ${fmt(memory.totalMemory)}, then ${fmt(memory.totalMemorySmallBandwidth)}): a long but finite time scale fits this record as well as long memory`
+      : verdict === 'inconclusive' && correlation.verdict === 'LRD' && memory
       ? `undetermined: the correlations fall like a slow power law over lags ${correlation.evidence.fitLags[0] ?? 1}..${correlation.evidence.fitLags[correlation.evidence.fitLags.length - 1] ?? correlation.norms.maxLag}, but the low frequencies show no long memory (local Whittle d = ${fmt(memory.totalMemory)})`
       : verdictSentence(verdict, correlation, regime);
   return { verdict, reason, sentence, regime, regimeReason, correlationVerdict: correlation.verdict };

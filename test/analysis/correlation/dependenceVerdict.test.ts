@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { CALIBRATION_SIZES, calibrationEnsemble } from '../../../src/analysis/calibration/verdictCalibrationSet.js';
 import { correlationSums, crossCorrelationNorms, dependenceVerdict, fmt, stateRegime } from '../../../src/analysis/correlation/index.js';
 import { createRng } from '../../../src/processes/prng.js';
-import { stateMemory } from '../../../src/analysis/stateMemory.js';
+import { ensembleComponents, stateMemory } from '../../../src/analysis/stateMemory.js';
+import { projectOnComponents } from '../../../src/analysis/memoryFromMoments.js';
+import { multivariateLocalWhittle } from '../../../src/analysis/memory/multivariateLocalWhittle.js';
 
 const size = CALIBRATION_SIZES.default;
 function run(id: string, seed: number, dynamics: { topLyapunovPerStep: number; steps: number } | null = null) {
@@ -62,6 +64,50 @@ describe('dependenceVerdict: no SRD without resolution', () => {
     // d = H - 1/2 = 0.3; the estimate at m = floor(1024^0.65) = 90 pooled over 32 sequences (SE 0.004 per component).
     expect(Math.abs(memory.totalMemory - 0.3)).toBeLessThan(0.08);
     expect(assessment.sentence).toMatch(/^long memory: correlations fall like a power law \(k\^-[0-9.]+\) over lags 1\.\.[0-9]+/);
+  });
+});
+
+describe('dependenceVerdict: LRD needs a total memory stable under the bandwidth (rule version 3)', () => {
+  it('the sum of AR(1)s at 1 x 2^16 looks like a power law but its memory falls as the bandwidth shrinks: inconclusive', () => {
+    // Exploratory seed 0 (bench/VERDICT.md): d = 0.42 at m = floor(65536^0.65) = 1351, 0.28 at
+    // m = 256; z about -13, far beyond -1.645 (seeds 0-9 gave -12 to -17).
+    const xs = calibrationEnsemble('ar1-sum', { sequences: 1, steps: 65536 }, 0);
+    const corr = correlationSums(xs, { maxLag: 4096, lags: 'log', bootstrap: false });
+    const memory = stateMemory(xs);
+    const a = dependenceVerdict(corr, memory, null);
+    expect(corr.verdict, corr.reason).toBe('LRD');
+    expect(memory.significantPositiveMemory).toBe(true);
+    expect(memory.smallBandwidth).toBe(256);
+    expect(memory.bandwidthStabilityZ).toBeLessThan(-5);
+    expect(memory.memoryStableUnderBandwidth).toBe(false);
+    expect(a.verdict).toBe('inconclusive');
+    expect(a.reason).toMatch(/falls from d = [0-9.]+ at bandwidth 1351 to [0-9.]+ at 256/);
+    expect(a.sentence).toMatch(/^undetermined: the correlations fall like a slow power law over lags 1\.\.[0-9]+, but the memory estimate shrinks towards the lowest frequencies/);
+  });
+
+  it('the stability z is the Hausman contrast of the estimates at floor(n^0.65) and floor(n^0.5), and fGn H = 0.8 passes it', () => {
+    const xs = calibrationEnsemble('fgn-0.8', size, 0);
+    const memory = stateMemory(xs);
+    const projected = projectOnComponents(xs, ensembleComponents(xs), memory.components);
+    const small = multivariateLocalWhittle(projected, { bandwidth: 32 });
+    expect(memory.bandwidth).toBe(90);
+    expect(memory.smallBandwidth).toBe(32);
+    expect(memory.totalMemorySmallBandwidth).toBe(small.totalMemory);
+    const z = (small.totalMemory - memory.totalMemory) / Math.sqrt(small.totalMemoryStandardError ** 2 - memory.totalMemoryStandardError ** 2);
+    expect(memory.bandwidthStabilityZ).toBeCloseTo(z, 12);
+    // A power-law spectrum keeps its slope: d = 0.3 at both bandwidths (seeds 0-9: z = 0.7 to 1.8).
+    expect(memory.bandwidthStabilityZ).toBeGreaterThan(-1.645);
+    expect(memory.memoryStableUnderBandwidth).toBe(true);
+  });
+
+  it('records too short for a smaller bandwidth skip the check (NaN z, read as stable)', () => {
+    // T = 25: floor(25^0.65) = 8 = the least bandwidth, so floor(25^0.5) = 5, raised to 8, is not smaller.
+    const memory = stateMemory(calibrationEnsemble('ar1-0.5', { sequences: 32, steps: 25 }, 0));
+    expect(memory.error).toBeNull();
+    expect(memory.bandwidth).toBe(8);
+    expect(memory.smallBandwidth).toBe(8);
+    expect(memory.bandwidthStabilityZ).toBeNaN();
+    expect(memory.memoryStableUnderBandwidth).toBe(true);
   });
 });
 
