@@ -16,7 +16,7 @@ import { memoryExponents } from '../../src/analysis/memory/index.js';
 import type { Series } from '../../src/analysis/series.js';
 import { runTrajectories, visitTrajectories } from '../../src/analysis/trajectories.js';
 import { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from '../../src/cells/random.js';
-import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczosNorm.js';
+import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczos.js';
 import { spectralNorm } from '../../src/linalg/norms.js';
 import { createRng } from '../../src/processes/prng.js';
 
@@ -184,7 +184,7 @@ describe('analyzeCell equals the separate measures', () => {
       const mi = empiricalStepMutualInformation(series, { estimators: ['gaussian'] });
       expect(a.stepInformation.pairs).toBe(mi.pairs);
       expect(rel(a.stepInformation.gaussian!.mutualInformationNats, mi.gaussian!.mutualInformationNats)).toBeLessThan(1e-10);
-      expect(Object.keys(a.seconds)).toEqual(['trajectories', 'correlation', 'memory', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']);
+      expect(Object.keys(a.seconds)).toEqual(['trajectories', 'correlation', 'memory', 'localWhittle', 'stepInformation', 'jacobian', 'lyapunov', 'gates', 'channel']);
       expect(timing?.workers).toBe(1);
       expect(timing!.totalSeconds).toBeGreaterThan(0);
     });
