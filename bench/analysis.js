@@ -31,16 +31,10 @@ import { cpus, endianness, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import {
-  analyzeCell,
-  createRng,
-  inputProcess,
-  logLagGrid,
-  matchedHiddenSize,
-  mutualInformationCurve,
-  randomDenseCell,
-  randomFactorizedCell,
-} from '../dist/index.js';
+import { analyzeCell, randomDenseCell, randomFactorizedCell } from '../dist/index.js';
+import { inputProcess, logLagGrid, mutualInformationCurve } from '../dist/api/analysis.js';
+import { matchedHiddenSize } from '../dist/api/cells.js';
+import { createRng } from '../dist/api/processes.js';
 import { candidateRecurrentBlocks } from '../dist/analysis/information/curve.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { createRng, randomDenseCell, writeLrdkitCheckpoint } = await import(join(root, 'dist/index.js'));
+const { randomDenseCell } = await import(join(root, 'dist/index.js'));
+const { createRng } = await import(join(root, 'dist/api/processes.js'));
+const { writeLrdkitCheckpoint } = await import(join(root, 'dist/api/checkpoints.js'));
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
 const sizes = (arg('--sizes') ?? '512,1024,2048').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-bench-audit-size-'));

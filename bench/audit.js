@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { createRng, randomDenseCell, randomFactorizedCell, writeLrdkitCheckpoint } = await import(join(root, 'dist/index.js'));
+const { randomDenseCell, randomFactorizedCell } = await import(join(root, 'dist/index.js'));
+const { createRng } = await import(join(root, 'dist/api/processes.js'));
+const { writeLrdkitCheckpoint } = await import(join(root, 'dist/api/checkpoints.js'));
 
 const configs = [
   { name: 'gru256x2-dense', kind: 'gru', groups: 1 },

@@ -3,104 +3,48 @@
  * for Longer Range Dependence" (Belletti, Beutel, Jain, Chi, AISTATS 2018) and audit GRU/LSTM
  * checkpoints for long range dependence.
  *
- * Explicit re-exports only: every public name is listed here.
+ * The top level is the first hour's API: read and audit a checkpoint, analyse a cell, build
+ * cells, the spectral radius, and the verification of the paper's statements. Everything else
+ * is in its area's subpath: `lrdkit/cells`, `lrdkit/analysis`, `lrdkit/checkpoints`,
+ * `lrdkit/theory`, `lrdkit/report`, `lrdkit/train`, `lrdkit/recsys`, `lrdkit/linalg`,
+ * `lrdkit/processes` (package.json "exports"; API reference: `npm run docs` -> docs/api/).
+ *
+ * @example
+ * ```ts
+ * import { auditCheckpointFile } from 'lrdkit';
+ * const doc = await auditCheckpointFile('examples/gru2.safetensors');
+ * doc.verdict.overall; // 'SRD', 'LRD' or 'inconclusive'
+ * ```
  *
  * @module lrdkit
  */
 
-// linalg
-export type { DenseMatrix, Matrix } from './linalg/dense.js';
-export { fromRows, toRows, MatrixShapeError } from './linalg/dense.js';
-export type { Block } from './linalg/blockDiagonal.js';
-export { blockDiagonal, detectBlocks, isBlockDiagonal } from './linalg/blockDiagonal.js';
-export type { Spectrum } from './linalg/eigenvalues.js';
-export { eigenvalues, spectralRadius } from './linalg/eigenvalues.js';
-export type { ArnoldiOptions, DominantEigenvalue, LinearOperator } from './linalg/arnoldi.js';
-export { dominantEigenvalue } from './linalg/arnoldi.js';
-export { frobeniusNorm, infinityNorm, spectralNorm } from './linalg/norms.js';
-export { cholesky, inverseSqrtSPD, logDetSPD } from './linalg/spd.js';
-export { ConvergenceError, NotPositiveDefiniteError } from './linalg/errors.js';
-export { fft, ifft, nextPowerOfTwo } from './linalg/fft.js';
-
-// cells (the same names as the lrdkit/cells subpath)
-export * from './api/cells.js';
-
-// processes
-export {
-  Rng,
-  createRng,
-  iidGaussian,
-  ar1,
-  ar1Autocovariance,
-  var1,
-  var1StationaryCovariance,
-  hosking,
-  gaussianFromAutocovariance,
-  gaussianFromAutocovarianceWithInfo,
-  stationaryGaussianSampler,
-  fgn,
-  fgnAutocovariance,
-  fbm,
-  arfima,
-  arfimaAutocovariance,
-  arfimaAutocovariances,
-  arma,
-  armaLargestRootModulus,
-} from './processes/index.js';
-export type {
-  Ar1Options,
-  AutocovarianceFunction,
-  CirculantEmbeddingOptions,
-  GaussianSampleWithInfo,
-  GaussianSamplingMethod,
-  StationaryGaussianSampler,
-  XoshiroState,
-} from './processes/index.js';
-
-// analysis
-export * from './analysis/index.js';
-
-// theory
-export * from './theory/index.js';
-
-// checkpoints
-export { CHECKPOINT_FORMATS, CheckpointError, readCheckpoint } from './checkpoints/index.js';
-export type { Checkpoint, CheckpointFormat, CheckpointFormatModule, LayerInfo } from './checkpoints/index.js';
-export { readLrdkitCheckpoint, writeLrdkitCheckpoint } from './checkpoints/lrdkitFormat.js';
-
-// audit
-export { AUDIT_SCHEMA_ID, auditCheckpoint } from './audit/auditDocument.js';
+// checkpoints and the audit
+export { CheckpointError, readCheckpoint } from './checkpoints/index.js';
+export type { Checkpoint, CheckpointFormat, LayerInfo } from './checkpoints/index.js';
+export { AUDIT_RUN_DEFAULTS, auditCheckpointFile } from './audit/auditFile.js';
 export type { AuditDocument, AuditOptions, LayerAudit } from './audit/auditDocument.js';
 
-// report
-export {
-  ReportInputError,
-  readAuditDocuments,
-  readTrainingRun,
-  labelAudits,
-  reportFigures,
-  trainingLossSpec,
-  correlationNormSpec,
-  partialSumSpec,
-  jacobianRadiusTraceSpec,
-  jacobianRadiusHistogramSpec,
-  jacobianEigenvalueSpec,
-  lyapunovSpectrumSpec,
-  informationChannelsSpec,
-  gateDistributionSpec,
-  layerSeries,
-  renderSvg,
-  renderPng,
-  renderReport,
-  renderAuditReport,
-  writeRenderedReport,
-  writeReport,
-  writeAuditReport,
-  verdictTable,
-  VARIANT_COLORS,
-  REPORT_CONFIG,
-} from './report/index.js';
-export type { AuditReportOptions, LayerSeries, RenderedReport, ReportAudit, ReportFigure, ReportFile, ReportOptions, ReportVariant, TrainingCurve, VerdictTable } from './report/index.js';
+// analysis of one cell
+export { analyzeCell } from './analysis/analyzeCell.js';
+export type { AnalyzeCellOptions, CellAnalysis } from './analysis/analyzeCell.js';
 
-// train (TF.js is loaded only when a training function is called)
-export * from './train/index.js';
+// cells
+export type { Cell, CellKind, CellVariant } from './cells/types.js';
+export { GruCell } from './cells/gru.js';
+export type { GruSpec, GruWeights } from './cells/gru.js';
+export { LstmCell } from './cells/lstm.js';
+export type { LstmSpec, LstmWeights } from './cells/lstm.js';
+export { gruFromKeras, gruFromPytorch, lstmFromKeras, lstmFromPytorch } from './cells/frameworks.js';
+export { FactorizedCell, factorize } from './cells/factorized.js';
+export { ContextSwitchingCell } from './cells/contextSwitching.js';
+export type { ContextSwitchingSpec } from './cells/contextSwitching.js';
+export { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from './cells/random.js';
+
+// linear algebra
+export { spectralRadius } from './linalg/eigenvalues.js';
+
+// verification of the paper's statements (`lrdkit verify`)
+export { STATEMENTS, formatVerification, runVerification, verificationJson, verificationJunit } from './theory/verify.js';
+export type { VerificationReport } from './theory/verify.js';
+export type { VerifyOptions } from './theory/statement.js';

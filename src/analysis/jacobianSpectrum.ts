@@ -12,7 +12,7 @@ import type { DenseMatrix } from '../linalg/dense.js';
 import { dominantEigenvalue } from '../linalg/arnoldi.js';
 import { eigenvalues, spectralRadius } from '../linalg/eigenvalues.js';
 import { ConvergenceError } from '../linalg/errors.js';
-import { largestSingularValueLanczos } from '../linalg/internal/lanczosNorm.js';
+import { largestSingularValueLanczos } from '../linalg/internal/lanczos.js';
 import { spectralNorm } from '../linalg/norms.js';
 import { AnalysisInputError } from './errors.js';
 import { cellUnits, cellUnitsAt, isDenseCell } from './stackedCells.js';

@@ -12,8 +12,9 @@
  *
  * @module lrdkit/checkpoints
  */
-export { CheckpointError, readCheckpoint } from '../checkpoints/index.js';
-export type { Checkpoint, CheckpointFormat, LayerInfo } from '../checkpoints/index.js';
+export { CHECKPOINT_FORMATS, CheckpointError, readCheckpoint } from '../checkpoints/index.js';
+export type { Checkpoint, CheckpointFormat, CheckpointFormatModule, LayerInfo } from '../checkpoints/index.js';
 export { readLrdkitCheckpoint, writeLrdkitCheckpoint } from '../checkpoints/lrdkitFormat.js';
 export { AUDIT_SCHEMA_ID, auditCheckpoint } from '../audit/auditDocument.js';
 export type { AuditDocument, AuditOptions, LayerAudit } from '../audit/auditDocument.js';
+export { AUDIT_RUN_DEFAULTS, auditCheckpointFile, checkpointBytes } from '../audit/auditFile.js';

@@ -55,6 +55,18 @@ const HEAD = ['layer', 'cell', 'h', 'g', 'rho(W_h)', 'rho(J) median [min, max]',
 /** Column titles of {@link verdictRows}, in order. */
 export const VERDICT_COLUMNS: readonly string[] = HEAD;
 
+/**
+ * What the three verdicts mean, in one sentence for a practitioner (the report's Verdict
+ * section): SRD when the state's correlation with its past dies out fast enough to sum to a
+ * finite total (the layer forgets), LRD when it falls like a power law too slowly to sum
+ * (the layer keeps old inputs), inconclusive when the record cannot tell them apart.
+ *
+ * @example
+ * VERDICT_MEANING.startsWith('SRD (short range dependence)') // true
+ */
+export const VERDICT_MEANING =
+  "SRD (short range dependence) means the layer's state forgets: its correlation with its own past dies out fast enough (exponentially) that the correlations over all lags add up to a finite total; LRD (long range dependence) means it remembers: the correlation falls like a power law k^-beta with beta < 1, too slowly to add up, so inputs from long ago keep an influence; inconclusive means this record cannot tell the two apart (too short, too noisy, or a state that barely decays), so neither claim is made.";
+
 /** The verdict table as fixed-width text (stdout). */
 export function formatVerdictTable(doc: AuditDocument): string {
   // The table without the sentence column; each layer's sentence follows on its own line.

@@ -14,11 +14,11 @@
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_MAX_STEPS } from '../audit/adaptiveHorizon.js';
 import { auditCheckpoint, readingNotes } from '../audit/auditDocument.js';
+import { checkpointBytes } from '../audit/auditFile.js';
 import { checkAuditFits, checkAuditOptions, checkOutFolder, estimateAudit } from './auditPreflight.js';
 import { formatSummaryMarkdown, formatVerdictTable } from '../audit/summary.js';
 import { readCheckpoint } from '../checkpoints/index.js';
-import { parseCheckedJson } from '../checkpoints/internal/checkedJson.js';
-import { checkPath, readRegularFile } from '../checkpoints/internal/fileAccess.js';
+import { readRegularFile } from '../checkpoints/internal/fileAccess.js';
 import { parseInputSpec } from '../analysis/inputs.js';
 import { StagedFolder } from '../internal/stagedFolder.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
@@ -147,7 +147,7 @@ export async function runAudit(args: ParsedArgs, version: string): Promise<numbe
   if (estimate.seconds > 120) {
     log(`audit: this audit should take about ${Math.round(estimate.seconds / 60)} min on 2 cores (estimate); to make it smaller: --layer NAME (one layer), --sequences ${Math.max(2, options.sequences >> 1)}, --steps ${Math.max(options.maxLag + 1, options.steps >> 1)}, --jacobian-states ${Math.max(1, options.jacobianStates >> 2)}, --bootstrap 0`);
   }
-  const bytes = hashInput(checkpoint.source?.checkpoint ?? path);
+  const bytes = checkpointBytes(checkpoint.source?.checkpoint ?? path);
   const { document, timings } = auditCheckpoint(checkpoint, bytes, { ...options, onProgress: log, expectedSeconds: estimate.seconds }, version);
   // The report (figures, HTML page) is rendered before anything is written: a failure leaves no
   // partial output. Loaded lazily so that other commands do not load vega.
@@ -208,12 +208,3 @@ async function writePoint(): Promise<void> {
   await new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 }
 
-/** The bytes the checkpoint's hash covers: the file, or model.json (+ shards) of a directory (read under the readers' file rules). */
-function hashInput(path: string): Uint8Array {
-  if (!checkPath(path, { allowDirectory: true }).isDirectory) return readRegularFile(path);
-  const modelJsonPath = join(path, 'model.json');
-  const modelJson = readRegularFile(modelJsonPath, { root: path });
-  const parsed = parseCheckedJson(new TextDecoder().decode(modelJson), modelJsonPath, 'model.json') as { weightsManifest?: { paths: string[] }[] };
-  const manifest = parsed.weightsManifest ?? [];
-  return Buffer.concat([modelJson, ...manifest.flatMap((g) => g.paths.map((p) => readRegularFile(join(path, p), { file: modelJsonPath, where: `weight shard ${p}`, root: path })))]);
-}

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { VERDICT_MEANING } from '../audit/summary.js';
 import type { ReportFigure } from './figures/common.js';
 import type { ReportAudit } from './input.js';
 import type { VerdictTable } from './table.js';
@@ -79,7 +80,7 @@ function tableHtml(t: VerdictTable): string {
   const head = `<tr>${t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
   const overall = t.overall.map((o) => `<li>${escapeHtml(o.audit)}: <span class="verdict">${escapeHtml(o.verdict)}</span></li>`).join('');
-  return `<ul>${overall}</ul>\n<div class="table-wrap"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>\n<p class="meta">Rule: ${escapeHtml(t.overall[0]?.rule ?? '')}. rho: spectral radius; lambda_1: top Lyapunov exponent (nats/step); H: Hurst exponent of the leading principal component; I: Gaussian-channel information of W_h (nats); alpha_g / horizon: Lemma 1.2 bound and certified memory horizon (steps).</p>`;
+  return `<p class="verdict-meaning">${escapeHtml(VERDICT_MEANING)}</p>\n<ul>${overall}</ul>\n<div class="table-wrap"><table>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>\n<p class="meta">Rule: ${escapeHtml(t.overall[0]?.rule ?? '')}. rho: spectral radius; lambda_1: top Lyapunov exponent (nats/step); H: Hurst exponent of the leading principal component; I: Gaussian-channel information of W_h (nats); alpha_g / horizon: Lemma 1.2 bound and certified memory horizon (steps).</p>`;
 }
 
 function runsHtml(audits: readonly ReportAudit[]): string {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { VERDICT_MEANING } from '../audit/summary.js';
 import type { ReportFigure } from './figures/common.js';
 import type { ReportAudit } from './input.js';
 import type { VerdictTable } from './table.js';
@@ -33,7 +34,7 @@ export function markdownSummary(input: MarkdownInput): string {
     '',
   );
   if (input.table) {
-    out.push('## Verdict', '');
+    out.push('## Verdict', '', VERDICT_MEANING, '');
     for (const o of input.table.overall) out.push(`- ${o.audit}: **${o.verdict}**`);
     out.push('', row(input.table.columns), row(input.table.columns.map(() => '---')), ...input.table.rows.map(row), '', `Rule: ${input.table.overall[0]?.rule ?? ''}.`, '');
   }

@@ -4,7 +4,7 @@
  *
  * Everything exported here can be imported without loading TF.js: the functions that need it
  * (trainCopyTask, loadTrainingRuntime, selectBackend) import it when called, so that
- * `import ... from 'lrdkit'` stays as fast for the analysis API as before.
+ * `import ... from 'lrdkit/train'` stays fast (and the other areas do not load it).
  *
  * @module
  */

@@ -15,7 +15,9 @@ describe('analyzeCell workers', () => {
   it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
     const script = `
-      import { analyzeCell, randomDenseCell, randomFactorizedCell, createRng, inputProcess } from './dist/index.js';
+      import { analyzeCell, randomDenseCell, randomFactorizedCell } from './dist/index.js';
+      import { inputProcess } from './dist/api/analysis.js';
+      import { createRng } from './dist/api/processes.js';
       const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
       const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });
       const run = (cell, o) => { let t; const a = analyzeCell(cell, { ...o, onTiming: (x) => { t = x; } }); return { a, t }; };
@@ -65,7 +67,8 @@ describe('analyzeCell workers', () => {
       cpSync(join(root, 'package.json'), join(dir, 'package.json'));
       writeFileSync(join(dir, 'dist/analysis/parallel/worker.js'), "throw new Error('broken on purpose');\n");
       const script = `
-        import { analyzeCell, randomDenseCell, createRng } from ${JSON.stringify(join(dir, 'dist/index.js'))};
+        import { analyzeCell, randomDenseCell } from ${JSON.stringify(join(dir, 'dist/index.js'))};
+        import { createRng } from ${JSON.stringify(join(dir, 'dist/api/processes.js'))};
         const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 40 });
         const o = { sequences: 6, steps: 200, burnIn: 20, seed: 4, jacobianStates: 6, lyapunovExponents: 2, maxLag: 50, bootstrapReplicates: 5 };
         const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });

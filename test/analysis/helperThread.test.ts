@@ -37,7 +37,8 @@ describe('HelperThread liveness', () => {
         import { HelperThread, HelperUnavailableError, describeCell } from './dist/analysis/parallel/helper.js';
         import { jacobianSpectraShared } from './dist/analysis/parallel/jacobianShare.js';
         import { jacobianSpectraAt } from './dist/analysis/jacobianSpectrum.js';
-        import { randomDenseCell, createRng } from './dist/index.js';
+        import { randomDenseCell } from './dist/index.js';
+        import { createRng } from './dist/api/processes.js';
         const cell = randomDenseCell(createRng(1), { kind: 'gru', inputSize: 4, hiddenSize: 40 });
         const rng = createRng(2);
         const samples = Array.from({ length: 30 }, (_, i) => ({ sequence: 0, step: i, state: rng.normals(40).map(Math.tanh), input: rng.normals(4) }));

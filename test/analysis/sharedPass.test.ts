@@ -16,7 +16,7 @@ import { memoryExponents } from '../../src/analysis/memory/index.js';
 import type { Series } from '../../src/analysis/series.js';
 import { runTrajectories, visitTrajectories } from '../../src/analysis/trajectories.js';
 import { randomContextSwitchingCell, randomDenseCell, randomFactorizedCell } from '../../src/cells/random.js';
-import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczosNorm.js';
+import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczos.js';
 import { spectralNorm } from '../../src/linalg/norms.js';
 import { createRng } from '../../src/processes/prng.js';
 

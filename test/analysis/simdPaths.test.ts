@@ -12,7 +12,7 @@ import { pairMomentsPart, pooledMean } from '../../src/analysis/information/pair
 import type { Series } from '../../src/analysis/series.js';
 import { randomDenseCell, randomFactorizedCell } from '../../src/cells/random.js';
 import type { Cell } from '../../src/cells/types.js';
-import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczosNorm.js';
+import { largestSingularValueLanczos } from '../../src/linalg/internal/lanczos.js';
 import { setSimdEnabled, simdKernels } from '../../src/linalg/internal/simd.js';
 import { jacobianSpectraAt } from '../../src/analysis/jacobianSpectrum.js';
 import { createRng } from '../../src/processes/prng.js';

@@ -137,7 +137,9 @@ describe('the same weights in every format give the same audit numbers', () => {
     expect(layer.variant).toBe('factorized');
   });
   it('a context-switching layer (lrdkit format) is audited; W_h is its experts\' blocks; a stacked layer is driven through the one below', async () => {
-    const { createRng, randomContextSwitchingCell, randomDenseCell, writeLrdkitCheckpoint, spectralRadius } = await import('../../src/index.js');
+    const { randomContextSwitchingCell, randomDenseCell, spectralRadius } = await import('../../src/index.js');
+    const { createRng } = await import('../../src/api/processes.js');
+    const { writeLrdkitCheckpoint } = await import('../../src/api/checkpoints.js');
     const rng = createRng(3);
     const cs = randomContextSwitchingCell(rng, { kind: 'gru', inputSize: 6, hiddenSize: 12, groups: 3, auxiliaryHiddenSize: 4 });
     const top = randomDenseCell(rng, { kind: 'gru', inputSize: 12, hiddenSize: 5 });

@@ -1,5 +1,5 @@
 /**
- * The published surface: `import ... from 'lrdkit'` (package self-reference through
+ * The published surface: `import ... from 'lrdkit'` and its subpaths (package self-reference through
  * package.json "exports", resolved by Node itself) and the `lrdkit` bin. Needs `npm run
  * build` first (npm test runs it).
  */
@@ -15,24 +15,34 @@ const bin = join(root, 'dist/cli/main.js');
 
 const run = (args: string[]): Promise<NodeRun> => runLrdkit(args);
 
+/** The curated top level (src/index.ts): the first hour's API; everything else is in a subpath (test/cli/subpaths.test.ts). */
+const TOP_LEVEL = ['AUDIT_RUN_DEFAULTS', 'CheckpointError', 'ContextSwitchingCell', 'FactorizedCell', 'GruCell', 'LstmCell', 'STATEMENTS', 'analyzeCell', 'auditCheckpointFile', 'factorize', 'formatVerification', 'gruFromKeras', 'gruFromPytorch', 'lstmFromKeras', 'lstmFromPytorch', 'randomContextSwitchingCell', 'randomDenseCell', 'randomFactorizedCell', 'readCheckpoint', 'runVerification', 'spectralRadius', 'verificationJson', 'verificationJunit'];
+
 describe("import from 'lrdkit'", () => {
-  it('exports the theory checkers, arbitraries and analysis functions by name', async () => {
+  it('the top level is exactly the curated set; the theory checkers, arbitraries and analysis functions are in lrdkit/theory and lrdkit/analysis', async () => {
     const script = `
       import * as lrdkit from 'lrdkit';
-      const names = ['gaussianChannelMutualInformation', 'lemma11', 'lemma12GateBound', 'spectralRadiusBoundedArbitrary', 'nonNormalMatrixArbitrary', 'blockDiagonalMatrixArbitrary', 'cellCaseArbitrary', 'runVerification', 'lyapunovSpectrum', 'dfa', 'gph', 'ksgMutualInformation', 'runTrajectories', 'jacobianSpectrum', 'gateSaturation'];
-      console.log(JSON.stringify(names.filter((n) => typeof lrdkit[n] !== 'function')));
-      console.log(lrdkit.gaussianChannelMutualInformation([[1, 0], [0, 1]], 1, 1));
+      const theory = await import('lrdkit/theory');
+      const analysis = await import('lrdkit/analysis');
+      const byArea = { theory: ['lemma11', 'spectralRadiusBoundedArbitrary', 'nonNormalMatrixArbitrary', 'blockDiagonalMatrixArbitrary', 'cellCaseArbitrary', 'runVerification'], analysis: ['gaussianChannelMutualInformation', 'lemma12GateBound', 'lyapunovSpectrum', 'dfa', 'gph', 'ksgMutualInformation', 'runTrajectories', 'jacobianSpectrum', 'gateSaturation'] };
+      const modules = { theory, analysis };
+      console.log(JSON.stringify(Object.keys(lrdkit).sort()));
+      console.log(JSON.stringify(Object.entries(byArea).flatMap(([a, names]) => names.filter((n) => typeof modules[a][n] !== 'function').map((n) => a + '.' + n))));
+      console.log(analysis.gaussianChannelMutualInformation([[1, 0], [0, 1]], 1, 1));
     `;
     const r = await runModule(script);
     expect(r.stderr).toBe('');
-    const [missing, mi] = r.stdout.trim().split('\n');
+    const [top, missing, mi] = r.stdout.trim().split('\n');
+    expect(JSON.parse(top as string)).toEqual(TOP_LEVEL);
     expect(JSON.parse(missing as string)).toEqual([]);
+    // I = (1/2) log det(I + W W^T) = (1/2) log 4 = log 2 for W = I_2, eta = sigma = 1.
     expect(Number(mi)).toBeCloseTo(Math.log(2), 14);
   });
 
-  it('resolves the package by name and exposes the public API', async () => {
+  it('resolves the package by name and exposes the public API (cells at the top level, processes in lrdkit/processes)', async () => {
     const script = `
-      import { spectralRadius, gruFromPytorch, lstmFromKeras, GruCell, LstmCell, FactorizedCell, ContextSwitchingCell, createRng, fgn } from 'lrdkit';
+      import { spectralRadius, gruFromPytorch, lstmFromKeras, GruCell, LstmCell, FactorizedCell, ContextSwitchingCell } from 'lrdkit';
+      import { createRng, fgn } from 'lrdkit/processes';
       const cell = gruFromPytorch({ weightIh: [[1],[2],[3]], weightHh: [[0.5],[0.1],[0.2]] });
       const s = cell.step(new Float64Array([0.1]), new Float64Array([1]));
       console.log(JSON.stringify({ rho: spectralRadius([[0.5, 1], [0, -0.9]]), kind: cell.kind, groups: cell.groups, inputSize: cell.inputSize, hiddenSize: cell.hiddenSize, stateSize: cell.stateSize, next: s.length, jac: cell.jacobian(new Float64Array([0.1]), new Float64Array([1])).length, types: [typeof lstmFromKeras, typeof GruCell, typeof LstmCell, typeof FactorizedCell, typeof ContextSwitchingCell, typeof createRng, typeof fgn] }));

@@ -1,6 +1,6 @@
 /**
  * The package's subpath exports (issue 17): `lrdkit/cells`, `/analysis`, `/checkpoints`,
- * `/theory`, `/report`, `/train`, `/recsys` resolve through package.json "exports" (by Node
+ * `/theory`, `/report`, `/train`, `/recsys`, `/linalg`, `/processes` resolve through package.json "exports" (by Node
  * itself, as a user's import would) to the built barrels in dist/api/, each exposing its
  * area's entry points; the TypeDoc configuration documents exactly the top level and these
  * subpaths (`npm run docs` writes docs/api/).
@@ -17,16 +17,18 @@ const typedoc = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')) as 
 const EXPECTED: Record<string, string[]> = {
   cells: ['gruFromPytorch', 'lstmFromKeras', 'GruCell', 'LstmCell', 'FactorizedCell', 'ContextSwitchingCell', 'matchedHiddenSize', 'randomDenseCell'],
   analysis: ['analyzeCell', 'lemma12GateBound', 'lyapunovSpectrum', 'dfa', 'gph', 'ksgMutualInformation', 'jacobianSpectrum', 'gateSaturation'],
-  checkpoints: ['readCheckpoint', 'auditCheckpoint', 'writeLrdkitCheckpoint', 'readLrdkitCheckpoint', 'CheckpointError'],
+  checkpoints: ['readCheckpoint', 'auditCheckpoint', 'auditCheckpointFile', 'writeLrdkitCheckpoint', 'readLrdkitCheckpoint', 'CheckpointError'],
   theory: ['runVerification', 'lemma11', 'spectralRadiusBoundedArbitrary', 'nonNormalMatrixArbitrary'],
   report: ['renderReport', 'writeAuditReport', 'trainingLossSpec', 'renderSvg', 'renderPng'],
   train: ['trainCopyTask', 'selectBackend', 'sampleCopyBatch', 'matchedModelWidth'],
   recsys: ['generateBrowsingHistories', 'exactTopK', 'invertedFileTopK', 'recallAtK', 'sampledSoftmax', 'mixedDimensionPlan', 'runRecsysReproduction'],
+  linalg: ['spectralRadius', 'eigenvalues', 'dominantEigenvalue', 'spectralNorm', 'cholesky', 'fft', 'blockDiagonal'],
+  processes: ['createRng', 'fgn', 'ar1', 'var1', 'arfima', 'arma', 'hosking'],
 };
 
 describe('subpath exports', () => {
-  it('package.json exports the top level and exactly the seven area subpaths, each with types', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './analysis', './cells', './checkpoints', './package.json', './recsys', './report', './theory', './train']);
+  it('package.json exports the top level and exactly the nine area subpaths, each with types', () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './analysis', './cells', './checkpoints', './linalg', './package.json', './processes', './recsys', './report', './theory', './train']);
     for (const area of Object.keys(EXPECTED)) expect(pkg.exports[`./${area}`]).toEqual({ types: `./dist/api/${area}.d.ts`, import: `./dist/api/${area}.js` });
   });
 

@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRng, randomDenseCell } from '../../src/index.js';
+import { randomDenseCell } from '../../src/index.js';
+import { createRng } from '../../src/api/processes.js';
 import type { Checkpoint } from '../../src/checkpoints/index.js';
 import { checkAuditFits, checkOutFolder, estimateAudit, minimumAuditSteps } from '../../src/cli/auditPreflight.js';
 import { StagedFolder } from '../../src/internal/stagedFolder.js';

@@ -26,7 +26,7 @@ describe('notebooks/', () => {
   });
 
   for (const name of names) {
-    it(`${name} is committed with outputs, names the lrdkit-deno kernel and imports only from "lrdkit"`, () => {
+    it(`${name} is committed with outputs, names the lrdkit-deno kernel and imports only from "lrdkit" and its subpaths`, () => {
       const nb = committed(name);
       expect(nb.nbformat).toBe(4);
       expect(nb.metadata.kernelspec?.name).toBe(KERNEL_NAME);
@@ -38,7 +38,12 @@ describe('notebooks/', () => {
       if (name !== '04-copy-task.ipynb') expect(svgs.length).toBeGreaterThan(0);
       const specifiers = code.flatMap((c) => [...source(c).matchAll(/(?:^|\n)\s*import\b[^;]*?\bfrom\s+["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]));
       expect(specifiers.length).toBeGreaterThan(0);
-      expect(new Set(specifiers)).toEqual(new Set(['lrdkit']));
+      expect(specifiers).toContain('lrdkit');
+      // The top level and the area subpaths (package.json "exports", mapped in notebooks/deno.json).
+      const subpaths = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? 'lrdkit' : `lrdkit/${k.slice(2)}`));
+      const mapped = Object.keys((JSON.parse(readFileSync(join(root, 'notebooks/deno.json'), 'utf8')) as { imports: Record<string, string> }).imports);
+      expect(mapped.sort()).toEqual([...subpaths].sort());
+      for (const s of specifiers) expect(subpaths, `${name} imports ${s}`).toContain(s);
     });
   }
 });

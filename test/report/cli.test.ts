@@ -31,8 +31,8 @@ describe('lrdkit report: usage', () => {
     expect(a).toEqual({ positionals: ['a.json', 'b.json'], options: { training: ['r1', 'r2'], label: ['x', 'y'] } });
   });
 
-  it("import { writeAuditReport, renderReport, trainingLossSpec } from 'lrdkit' (the published surface)", async () => {
-    const script = `import * as l from 'lrdkit'; console.log(JSON.stringify(['writeAuditReport', 'renderAuditReport', 'writeRenderedReport', 'renderReport', 'writeReport', 'readAuditDocuments', 'readTrainingRun', 'trainingLossSpec', 'reportFigures', 'renderSvg', 'renderPng'].filter((n) => typeof l[n] !== 'function')));`;
+  it("import { writeAuditReport, renderReport, trainingLossSpec } from 'lrdkit/report' (the published surface)", async () => {
+    const script = `import * as l from 'lrdkit/report'; console.log(JSON.stringify(['writeAuditReport', 'renderAuditReport', 'writeRenderedReport', 'renderReport', 'writeReport', 'readAuditDocuments', 'readTrainingRun', 'trainingLossSpec', 'reportFigures', 'renderSvg', 'renderPng'].filter((n) => typeof l[n] !== 'function')));`;
     const r = await runModule(script);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([]);

@@ -10,7 +10,7 @@
 import { createRng } from '../../processes/prng.js';
 import type { Series } from '../series.js';
 import { logLagGrid } from './lagGrid.js';
-import { type SymmetricOperator, largestEigenvaluePSD, spectralNormDense } from './lanczos.js';
+import { type SymmetricOperator, largestEigenvaluePSD, spectralNormDense } from '../../linalg/internal/lanczos.js';
 
 /** What {@link ensembleEngine} is asked to compute. */
 export interface EnsembleRequest {

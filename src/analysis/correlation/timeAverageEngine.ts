@@ -21,7 +21,7 @@ import { createRng } from '../../processes/prng.js';
 import { AnalysisInputError } from '../errors.js';
 import type { Series } from '../series.js';
 import { logLagGrid } from './lagGrid.js';
-import { spectralNormDense } from './lanczos.js';
+import { spectralNormDense } from '../../linalg/internal/lanczos.js';
 import { noiseFloorConstant } from './noiseFloor.js';
 
 /** What {@link timeAverageEngine} is asked to compute. */
