@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { hashedUniformVector } from './internal/hashedVector.js';
 import { isDense } from './blockDiagonal.js';
 import { type DenseMatrix, type Matrix, assertSquare, fromRows, multiplyVector } from './dense.js';
 import { ConvergenceError } from './errors.js';
@@ -100,17 +101,7 @@ function toOperator(m: Matrix | DenseMatrix | LinearOperator): LinearOperator {
 
 /** A deterministic unit vector with no special structure (splitmix32 hash of the index). */
 function startVector(n: number, seed: number): Float64Array {
-  const v = new Float64Array(n);
-  let s = (seed | 0) ^ 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    v[i] = (z >>> 0) / 4294967296 - 0.5;
-  }
-  return normalize(v);
+  return normalize(hashedUniformVector(n, (seed | 0) ^ 0x9e3779b9));
 }
 
 function normalize(v: Float64Array): Float64Array {

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { hashedUniformVector } from './hashedVector.js';
 import type { DenseMatrix } from '../dense.js';
 import { matVecRows } from './kernels.js';
 import { gemm, simdArena } from './simd.js';
@@ -68,19 +69,9 @@ function genericVectorShared(n: number): Float64Array {
 
 /** A fixed, deterministic unit start vector with no special structure (splitmix-style hash). */
 function hashedUnitVector(n: number): Float64Array {
-  const v = new Float64Array(n);
-  let s = 0x2545f491;
+  const v = hashedUniformVector(n, 0x2545f491);
   let norm = 0;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    const x = (z >>> 0) / 4294967296 - 0.5;
-    v[i] = x;
-    norm += x * x;
-  }
+  for (let i = 0; i < n; i++) norm += (v[i] as number) * (v[i] as number);
   norm = Math.sqrt(norm);
   for (let i = 0; i < n; i++) v[i] = (v[i] as number) / norm;
   return v;
