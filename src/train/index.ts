@@ -53,6 +53,7 @@ export type { ProgressState } from './progress.js';
 export { ProgressBar, formatDuration, progressLine } from './progress.js';
 export type { TokenBatch } from './model.js';
 export type { ComputeOptions } from './internal/sequence.js';
+export type { OptimizerWeights, TrainingOptimizer } from './optimizer.js';
 
 /**
  * Trains a copy-task model into a run directory (see src/train/trainer.ts) on the active

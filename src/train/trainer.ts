@@ -5,7 +5,8 @@
  * sample is new, as in the paper), evaluate the mean cross-entropy and its gradient with
  * tf.variableGrads (backpropagation through time in src/train/internal/sequence.ts), optionally
  * rescale the gradient to a global norm of at most `clipNorm`, and apply RMSProp (Tieleman &
- * Hinton 2012, TF.js tf.train.rmsprop):
+ * Hinton 2012, TF.js tf.train.rmsprop's formula; src/train/optimizer.ts, one fused kernel call on
+ * the wasm and cpu backends):
  *
  *     m <- rho m + (1 - rho) g^2;   w <- w - lr g / sqrt(m + eps)     (rho 0.9, eps 1e-7, no momentum)
  *
@@ -33,7 +34,8 @@ import { sampleCopyBatch } from './copyTask.js';
 import { defaultComputeOptions } from './internal/sequence.js';
 import { SequenceModel, type TokenBatch } from './model.js';
 import { ModelConfigError, initialModelWeights } from './modelConfig.js';
-import { type CopyTrainingOptions, RMSPROP, type TrainResult, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
+import { type TrainingOptimizer, createOptimizer } from './optimizer.js';
+import { type CopyTrainingOptions, type TrainResult, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
 import {
   LOG_FILE,
   type LogEntry,
@@ -49,29 +51,18 @@ import {
 /** The fields of run.json a resumed run must agree with (steps may grow). */
 const RESUME_KEYS = ['task', 'cell', 'variant', 'groups', 'hiddenSize', 'layers', 'repeats', 'seed', 'batchSize', 'learningRate', 'auxiliaryHiddenSize', 'checkpointEvery'] as const;
 
-function clipByGlobalNorm(grads: tf.Tensor[], clipNorm: number): tf.Tensor[] {
-  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-  const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(clipNorm), tf.maximum(norm, tf.scalar(1e-12))));
-  return grads.map((g) => tf.mul(g, scale));
-}
-
-/** The RMSProp optimizer of the training runs ({@link RMSPROP}'s hyper-parameters). */
-export function createOptimizer(learningRate: number): tf.RMSPropOptimizer {
-  return tf.train.rmsprop(learningRate, RMSPROP.decay, RMSPROP.momentum, RMSPROP.epsilon);
-}
+export { createOptimizer } from './optimizer.js';
 
 /**
  * One optimisation step: the batch's loss and its gradient (tf.variableGrads), the gradient
  * rescaled to a global norm of at most `clipNorm` (null: not clipped), one RMSProp update of
  * every variable in the model's order. Returns the loss before the update (nats per symbol).
  */
-export function trainStep(model: SequenceModel, optimizer: tf.Optimizer, batch: TokenBatch, clipNorm: number | null): number {
+export function trainStep(model: SequenceModel, optimizer: TrainingOptimizer, batch: TokenBatch, clipNorm: number | null): number {
   const vars = model.variables as tf.Variable[];
   const lossTensor = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => model.loss(batch), vars);
-    let list = vars.map((v) => grads[v.name] as tf.Tensor);
-    if (clipNorm !== null) list = clipByGlobalNorm(list, clipNorm);
-    optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: list[i] as tf.Tensor })));
+    optimizer.applyClippedGradients(vars, vars.map((v) => grads[v.name] as tf.Tensor), clipNorm);
     return value;
   });
   const loss = (lossTensor.dataSync() as Float32Array)[0] as number;

@@ -8,6 +8,8 @@
  *   WebAssembly SIMD kernels of ./wholeSequence.ts. A training step's recurrent work is then
  *   2 kernel calls per layer instead of ~10 T, which matters because at training sizes the
  *   per-op dispatch cost, not arithmetic, bounded throughput.
+ * - The optimizer step (LrdkitClippedRmsprop): global-norm clipping and RMSProp of every
+ *   variable in one call, bit-identical to the TF.js ops (./clippedRmsprop.ts).
  * - Around them: row gathers of the input projection and their segment-sum gradient, the
  *   cross-entropy and its gradient, unstacking of block weights.
  *
@@ -16,6 +18,7 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';
+import { clippedRmspropStep } from './clippedRmsprop.js';
 import { type SequenceSizes, gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward, savedSize } from './wholeSequence.js';
 
 type TensorInfo = tf.TensorInfo;
@@ -243,6 +246,41 @@ function unsortedSegmentSumWasm(args: { inputs: Record<string, TensorInfo>; back
 }
 
 // ------------------------------------------------------------------------------------------
+// The optimizer step: global-norm clipping and RMSProp over all variables in one call.
+
+/**
+ * Inputs w0..w{n-1} (variables), g0.. (gradients), m0.. (mean squares), q0.. (moments); outputs
+ * the n updated variables, then the n mean squares, then the n moments (./clippedRmsprop.ts, the
+ * float32 arithmetic of the TF.js ops it replaces). Attributes: count n, learningRate, decay,
+ * momentum, epsilon, clipNorm (null: none); the accumulator of the mirrored tf.sum follows the
+ * backend the kernel runs on.
+ */
+function clippedRmspropKernel(sumInFloat64: boolean): FusedKernel {
+  const names = (attrs: Attrs) => {
+    const n = attrs.count as number;
+    return ['w', 'g', 'm', 'q'].flatMap((p) => Array.from({ length: n }, (_, i) => `${p}${i}`));
+  };
+  return {
+    name: 'LrdkitClippedRmsprop',
+    inputs: names,
+    outputShapes: (s, attrs) => {
+      const n = attrs.count as number;
+      const w = Array.from({ length: n }, (_, i) => [...(s[`w${i}`] as readonly number[])]);
+      return [...w, ...w, ...w];
+    },
+    compute: (ins, outs, _s, attrs) => {
+      const n = attrs.count as number;
+      const part = (a: Float32Array[], k: number) => a.slice(k * n, (k + 1) * n);
+      const settings = {
+        learningRate: attrs.learningRate as number, decay: attrs.decay as number, momentum: attrs.momentum as number,
+        epsilon: attrs.epsilon as number, clipNorm: attrs.clipNorm as number | null, sumInFloat64,
+      };
+      clippedRmspropStep(part(ins, 0), part(ins, 1), part(ins, 2), part(ins, 3), settings, part(outs, 0), part(outs, 1), part(outs, 2));
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------
 // Registration
 
 const KERNELS: readonly FusedKernel[] = [GRU_SEQUENCE, GRU_SEQUENCE_GRAD, LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, SEGMENT_SUM_AXIS1, GATHER_AXIS1, UNSTACK_BLOCKS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD];
@@ -299,6 +337,9 @@ export function registerFusedKernels(): void {
     tf.registerKernel({ kernelName: k.name, backendName: 'wasm', kernelFunc: wasmKernelFunc(k) as unknown as tf.KernelFunc });
     tf.registerKernel({ kernelName: k.name, backendName: 'cpu', kernelFunc: cpuKernelFunc(k) as unknown as tf.KernelFunc });
   }
+  // tf.sum accumulates in float32 on wasm, in float64 on cpu: one optimizer kernel for each.
+  tf.registerKernel({ kernelName: 'LrdkitClippedRmsprop', backendName: 'wasm', kernelFunc: wasmKernelFunc(clippedRmspropKernel(false)) as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: 'LrdkitClippedRmsprop', backendName: 'cpu', kernelFunc: cpuKernelFunc(clippedRmspropKernel(true)) as unknown as tf.KernelFunc });
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
   }
