@@ -2,10 +2,13 @@
  * `lrdkit reproduce copy-task`: the paper's copy-task comparison (section 3.1, Figures 1-3):
  * dense vs factorized networks at equal parameters ("big") and equal width ("small") for each
  * repeat count; writes DIR/results.json, DIR/results.md (table and verdict) and
- * DIR/loss-curves.vl.json (Vega-Lite) with its SVG and PNG renderings, each atomically once every run has finished, and copies
+ * DIR/loss-curves.vl.json (Vega-Lite) with its SVG and PNG renderings, each atomically once every run has finished, copies
  * the trained recurrent layers of the dense and the big factorized network at the largest repeat
- * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/, where
- * `lrdkit audit` and `npm run reports` find them (the run folders themselves are not committed).
+ * count (lrdkit checkpoints: model.json + shard) to DIR/dense/ and DIR/factorized/ (the first
+ * cell; other cells to DIR/CELL-dense/ and DIR/CELL-factorized/), where `lrdkit audit` and
+ * `npm run reports` find them (the run folders themselves are not committed), and audits each
+ * of them (DIR/audits/FOLDER/audit.json and summary.md; the verdicts in results.json and
+ * results.md).
  * Each finished run is archived as it finishes in DIR/finished/NAME/ (its summary and trained
  * layers), so that a long plan can be committed as it goes and continued elsewhere; `--plan`
  * prints a plan with a time estimate; results already in a plan's default folder are not
@@ -19,6 +22,7 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
+import type { AuditOptions } from '../audit/auditDocument.js';
 import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
 import { copySequenceLength } from '../train/copyTask.js';
@@ -86,9 +90,11 @@ Options:
                    (committed results) are never overwritten: pass --out. Writes
                    results.json (per run: final loss in nats per symbol with its standard
                    error; per repeat count: the gaps; the verdict), results.md (table),
-                   loss-curves.vl.json / .svg / .png, and the trained dense and big
+                   loss-curves.vl.json / .svg / .png, the trained dense and big
                    factorized networks at the largest repeat count in DIR/dense/ and
-                   DIR/factorized/ (lrdkit checkpoints)
+                   DIR/factorized/ (first cell; others in DIR/CELL-dense/ and
+                   DIR/CELL-factorized/; lrdkit checkpoints) and their audits
+                   (DIR/audits/FOLDER/: audit.json, summary.md; verdicts in results.md)
   --runs DIR       training run folders (default DIR/runs; kept out of git)
   --jobs N         training runs at a time, child processes (default 2)
   --backend B      auto | ${TRAINING_BACKENDS.join(' | ')} (default auto)
@@ -170,19 +176,8 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const results = collectResults(plan, runs, version, archive);
   const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
-  writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  // Compact: the spec carries every plotted point inline.
-  const spec = lossCurveSpec(results);
-  writeFileAtomic(join(out, 'loss-curves.vl.json'), `${JSON.stringify(spec)}\n`);
-  // The figure itself, rendered as the reports are (deterministic SVG; PNG with the project's fonts).
-  const { renderSvg, renderPng } = await import('../report/render.js');
-  const { svg } = await renderSvg(spec as import('vega-lite').TopLevelSpec, 'loss-curves');
-  writeFileAtomic(join(out, 'loss-curves.svg'), svg);
-  writeFileAtomic(join(out, 'loss-curves.png'), renderPng(svg, { scale: 2 }).png);
-  writeFileAtomic(join(out, 'results.md'), resultsMarkdown(results, command));
-  copyTrainedCheckpoints(results, archive, out);
+  const results = await finishCopyTaskReproduction({ plan, runsDirectory: runs, archiveDirectory: archive, out, version, command, log });
   process.stdout.write(`${results.verdict.summary}\n`);
   return 0;
 }
@@ -219,23 +214,124 @@ async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs
   return 0;
 }
 
+/** One trained network copied out of the archive and audited (results.json `audits`, results.md). */
+export interface TrainedNetworkAudit {
+  readonly cell: string;
+  readonly network: 'dense' | 'big';
+  /** The run it comes from (archived under DIR/finished/). */
+  readonly run: string;
+  readonly repeats: number;
+  readonly seed: number;
+  /** Its lrdkit checkpoint, relative to DIR ('dense', 'factorized', 'lstm-dense', ...). */
+  readonly folder: string;
+  /** Its audit documents, relative to DIR (audits/FOLDER/audit.json and summary.md). */
+  readonly audit: string;
+  readonly overall: string;
+  readonly layers: readonly { readonly name: string; readonly verdict: string; readonly sentence: string }[];
+}
+
+/** Options of {@link finishCopyTaskReproduction}. */
+export interface FinishOptions {
+  readonly plan: ReproductionPlan;
+  readonly runsDirectory: string;
+  readonly archiveDirectory: string;
+  readonly out: string;
+  readonly version: string;
+  /** The command that regenerates the outputs (quoted in results.md). */
+  readonly command: string;
+  /** Overrides of the audit's default run (tests use small ones; default: `lrdkit audit`'s, seed 0). */
+  readonly auditOptions?: Partial<AuditOptions>;
+  readonly log?: (m: string) => void;
+}
+
 /**
- * Copies the archived lrdkit checkpoint files (model.json and its shard) of the
- * dense and the big factorized run at the largest repeat count of the plan's first cell to
- * out/dense and out/factorized, each replaced whole (copied to a temporary folder, renamed).
+ * The outputs of a reproduction whose runs have all finished (archived or in the runs folder):
+ * collects the results, copies the trained dense and big factorized networks at the largest
+ * repeat count (first seed) of every cell out of the archive (the first cell's to DIR/dense and
+ * DIR/factorized, the others' to DIR/CELL-dense and DIR/CELL-factorized), audits each copy as
+ * `lrdkit audit FOLDER --seed 0` does (documents in DIR/audits/FOLDER/: audit.json, summary.md),
+ * and writes results.json (with the audits' verdicts), results.md (table, verdict, audits) and the
+ * loss-curve figure (loss-curves.vl.json, .svg, .png), each file atomically.
  */
-function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): void {
-  const maxR = Math.max(...results.runs.map((r) => r.repeats));
-  const cell = results.plan.cells[0];
-  for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
-    const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size);
-    if (!run) continue;
-    const from = join(archive, run.name);
-    const dest = join(out, target), tmp = join(out, `.${target}.tmp-${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f));
-    rmSync(dest, { recursive: true, force: true });
-    renameSync(tmp, dest);
+export async function finishCopyTaskReproduction(o: FinishOptions): Promise<ReproductionResults & { audits: TrainedNetworkAudit[] }> {
+  const log = o.log ?? (() => undefined);
+  const results = collectResults(o.plan, o.runsDirectory, o.version, o.archiveDirectory);
+  const copies = copyTrainedCheckpoints(results, o.archiveDirectory, o.out);
+  const { auditCheckpointFile, AUDIT_RUN_DEFAULTS } = await import('../audit/auditFile.js');
+  const { formatSummaryMarkdown } = await import('../audit/summary.js');
+  const audits: TrainedNetworkAudit[] = [];
+  for (const c of copies) {
+    log(`reproduce: auditing ${join(o.out, c.folder)} (${c.run})`);
+    const doc = await auditCheckpointFile(join(o.out, c.folder), { ...AUDIT_RUN_DEFAULTS, ...o.auditOptions });
+    const auditDir = join('audits', c.folder);
+    writeFileAtomic(join(o.out, auditDir, 'audit.json'), `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileAtomic(join(o.out, auditDir, 'summary.md'), formatSummaryMarkdown(doc));
+    audits.push({
+      ...c,
+      audit: auditDir,
+      overall: doc.verdict.overall,
+      layers: doc.layers.map((l) => ({ name: l.name, verdict: l.correlation.verdict, sentence: l.correlation.sentence ?? '' })),
+    });
   }
+  const full = { ...results, audits };
+  writeFileAtomic(join(o.out, 'results.json'), `${JSON.stringify(full, null, 2)}\n`);
+  // Compact: the spec carries every plotted point inline.
+  const spec = lossCurveSpec(results);
+  writeFileAtomic(join(o.out, 'loss-curves.vl.json'), `${JSON.stringify(spec)}\n`);
+  // The figure itself, rendered as the reports are (deterministic SVG; PNG with the project's fonts).
+  const { renderSvg, renderPng } = await import('../report/render.js');
+  const { svg } = await renderSvg(spec as import('vega-lite').TopLevelSpec, 'loss-curves');
+  writeFileAtomic(join(o.out, 'loss-curves.svg'), svg);
+  writeFileAtomic(join(o.out, 'loss-curves.png'), renderPng(svg, { scale: 2 }).png);
+  writeFileAtomic(join(o.out, 'results.md'), `${resultsMarkdown(results, o.command)}${auditsMarkdown(audits)}`);
+  return full;
+}
+
+/** The results.md section on the audits of the trained networks (empty without audits). */
+export function auditsMarkdown(audits: readonly TrainedNetworkAudit[]): string {
+  if (audits.length === 0) return '';
+  const layerNames = [...new Set(audits.flatMap((a) => a.layers.map((l) => l.name)))];
+  const lines = [
+    '',
+    '## Audits of the trained networks',
+    '',
+    `\`lrdkit audit FOLDER --seed 0\` (default run) of the trained dense and big factorized networks at the largest repeat count, seed ${[...new Set(audits.map((a) => a.seed))].join(', ')}; documents in \`audits/FOLDER/\` (audit.json, summary.md). SRD: the state's correlation with its past dies out fast enough to sum to a finite total; LRD: it decays like a power law too slowly to sum; inconclusive: the record cannot tell.`,
+    '',
+    `| cell | network | repeats | folder | overall | ${layerNames.join(' | ')} |`,
+    `| --- | --- | ---: | --- | --- | ${layerNames.map(() => '---').join(' | ')} |`,
+    ...audits.map((a) => `| ${a.cell.toUpperCase()} | ${a.network === 'dense' ? 'dense' : 'factorized (big)'} | ${a.repeats} | \`${a.folder}/\` | ${a.overall} | ${layerNames.map((n) => a.layers.find((l) => l.name === n)?.verdict ?? '-').join(' | ')} |`),
+    '',
+    ...audits.flatMap((a) => a.layers.filter((l) => l.sentence !== '').map((l) => `- ${a.cell.toUpperCase()} ${a.network === 'dense' ? 'dense' : 'factorized'}, ${l.name}: ${l.sentence}`)),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Copies the archived lrdkit checkpoint files (model.json and its shard) of the dense and the big
+ * factorized run at the largest repeat count (first seed) of every cell out of the archive: the
+ * plan's first cell to out/dense and out/factorized (where `npm run reports` looks), the others to
+ * out/CELL-dense and out/CELL-factorized, each replaced whole (copied to a temporary folder,
+ * renamed). Returns what was copied, in order.
+ */
+function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): Omit<TrainedNetworkAudit, 'audit' | 'overall' | 'layers'>[] {
+  const maxR = Math.max(...results.runs.map((r) => r.repeats));
+  const firstSeed = Math.min(...results.runs.map((r) => r.seed));
+  const copied: Omit<TrainedNetworkAudit, 'audit' | 'overall' | 'layers'>[] = [];
+  results.plan.cells.forEach((cell, i) => {
+    for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
+      const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size && r.seed === firstSeed);
+      if (!run) continue;
+      const folder = i === 0 ? target : `${cell}-${target}`;
+      const from = join(archive, run.name);
+      const dest = join(out, folder), tmp = join(out, `.${folder}.tmp-${process.pid}`);
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f));
+      rmSync(dest, { recursive: true, force: true });
+      renameSync(tmp, dest);
+      copied.push({ cell, network: size, run: run.name, repeats: run.repeats, seed: run.seed, folder });
+    }
+  });
+  return copied;
 }

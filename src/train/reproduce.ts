@@ -600,19 +600,65 @@ export function collectResults(plan: ReproductionPlan, runsDirectory: string, ve
   };
 }
 
-/** The Vega-Lite spec of the loss curves (src/report/figures/trainingLoss.ts). */
+/**
+ * The loss curves of the figure: with one seed, the runs' curves; with several, one curve per
+ * cell, network and repeat count, the mean over the seeds of the runs' smoothed curves at each
+ * sampled step (the seeds' runs log the same steps). With several cells each curve names its
+ * cell (one row of panels per cell, like the paper's separate GRU and LSTM figures).
+ * `results.curves[i]` is the curve of `results.runs[i]`.
+ */
+export function figureCurves(results: ReproductionResults): TrainingCurve[] {
+  const cells = new Set(results.runs.map((r) => r.cell));
+  const withCell = (curve: TrainingCurve, cell: CellKind): TrainingCurve => (cells.size > 1 ? { ...curve, cell: cell.toUpperCase() } : curve);
+  if (planSeeds(results.plan).length <= 1) return results.curves.map((c, i) => withCell(c, (results.runs[i] as RunResult).cell));
+  const groups = new Map<string, { run: RunResult; curve: TrainingCurve }[]>();
+  results.runs.forEach((run, i) => {
+    const key = `${run.cell}/${run.size}/${run.repeats}`;
+    groups.set(key, [...(groups.get(key) ?? []), { run, curve: results.curves[i] as TrainingCurve }]);
+  });
+  return [...groups.values()].map((members) => {
+    const { run, curve } = members[0] as { run: RunResult; curve: TrainingCurve };
+    const steps = curve.points.map((p) => p.step).filter((step) => members.every((m) => m.curve.points.some((p) => p.step === step)));
+    const points = steps.map((step) => ({ step, loss: Math.round(mean(members.map((m) => (m.curve.points.find((p) => p.step === step) as { loss: number }).loss)) * 1e5) / 1e5 }));
+    const sizeLabel = run.size === 'dense' ? `dense h=${run.hiddenSize}` : `factorized g=${run.groups} ${run.size} h=${run.hiddenSize}`;
+    const label = `${run.cell.toUpperCase()} ${sizeLabel}, R=${run.repeats}, mean of seeds ${members.map((m) => m.run.seed).join(', ')}`;
+    return withCell({ label, variant: curve.variant, size: curve.size ?? 'big', repeats: run.repeats, points }, run.cell);
+  });
+}
+
+/** The Vega-Lite spec of the loss curves ({@link figureCurves}; src/report/figures/trainingLoss.ts). */
 export function lossCurveSpec(results: ReproductionResults): object {
-  return trainingLossSpec([...results.curves], { title: `Copy task: training loss (${results.plan.name} plan; mean over ${results.smoothingSteps} steps)` });
+  const seeds = planSeeds(results.plan);
+  const what = seeds.length > 1 ? `mean of ${seeds.length} seeds, each over ${results.smoothingSteps} steps` : `mean over ${results.smoothingSteps} steps`;
+  return trainingLossSpec(figureCurves(results), { title: `Copy task: training loss (${results.plan.name} plan; ${what})` });
 }
 
 function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : String(x);
 }
 
+/**
+ * With several seeds, a paragraph saying per cell at which repeat counts the gap dense - big is
+ * more than twice its standard error over the seeds, and with which sign (with few seeds that
+ * standard error is itself uncertain: a guide, not a test). Empty with one seed.
+ */
+function whereGapIsClear(r: ReproductionResults): string[] {
+  const seeds = planSeeds(r.plan);
+  if (seeds.length < 2) return [];
+  const at = (cs: readonly Comparison[]) => (cs.length === 0 ? 'none' : cs.map((c) => `R=${c.repeats}`).join(', '));
+  const parts = r.plan.cells.map((cell) => {
+    const mine = r.comparisons.filter((c) => c.cell === cell);
+    const clear = (c: Comparison) => Math.abs(c.gapBigNats) > 2 * c.gapBigStandardError;
+    return `${cell.toUpperCase()}: factorized clearly better (gap > 2 SE) at ${at(mine.filter((c) => clear(c) && c.gapBigNats > 0))}; dense clearly better at ${at(mine.filter((c) => clear(c) && c.gapBigNats < 0))}; within 2 SE at ${at(mine.filter((c) => !clear(c)))}`;
+  });
+  return [`**Where.** ${parts.join('. ')}. (Standard errors over ${seeds.length} seeds: with so few seeds a guide, not a test.)`, ''];
+}
+
 /** The Markdown report: plan, table, verdict, how to regenerate. */
 export function resultsMarkdown(r: ReproductionResults, command: string): string {
   const p = r.plan;
   const seeds = planSeeds(p), small = planSizes(p).includes('small');
+  const multi = seeds.length > 1 || p.cells.length > 1;
   const lines = [
     `# Copy task (Belletti et al. 2018, section 3.1, Figures 1-3): ${p.name} plan`,
     '',
@@ -633,7 +679,10 @@ export function resultsMarkdown(r: ReproductionResults, command: string): string
     '',
     `**Verdict.** ${r.verdict.summary}`,
     '',
-    'Figure: `loss-curves.vl.json` (Vega-Lite; one panel per repeat count, colour = variant, dashed = small), rendered as `loss-curves.svg` and `loss-curves.png`:\n\n![loss curves](loss-curves.png)\n\nData: `results.json`. The trained dense and big factorized networks at the largest repeat count: `dense/` and `factorized/` (lrdkit checkpoints; `lrdkit audit factorized`).',
+    ...whereGapIsClear(r),
+    multi
+      ? `Figure: \`loss-curves.vl.json\` (Vega-Lite; one row of panels per cell, one panel per repeat count, colour = network, dashed = small; each curve the mean of the ${seeds.length} seeds' curves), rendered as \`loss-curves.svg\` and \`loss-curves.png\`:\n\n![loss curves](loss-curves.png)\n\nData: \`results.json\`. The trained dense and big factorized networks at the largest repeat count (seed ${seeds[0]}): ${p.cells.map((c, i) => (i === 0 ? '`dense/` and `factorized/`' : `\`${c}-dense/\` and \`${c}-factorized/\``) + ` (${c.toUpperCase()})`).join(', ')} (lrdkit checkpoints; \`lrdkit audit factorized\`).`
+      : 'Figure: `loss-curves.vl.json` (Vega-Lite; one panel per repeat count, colour = variant, dashed = small), rendered as `loss-curves.svg` and `loss-curves.png`:\n\n![loss curves](loss-curves.png)\n\nData: `results.json`. The trained dense and big factorized networks at the largest repeat count: `dense/` and `factorized/` (lrdkit checkpoints; `lrdkit audit factorized`).',
     '',
     `Regenerate: \`${command}\` (finished runs under the runs folder are reused, unfinished ones resumed).`,
     '',

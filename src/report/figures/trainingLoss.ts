@@ -3,8 +3,8 @@
  * in nats per output symbol against the training step, one line per run, coloured by cell
  * variant (dense / factorized / context-switching, the report theme's colours), dashed for
  * the "small" variant (the dense width in g blocks: about g times fewer parameters and FLOPs)
- * and solid for the "big" one (the widest g-block model within the dense model's parameters), and one column per number of repeats when the curves differ in it (the copy task's
- * sequence repeats).
+ * and solid for the "big" one (the widest g-block model within the dense model's parameters), one column per number of repeats when the curves differ in it (the copy task's
+ * sequence repeats), and one row per recurrent cell (GRU, LSTM) when the curves differ in it.
  *
  * @module
  */
@@ -21,6 +21,8 @@ export interface TrainingCurve {
   size?: 'big' | 'small';
   /** The copy task's number of repeats; curves with different repeats go to separate columns. */
   repeats?: number;
+  /** The recurrent cell ("GRU", "LSTM"); curves of different cells go to separate rows. */
+  cell?: string;
   /** The loss in nats per output symbol (mean cross-entropy) at each training step. */
   points: { step: number; loss: number }[];
 }
@@ -33,14 +35,16 @@ interface LossRow {
   repeats: string;
   step: number;
   lossNats: number;
+  cell?: string;
 }
 
 /**
  * The Vega-Lite spec of training loss curves.
  *
  * Non-finite losses (a diverged run) are dropped from the plotted rows, since Vega-Lite data
- * must be JSON. With a single distinct `repeats` (or none) the figure is one panel; with
- * several, one column per repeats value on a shared loss axis. Interval selection bound to
+ * must be JSON. With a single distinct `repeats` (or none) and at most one `cell` the figure is
+ * one panel; with several repeats, one column per repeats value on a shared loss axis; with
+ * several cells, one row per cell. Interval selection bound to
  * the scales gives zoom and pan in the HTML page; tooltips give run, step and loss.
  *
  * @param curves - the runs to draw (may be empty: the figure then has no lines)
@@ -62,18 +66,22 @@ export function trainingLossSpec(curves: TrainingCurve[], options: { title?: str
         repeats: curve.repeats === undefined ? 'n/a' : String(curve.repeats),
         step: point.step,
         lossNats: point.loss,
+        ...(curve.cell === undefined ? {} : { cell: curve.cell }),
       });
     }
   }
   const repeatsValues = [...new Set(curves.map((c) => c.repeats))]
     .filter((r): r is number => r !== undefined)
     .sort((a, b) => a - b);
-  const faceted = repeatsValues.length > 1;
+  const cellValues = [...new Set(curves.map((c) => c.cell))].filter((c): c is string => c !== undefined).sort();
+  const byCell = cellValues.length > 1;
+  const faceted = repeatsValues.length > 1 || byCell;
   const title = options.title ?? 'Training loss';
   const encoding = {
     x: { field: 'step', type: 'quantitative' as const, title: 'training step (updates)' },
     y: { field: 'lossNats', type: 'quantitative' as const, title: 'loss (nats per output symbol)' },
-    color: { field: 'variant', type: 'nominal' as const, title: 'cell', scale: variantColorScale(curves.map((c) => c.variant)) },
+    // With a row per cell (GRU, LSTM) the colour legend names the network, not the cell.
+    color: { field: 'variant', type: 'nominal' as const, title: byCell ? 'network' : 'cell', scale: variantColorScale(curves.map((c) => c.variant)) },
     strokeDash: {
       field: 'size',
       type: 'nominal' as const,
@@ -108,16 +116,21 @@ export function trainingLossSpec(curves: TrainingCurve[], options: { title?: str
     config: REPORT_CONFIG,
     data: { values: rows },
     facet: {
-      column: {
-        field: 'repeats',
-        type: 'ordinal',
-        title: null,
-        sort: repeatsValues.map(String),
-        header: { labelExpr: "'repeats = ' + datum.value" },
-      },
+      ...(repeatsValues.length > 1
+        ? {
+            column: {
+              field: 'repeats',
+              type: 'ordinal' as const,
+              title: null,
+              sort: repeatsValues.map(String),
+              header: { labelExpr: "'repeats = ' + datum.value" },
+            },
+          }
+        : {}),
+      ...(byCell ? { row: { field: 'cell', type: 'nominal' as const, title: null, sort: cellValues } } : {}),
     },
     spec: {
-      width: Math.round(FIGURE_WIDTH / Math.min(repeatsValues.length, 3)) + 60,
+      width: Math.round(FIGURE_WIDTH / Math.min(Math.max(1, repeatsValues.length), 3)) + 60,
       height: FIGURE_HEIGHT,
       mark: { type: 'line', strokeWidth: 1.5, clip: true },
       params,
