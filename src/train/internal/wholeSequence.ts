@@ -90,10 +90,15 @@ function padIn(view: Float32Array, to: number, src: Float32Array, from: number, 
     return;
   }
   view.fill(0, base, base + steps * Bp * parts * n);
+  // Element loops: for the short parts of factorized layers (hb of 25 or so) a subarray and a
+  // set per part cost more than the copy itself.
+  let s = from;
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < B; b++) {
-      const s = from + (t * B + b) * parts * hb, d = base + (t * Bp + b) * parts * n;
-      for (let p = 0; p < parts; p++) view.set(src.subarray(s + p * hb, s + (p + 1) * hb), d + p * n);
+      let d = base + (t * Bp + b) * parts * n;
+      for (let p = 0; p < parts; p++, d += n) {
+        for (let j = 0; j < hb; j++) view[d + j] = src[s++] as number;
+      }
     }
   }
 }
@@ -105,10 +110,13 @@ function padOut(dst: Float32Array, to: number, view: Float32Array, from: number,
     dst.set(view.subarray(base, base + steps * B * parts * hb), to);
     return;
   }
+  let d = to;
   for (let t = 0; t < steps; t++) {
     for (let b = 0; b < B; b++) {
-      const d = to + (t * B + b) * parts * hb, s = base + (t * Bp + b) * parts * n;
-      for (let p = 0; p < parts; p++) dst.set(view.subarray(s + p * n, s + p * n + hb), d + p * hb);
+      let s = base + (t * Bp + b) * parts * n;
+      for (let p = 0; p < parts; p++, s += n) {
+        for (let j = 0; j < hb; j++) dst[d++] = view[s + j] as number;
+      }
     }
   }
 }
