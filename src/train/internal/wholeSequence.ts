@@ -36,6 +36,7 @@ interface RecurrentExports {
   gemm(S: number, sp: number, ss: number, V: number, ldv: number, C: number, ldc: number, P: number, Q: number, K: number, accum: number, bias: number): void;
   sigmoid(src: number, dst: number, n: number): void;
   tanh(src: number, dst: number, n: number): void;
+  padRows(flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
   gruForward(xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
   gruBackward(dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
   lstmForward(xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
@@ -80,45 +81,31 @@ function layout(regions: Record<string, number>): { at: Record<string, number>; 
 }
 
 /**
- * Copies `rows` rows of `parts` hb-wide parts (source row stride parts * hb, from float
- * `from`) into padded rows of `parts` n-wide parts at byte `to`, zeroing the padding.
+ * Copies `steps` x `B` rows of `parts` hb-wide parts (source row stride parts * hb, from float
+ * `from`) into padded rows of `parts` n-wide parts at byte `to` (row t Bp + b), zeroing the
+ * padding. Without padding one copy; else the rows are copied into this module's memory in one
+ * piece at byte `stage` and padded there by the kernels' padRows.
  */
-function padIn(view: Float32Array, to: number, src: Float32Array, from: number, steps: number, B: number, Bp: number, parts: number, hb: number, n: number): void {
-  const base = to >> 2;
+function padIn(view: Float32Array, to: number, src: Float32Array, from: number, steps: number, B: number, Bp: number, parts: number, hb: number, n: number, stage: number): void {
+  const base = to >> 2, count = steps * B * parts * hb;
   if (B === Bp && hb === n) {
-    view.set(src.subarray(from, from + steps * B * parts * hb), base);
+    view.set(src.subarray(from, from + count), base);
     return;
   }
   view.fill(0, base, base + steps * Bp * parts * n);
-  // Element loops: for the short parts of factorized layers (hb of 25 or so) a subarray and a
-  // set per part cost more than the copy itself.
-  let s = from;
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < B; b++) {
-      let d = base + (t * Bp + b) * parts * n;
-      for (let p = 0; p < parts; p++, d += n) {
-        for (let j = 0; j < hb; j++) view[d + j] = src[s++] as number;
-      }
-    }
-  }
+  view.set(src.subarray(from, from + count), stage >> 2);
+  recurrentKernels().padRows(stage, to, steps, B, Bp, parts, hb, n, 1);
 }
 
-/** The inverse of {@link padIn}: real rows and units of the padded region at byte `from` into dst. */
-function padOut(dst: Float32Array, to: number, view: Float32Array, from: number, steps: number, B: number, Bp: number, parts: number, hb: number, n: number): void {
-  const base = from >> 2;
+/** The inverse of {@link padIn}: real rows and units of the padded region at byte `from` into dst (through `stage`). */
+function padOut(dst: Float32Array, to: number, view: Float32Array, from: number, steps: number, B: number, Bp: number, parts: number, hb: number, n: number, stage: number): void {
+  const base = from >> 2, count = steps * B * parts * hb;
   if (B === Bp && hb === n) {
-    dst.set(view.subarray(base, base + steps * B * parts * hb), to);
+    dst.set(view.subarray(base, base + count), to);
     return;
   }
-  let d = to;
-  for (let t = 0; t < steps; t++) {
-    for (let b = 0; b < B; b++) {
-      let s = base + (t * Bp + b) * parts * n;
-      for (let p = 0; p < parts; p++, s += n) {
-        for (let j = 0; j < hb; j++) dst[d++] = view[s + j] as number;
-      }
-    }
-  }
+  recurrentKernels().padRows(stage, from, steps, B, Bp, parts, hb, n, 0);
+  dst.set(view.subarray(stage >> 2, (stage >> 2) + count), to);
 }
 
 /** Block k's recurrent kernel [hb, G hb] padded to [n, G n] at byte `to`, transposed when asked ([G n, n]). */
@@ -156,15 +143,16 @@ function forward(kind: 'gru' | 'lstm', xp: Float32Array, u: Float32Array, c: Flo
   const G = GATES[kind], n = roundUp4(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
   const h = out?.h ?? new Float32Array(g * T * B * hb), saved = out?.saved ?? new Float32Array(g * per);
   const k = recurrentKernels();
-  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: per, hu: Bp * G * n });
+  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: per, hu: Bp * G * n, stage: T * B * G * hb });
+  const stage = at.stage!;
   for (let blk = 0; blk < g; blk++) {
-    padIn(view, at.xp!, xp, blk * T * B * G * hb, T, B, Bp, G, hb, n);
+    padIn(view, at.xp!, xp, blk * T * B * G * hb, T, B, Bp, G, hb, n, stage);
     weightIn(view, at.u!, u, blk, G, hb, n, false);
     if (kind === 'gru') {
-      padIn(view, at.c!, c as Float32Array, blk * G * hb, 1, 1, 1, G, hb, n);
+      padIn(view, at.c!, c as Float32Array, blk * G * hb, 1, 1, 1, G, hb, n, stage);
       k.gruForward(at.xp!, at.u!, at.c!, at.h!, at.s!, at.hu!, T, Bp, n);
     } else k.lstmForward(at.xp!, at.u!, at.h!, at.s!, at.hu!, T, Bp, n);
-    padOut(h, blk * T * B * hb, view, at.h!, T, B, Bp, 1, hb, n);
+    padOut(h, blk * T * B * hb, view, at.h!, T, B, Bp, 1, hb, n, stage);
     saved.set(view.subarray(at.s! >> 2, (at.s! >> 2) + per), blk * per);
   }
   return { h, saved };
@@ -186,19 +174,21 @@ function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved
   const { at, view } = layout({
     dy: T * Bp * n, h: T * Bp * n, s: per, ut: G * n * n, dxp: T * Bp * G * n,
     dhu: kind === 'gru' ? T * Bp * G * n : 0, carry: Bp * n, dcell: Bp * n, du: n * G * n, dc: G * n,
+    stage: Math.max(T * B * G * hb, hb * G * hb),
   });
+  const stage = at.stage!;
   for (let blk = 0; blk < g; blk++) {
-    padIn(view, at.dy!, dy, blk * T * B * hb, T, B, Bp, 1, hb, n);
-    padIn(view, at.h!, h, blk * T * B * hb, T, B, Bp, 1, hb, n);
+    padIn(view, at.dy!, dy, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
+    padIn(view, at.h!, h, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
     view.set(saved.subarray(blk * per, (blk + 1) * per), at.s! >> 2);
     weightIn(view, at.ut!, u, blk, G, hb, n, true);
     if (kind === 'gru') {
       k.gruBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.dhu!, at.carry!, at.du!, at.dc!, T, Bp, n);
-      padOut(dc as Float32Array, blk * G * hb, view, at.dc!, 1, 1, 1, G, hb, n);
+      padOut(dc as Float32Array, blk * G * hb, view, at.dc!, 1, 1, 1, G, hb, n, stage);
     } else k.lstmBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.carry!, at.dcell!, at.du!, T, Bp, n);
-    padOut(dxp, blk * T * B * G * hb, view, at.dxp!, T, B, Bp, G, hb, n);
+    padOut(dxp, blk * T * B * G * hb, view, at.dxp!, T, B, Bp, G, hb, n, stage);
     // dU rows i < hb of [n, G n]: row i as G parts of width n.
-    padOut(du, blk * hb * G * hb, view, at.du!, 1, hb, n, G, hb, n);
+    padOut(du, blk * hb * G * hb, view, at.du!, 1, hb, n, G, hb, n, stage);
   }
   return { dxp, du, dc };
 }
