@@ -33,7 +33,7 @@
  * // one variable w = [1], gradient [2], clip 1: norm 2, scale 1/2, g' = 1; m = 0.1, q = 0.01 / sqrt(0.1 + 1e-7)
  * const w = Float32Array.of(1), m = Float32Array.of(0), q = Float32Array.of(0);
  * clippedRmspropStep([w], [Float32Array.of(2)], [m], [q], { learningRate: 0.01, decay: 0.9, momentum: 0, epsilon: 1e-7, clipNorm: 1, sumInFloat64: false }, [w], [m], [q]);
- * // w = [0.9683772], m = [0.1], q = [0.031622715]   (returns the norm, 2)
+ * // w = [0.9683772], m = [0.1], q = [0.03162276]   (returns the norm, 2)
  * ```
  *
  * @internal
