@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CellVariant } from '../cells/types.js';
 import type { Rng } from '../processes/prng.js';
 import { blockMatMul, gatherRows, matMul2d } from '../train/internal/blockOps.js';
-import { SequenceModel } from '../train/model.js';
+import { SequenceModel, fromBlocks, toBlocks } from '../train/model.js';
 import { type ModelConfig, initialModelWeights, parameterShapes } from '../train/modelConfig.js';
 import { VideoTaskError, type VideoBatch } from './videoFrames.js';
 
@@ -118,20 +118,6 @@ function glorot(rng: Rng, fanIn: number, fanOut: number, n: number): Float32Arra
   return Float32Array.from({ length: n }, () => (2 * rng.uniform() - 1) * a);
 }
 
-/** [g, N, k] blocks of a [N, g k] matrix. */
-function toBlocks(x: tf.Tensor2D, g: number): tf.Tensor3D {
-  const [N, d] = x.shape;
-  if (g === 1) return x.reshape([1, N, d]);
-  return tf.transpose(x.reshape([N, g, d / g]), [1, 0, 2]) as tf.Tensor3D;
-}
-
-/** The [N, g k] matrix of [g, N, k] blocks. */
-function fromBlocks(x: tf.Tensor3D): tf.Tensor2D {
-  const [g, N, k] = x.shape;
-  if (g === 1) return x.reshape([N, k]);
-  return tf.transpose(x, [1, 0, 2]).reshape([N, g * k]);
-}
-
 /** The TF.js classifier (see the module doc). Weights: the core from stream 1 of `rng`'s draws first, then projection and readout. */
 export class VideoClassifier {
   readonly config: VideoClassifierConfig;
@@ -174,7 +160,7 @@ export class VideoClassifier {
   logits(batch: VideoBatch): tf.Tensor2D {
     this.check(batch);
     const { frames: T, batch: B } = batch;
-    const x = tf.tensor2d(batch.features, [T * B, this.config.featureDimension]);
+    const x = tf.tensor3d(batch.features, [1, T * B, this.config.featureDimension]);
     const p = tf.add(blockMatMul(toBlocks(x, this.config.groups), this.projectionKernel as unknown as tf.Tensor3D), this.projectionBias) as tf.Tensor3D;
     const h = this.core.recurrentOutputs(fromBlocks(p), T, B);
     // The state at each video's last frame: row (length_b - 1) B + b.
