@@ -60,7 +60,7 @@ Exit status: 0 done; 1 a training run failed; 2 bad input.
 Examples:
   lrdkit reproduce video --standard --plan
   lrdkit reproduce video --quick --out /tmp/video
-  lrdkit audit reports/video/finished/lstm-g4-big-h68-T200-s1`;
+  lrdkit audit reports/video/finished/lstm-g4-big-h64-T200-s1`;
 
 /** Runs `lrdkit reproduce video` (args.positionals[0] is 'video'). */
 export async function runReproduceVideo(args: ParsedArgs, version: string): Promise<number> {

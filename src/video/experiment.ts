@@ -387,10 +387,11 @@ export function videoMetricsSpec(r: VideoResults): TopLevelSpec {
     { network: SIZE_LABEL[row.size], metric: 'PERR', frames: row.frames, value: row.perr.mean, low: row.perr.mean - row.perr.standardError, high: row.perr.mean + row.perr.standardError },
   ]);
   const memoryless = [{ metric: 'Hit@1', value: r.memoryless.hitAtOne }, { metric: 'PERR', value: r.memoryless.perr }];
+  const x = { field: 'frames', type: 'quantitative' as const, title: 'frames per video (T)', scale: { type: 'log' as const, domain: [Math.min(...r.plan.frames) / 1.25, Math.max(...r.plan.frames) * 1.25], nice: false } };
   const color = { field: 'network', type: 'nominal', title: 'network', scale: { domain: Object.values(SIZE_LABEL), range: ['#1f77b4', '#ff7f0e', '#d62728'] } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: `Table 1 proxy (${r.plan.name} plan): held-out Hit@1 and PERR against video length (mean +- standard error over ${r.plan.seeds.length} seeds; grey: memoryless level)`,
+    title: { text: `Table 1 proxy (${r.plan.name} plan): held-out Hit@1 and PERR against video length`, subtitle: `mean +- standard error over ${r.plan.seeds.length} seeds; dashed grey: the memoryless level` },
     config: REPORT_CONFIG,
     data: { values: [...values.map((v) => ({ ...v, kind: 'model' })), ...r.plan.frames.flatMap((T) => memoryless.map((m) => ({ network: 'memoryless', metric: m.metric, frames: T, value: m.value, low: m.value, high: m.value, kind: 'memoryless' })))] },
     facet: { column: { field: 'metric', type: 'nominal', title: null } },
@@ -398,9 +399,9 @@ export function videoMetricsSpec(r: VideoResults): TopLevelSpec {
       width: FIGURE_WIDTH / 2,
       height: FIGURE_HEIGHT,
       layer: [
-        { transform: [{ filter: "datum.kind === 'memoryless'" }], mark: { type: 'line', color: '#999999', strokeDash: [4, 4] }, encoding: { x: { field: 'frames', type: 'quantitative', scale: { type: 'log' }, title: 'frames per video (T)' }, y: { field: 'value', type: 'quantitative' } } },
-        { transform: [{ filter: "datum.kind === 'model'" }], mark: { type: 'line', point: true }, encoding: { x: { field: 'frames', type: 'quantitative', scale: { type: 'log' } }, y: { field: 'value', type: 'quantitative', title: 'held-out metric', scale: { domain: [0, 1] } }, color, tooltip: [{ field: 'network' }, { field: 'frames' }, { field: 'value', format: '.3f' }] } },
-        { transform: [{ filter: "datum.kind === 'model'" }], mark: { type: 'errorbar' }, encoding: { x: { field: 'frames', type: 'quantitative', scale: { type: 'log' } }, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+        { transform: [{ filter: "datum.kind === 'memoryless'" }], mark: { type: 'line', color: '#999999', strokeDash: [4, 4] }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'held-out metric' } } },
+        { transform: [{ filter: "datum.kind === 'model'" }], mark: { type: 'line', point: true }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'held-out metric', scale: { domain: [0, 1] } }, color, tooltip: [{ field: 'network' }, { field: 'frames' }, { field: 'value', format: '.3f' }] } },
+        { transform: [{ filter: "datum.kind === 'model'" }], mark: { type: 'errorbar' }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'held-out metric' }, y2: { field: 'high' }, color } },
       ],
     },
   } as TopLevelSpec;
@@ -430,7 +431,7 @@ export function videoResultsMarkdown(r: VideoResults, command: string, planText:
     '',
     '## The proxy',
     '',
-    `${p.description}. Videos (src/video/videoFrames.ts): ${t.featureDimension}-d frame features of unit-variance Gaussian noise; ${t.classes} classes, ${t.minLabels} to ${t.maxLabels} labels per video (uniform); each label adds its unit-norm class prototype times ${t.evidenceStrength} to ${t.evidenceFramesPerLabel} frames drawn among the first ${t.evidenceWindow}; every later frame is pure noise. Networks (src/video/videoModel.ts): a linear frame projection, ${p.layers} LSTM layer${p.layers > 1 ? 's' : ''}, a sigmoid readout of the final state; the factorized ones are block-diagonal from the frame to the state. ${sizesText(p)}. Adam (learning rate ${p.learningRate}, gradient norm clipped at ${p.clipNorm}), ${p.steps} steps of ${p.batchSize} fresh videos, sigmoid cross-entropy; metrics on ${p.testVideos} held-out videos (the same for every run); seeds ${p.seeds.join(', ')} (weights and batches), task seed ${p.taskSeed}. Memoryless level (a model that forgot the first ${t.evidenceWindow} frames, labels uniform): Hit@1 = PERR = E[k] / C = ${f3(r.memoryless.hitAtOne)}. "Remembers": Hit@1 above that level by more than 0.05 and 2 standard errors.`,
+    `${p.description}. Videos (src/video/videoFrames.ts): ${t.featureDimension}-d frame features of unit-variance Gaussian noise; ${t.classes} classes, ${t.minLabels} to ${t.maxLabels} labels per video (uniform); each label adds its unit-norm class prototype times ${t.evidenceStrength} to ${t.evidenceFramesPerLabel} frames drawn among the first ${t.evidenceWindow}; every later frame is pure noise. Training videos run from ${t.minFrames ?? 'T'} to T frames (uniform; the classifier reads each at its own last frame), test videos are all T frames long: at a fixed length of 24 or more no network moved off the memoryless loss in 450 pilot steps, since the gradient through T forget gates near sigma(1) = 0.73 is about e^-0.3T at initialisation; the short videos give a foothold, as YouTube-8M\'s lengths vary (120 to 360 frames). Networks (src/video/videoModel.ts): a linear frame projection, ${p.layers} LSTM layer${p.layers > 1 ? 's' : ''}, a sigmoid readout of the final state; the factorized ones are block-diagonal from the frame to the state. ${sizesText(p)}. Adam (learning rate ${p.learningRate}, gradient norm clipped at ${p.clipNorm}), ${p.steps} steps of ${p.batchSize} fresh videos, sigmoid cross-entropy; metrics on ${p.testVideos} held-out videos (the same for every run); seeds ${p.seeds.join(', ')} (weights and batches), task seed ${p.taskSeed}. Memoryless level (a model that forgot the first ${t.evidenceWindow} frames, labels uniform): Hit@1 = PERR = E[k] / C = ${f3(r.memoryless.hitAtOne)}. "Remembers": Hit@1 above that level by more than 0.05 and 2 standard errors.`,
     '',
     '## Results',
     '',
@@ -463,6 +464,8 @@ export function videoResultsMarkdown(r: VideoResults, command: string, planText:
     '```',
     planText.trim(),
     '```',
+    '',
+    `This plan's ${r.runs.length} runs used ${Math.round(r.runs.reduce((a, x) => a + x.trainCpuSeconds, 0))} CPU seconds of training in all (process.cpuUsage of each run; ${Math.round(r.runs.reduce((a, x) => a + x.trainSeconds, 0))} s of wall clock on the loaded machine).`,
     '',
     `Regenerate: \`${command}\` (finished runs in finished/ are reused).`,
     '',

@@ -130,3 +130,17 @@ describe('the tiny plan, trained', () => {
     expect(() => collectVideoResults(plan, join(fresh(), 'none'), 'test')).toThrow(/lstm-h8-T6-s1\/result.json: expected a finished run, found none/);
   });
 });
+
+describe('the committed quick-plan results (reports/video)', () => {
+  it('results.json and the table of results.md are what collectVideoResults makes of the committed runs in finished/', () => {
+    const root = new URL('../../reports/video/', import.meta.url).pathname;
+    const committed = JSON.parse(readFileSync(join(root, 'results.json'), 'utf8')) as VideoResults;
+    const again = collectVideoResults(VIDEO_PLANS.quick, join(root, 'finished'), committed.lrdkit);
+    expect(again).toEqual(committed);
+    const table = (md: string) => md.split('\n').filter((l) => /^\| \d+ \| /.test(l));
+    const md = readFileSync(join(root, 'results.md'), 'utf8');
+    expect(table(md)).toHaveLength(6);
+    expect(table(md)).toEqual(table(videoResultsMarkdown(again, '', '')));
+    expect(md).toContain('Regenerate: `lrdkit reproduce video --quick --out reports/video`');
+  });
+});
