@@ -76,6 +76,9 @@ export async function runReproduceVideo(args: ParsedArgs, version: string): Prom
   const archive = join(out, 'finished');
   const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
+  if (o.plan !== true && typeof o.only !== 'string' && typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
+    throw new UsageError(`lrdkit reproduce video: ${join(out, 'results.json')} exists (committed results are not overwritten by default); pass --out ${out} to overwrite them or --out DIR to write elsewhere`);
+  }
   const log = progress(o.quiet === true);
   let selected: string;
   try {
@@ -93,9 +96,6 @@ export async function runReproduceVideo(args: ParsedArgs, version: string): Prom
     if (!run) throw new UsageError(`lrdkit reproduce video: --only ${o.only} is not a run of the ${plan.name} plan${didYouMean(o.only, videoPlannedRuns(plan).map((r) => r.name))}`);
     await runVideoRun(plan, run, archive, selected, version, log);
     return 0;
-  }
-  if (typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
-    throw new UsageError(`lrdkit reproduce video: ${join(out, 'results.json')} exists (committed results are not overwritten by default); pass --out ${out} to overwrite them or --out DIR to write elsewhere`);
   }
   const planFlag = `--${plan.name}`;
   try {
