@@ -364,7 +364,9 @@ export function collectVideoResults(plan: VideoPlan, archive: string, version: s
   const count = (lrd: boolean, rem: boolean) => rows.filter((r) => isLrd(r) === lrd && r.remembers === rem).length;
   const v = { lrdAndRemembers: count(true, true), lrdAndForgets: count(true, false), notLrdAndRemembers: count(false, true), notLrdAndForgets: count(false, false) };
   const agree = v.lrdAndRemembers + v.notLrdAndForgets;
-  const verdictSummary = `The LRD verdict (majority over seeds) agrees with "remembers" in ${agree} of ${rows.length} network-length cells (LRD and remembers ${v.lrdAndRemembers}, LRD and forgets ${v.lrdAndForgets}, not LRD and remembers ${v.notLrdAndRemembers}, not LRD and forgets ${v.notLrdAndForgets})`;
+  const constant = v.lrdAndRemembers + v.lrdAndForgets === 0 || v.notLrdAndRemembers + v.notLrdAndForgets === 0;
+  const remembering = v.lrdAndRemembers + v.notLrdAndRemembers;
+  const verdictSummary = `The LRD verdict (majority over seeds) agrees with "remembers" in ${agree} of ${rows.length} network-length cells (LRD and remembers ${v.lrdAndRemembers}, LRD and forgets ${v.lrdAndForgets}, not LRD and remembers ${v.notLrdAndRemembers}, not LRD and forgets ${v.notLrdAndForgets})${constant && remembering > 0 && remembering < rows.length ? `. Every cell got the same answer (${v.lrdAndRemembers + v.lrdAndForgets === 0 ? 'not LRD' : 'LRD'}), so the verdict does not tell the networks that remember from those that forget here; note that the audit drives each cell with Gaussian noise of its input width, not with the projected frames the classifier read` : ''}`;
   const order = (x: VideoComparisonRow, y: VideoComparisonRow) => {
     const gap = x.hitAtOne.mean - y.hitAtOne.mean, se = 2 * Math.hypot(x.hitAtOne.standardError, y.hitAtOne.standardError);
     return gap > se ? 'above' : -gap > se ? 'below' : 'within 2 standard errors of';
