@@ -61,7 +61,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     run: runVerify,
   },
   reproduce: {
-    summary: "the paper's experiments: copy-task (dense vs factorized, equal parameters\nand equal width) and recsys (recommender, section 3.3): results, tables, charts",
+    summary: "the paper's experiments: copy-task (dense vs factorized, equal parameters\nand equal width), recsys (recommender, section 3.3) and video (Table 1 proxy)",
     help: REPRODUCE_HELP,
     helpFor: reproduceHelp,
     options: REPRODUCE_OPTIONS,

@@ -31,6 +31,7 @@ import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, c
 import { copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
+import { REPRODUCE_VIDEO_HELP, runReproduceVideo } from './reproduceVideo.js';
 import { progress, writeFileAtomic } from './output.js';
 import { didYouMean } from './suggest.js';
 
@@ -65,6 +66,7 @@ export const REPRODUCE_OPTIONS = {
   jobs: 'string',
   backend: 'string',
   seed: 'string',
+  only: 'string',
   quiet: 'boolean',
 } as const;
 
@@ -112,13 +114,17 @@ export const REPRODUCE_HELP = `lrdkit reproduce: the paper's experiments, at red
 
 Usage: lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [options]
        lrdkit reproduce recsys [--quick|--full] [options]
+       lrdkit reproduce video [--quick|--standard] [--plan] [options]
 
 Experiments:
   copy-task   dense vs factorized GRU/LSTM on the copy task (section 3.1, Figures 1-3):
               results.json, results.md, loss-curve chart, trained checkpoints
   recsys      the recommender experiment (section 3.3): MAP@20, recall@20, serving, audits
+  video       the YouTube-8M experiment (section 3.2, Table 1) as a synthetic proxy: Hit@1,
+              PERR and audits of baseline vs factorized LSTMs over video lengths
 
-Options: see 'lrdkit reproduce copy-task --help' and 'lrdkit reproduce recsys --help'.
+Options: see 'lrdkit reproduce copy-task --help', 'lrdkit reproduce recsys --help' and
+'lrdkit reproduce video --help'.
 
 Examples:
   lrdkit reproduce copy-task --quick
@@ -129,6 +135,7 @@ Examples:
 export function reproduceHelp(positionals: readonly string[]): string | undefined {
   if (positionals[0] === 'copy-task') return REPRODUCE_COPY_TASK_HELP;
   if (positionals[0] === 'recsys') return REPRODUCE_RECSYS_HELP;
+  if (positionals[0] === 'video') return REPRODUCE_VIDEO_HELP;
   return undefined;
 }
 
@@ -138,7 +145,8 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const cmd = 'reproduce';
   const [experiment, ...extra] = args.positionals;
   if (experiment === 'recsys') return runReproduceRecsys(args, version);
-  if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task or recsys, found ${experiment === undefined ? 'none (see lrdkit reproduce --help)' : `"${experiment}"${didYouMean(experiment, ['copy-task', 'recsys'])}`}`);
+  if (experiment === 'video') return runReproduceVideo(args, version);
+  if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task, recsys or video, found ${experiment === undefined ? 'none (see lrdkit reproduce --help)' : `"${experiment}"${didYouMean(experiment, ['copy-task', 'recsys', 'video'])}`}`);
   if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
   const chosen = (['quick', 'standard', 'full'] as const).filter((n) => o[n] === true);
   if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : 'all three'}`);

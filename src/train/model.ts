@@ -196,7 +196,7 @@ export class SequenceModel {
 }
 
 /** [g, N, k] blocks of a [N, g k] row matrix (blocks = 1: a reshape). */
-function toBlocks(x: tf.Tensor3D, blocks: number): tf.Tensor3D {
+export function toBlocks(x: tf.Tensor3D, blocks: number): tf.Tensor3D {
   const [gIn, N, k] = x.shape;
   if (gIn === blocks) return x;
   const full = fromBlocks(x);
@@ -206,7 +206,7 @@ function toBlocks(x: tf.Tensor3D, blocks: number): tf.Tensor3D {
 }
 
 /** The [N, g k] row matrix of [g, N, k] blocks. */
-function fromBlocks(x: tf.Tensor3D): tf.Tensor2D {
+export function fromBlocks(x: tf.Tensor3D): tf.Tensor2D {
   const [g, N, k] = x.shape;
   if (g === 1) return x.reshape([N, k]);
   return tf.transpose(x, [1, 0, 2]).reshape([N, g * k]);

@@ -250,7 +250,7 @@ export function compiledCli(): string | null {
 }
 
 /** Runs `lrdkit train` in a child process; resolves with its exit code and stderr. */
-function trainInChild(cli: string, args: string[]): Promise<{ code: number; stderr: string }> {
+export function trainInChild(cli: string, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

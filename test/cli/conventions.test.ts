@@ -10,6 +10,7 @@ import { UsageError } from '../../src/cli/args.js';
 import { COMMANDS, COMMAND_NAMES, dispatch } from '../../src/cli/commands.js';
 import { REPRODUCE_COPY_TASK_HELP } from '../../src/cli/reproduce.js';
 import { REPRODUCE_RECSYS_HELP } from '../../src/cli/reproduceRecsys.js';
+import { REPRODUCE_VIDEO_HELP } from '../../src/cli/reproduceVideo.js';
 import { closestName, editDistance } from '../../src/cli/suggest.js';
 import { runLrdkit } from '../support/runNode.js';
 
@@ -83,6 +84,17 @@ describe('help on every command', () => {
     expect(REPRODUCE_RECSYS_HELP).not.toContain('copy-task');
     expectConventionalHelp(REPRODUCE_RECSYS_HELP, 'reproduce recsys', ['quick', 'full', 'out', 'seed', 'backend', 'quiet']);
     expectConventionalHelp(REPRODUCE_COPY_TASK_HELP, 'reproduce copy-task', ['quick', 'full', 'out', 'runs', 'jobs', 'backend', 'quiet']);
+  });
+
+  it('reproduce video: listed in the overview, its own conventional help, one-line usage errors', async () => {
+    expect((await say('reproduce', '--help')).text).toMatch(/^  video +the YouTube-8M experiment/m);
+    expect((await say('reproduce', 'video', '--help')).text).toBe(`${REPRODUCE_VIDEO_HELP}\n`);
+    expect((await say('help', 'reproduce', 'video')).text).toBe(`${REPRODUCE_VIDEO_HELP}\n`);
+    expectConventionalHelp(REPRODUCE_VIDEO_HELP, 'reproduce video', ['quick', 'standard', 'plan', 'out', 'jobs', 'backend', 'only', 'quiet']);
+    expect(await usageError('reproduce', 'vidoe')).toMatch(/found "vidoe"; did you mean video\?$/);
+    expect(await usageError('reproduce', 'video', '--full')).toBe('lrdkit reproduce video: expected --quick or --standard, found --full (the video proxy has no full plan)');
+    expect(await usageError('reproduce', 'video', '--quick', '--standard')).toBe('lrdkit reproduce video: --quick and --standard exclude each other, found both');
+    expect(await usageError('reproduce', 'video', '--only', 'lstm-h32-T999-s1', '--out', '/nonexistent/x')).toMatch(/^lrdkit reproduce video: --only lstm-h32-T999-s1 is not a run of the quick plan/);
   });
 
   it('lrdkit, lrdkit -h and lrdkit help list every command', async () => {

@@ -49,7 +49,7 @@ describe('lrdkit train: bad input exits 2 with one message and no output', () =>
 
 describe('lrdkit reproduce: bad input exits 2 with one message and no output', () => {
   for (const [what, args, message] of [
-    ['an unknown experiment', ['reproduce', 'adding-task'], /^lrdkit reproduce: expected the experiment copy-task or recsys, found "adding-task"$/],
+    ['an unknown experiment', ['reproduce', 'adding-task'], /^lrdkit reproduce: expected the experiment copy-task, recsys or video, found "adding-task"$/],
     ['--quick with --full', ['reproduce', 'copy-task', '--quick', '--full'], /^lrdkit reproduce: --quick and --full exclude each other, found both$/],
     ['a zero job count', ['reproduce', 'copy-task', '--jobs', '0'], /^lrdkit reproduce: --jobs expects an integer in \[1, 64\], found "0"$/],
     ['--quick with --standard', ['reproduce', 'copy-task', '--quick', '--standard'], /^lrdkit reproduce: --quick and --standard exclude each other, found both$/],
