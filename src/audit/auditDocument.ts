@@ -15,6 +15,7 @@ import { basename } from 'node:path';
 import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis } from '../analysis/analyzeCell.js';
 import type { DependenceVerdict } from '../analysis/correlation/index.js';
 import { gaussianChannelMutualInformation } from '../analysis/information/gaussianChannel.js';
+import type { RecurrentSpectralRadius } from '../analysis/jacobianSpectrum.js';
 import { candidateRecurrentBlocks } from '../analysis/information/curve.js';
 import { proposition14MutualInformation } from '../analysis/information/proposition14.js';
 import { FactorizedCell } from '../cells/factorized.js';
@@ -26,6 +27,7 @@ import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
 import { type HorizonTry, analyseWithAdaptiveHorizon } from './adaptiveHorizon.js';
+import { formatSeconds } from '../internal/formatSeconds.js';
 
 /** Visited states (at most) whose full Jacobian eigenvalues audit.json keeps per layer. */
 export const JACOBIAN_EIGENVALUE_STATES = 4;
@@ -257,6 +259,23 @@ export function spectralRadiusWh(cell: Cell): number {
   return Math.max(...candidateBlocks(cell).map((b) => spectralRadius(b)));
 }
 
+/**
+ * rho(W_h) taken from rho(U_k) per gate family that the analysis already computed
+ * (`CellAnalysis.jacobian.recurrent`): W_h is U_n of a GRU and U_g of an LSTM, per block of a
+ * factorized cell, so the value is the same number, bit for bit, as {@link spectralRadiusWh}
+ * (the same dense eigenvalues of the same matrices) without a second O(h^3) eigensolve per
+ * block. Other cells (context switching) are computed by {@link spectralRadiusWh}.
+ */
+export function spectralRadiusWhFromAnalysis(cell: Cell, recurrent: readonly RecurrentSpectralRadius[]): number {
+  if (cell instanceof GruCell || cell instanceof LstmCell || cell instanceof FactorizedCell) {
+    const gate = cell.kind === 'gru' ? 'n' : 'g';
+    const candidate = recurrent.filter((r) => r.gate === gate);
+    const blocks = cell instanceof FactorizedCell ? cell.blocks.length : 1;
+    if (candidate.length === blocks) return Math.max(...candidate.map((r) => r.spectralRadius));
+  }
+  return spectralRadiusWh(cell);
+}
+
 /** I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). */
 function perChannelCount(cell: Cell): { channels: number; nats: number }[] {
   const blocks = candidateBlocks(cell);
@@ -323,7 +342,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
     inputSize: cell.inputSize,
     hiddenSize: cell.hiddenSize,
     parameterCount: cell.parameterCount,
-    spectralRadiusWh: spectralRadiusWh(cell),
+    spectralRadiusWh: spectralRadiusWhFromAnalysis(cell, a.jacobian.recurrent),
     jacobian: {
       spectralRadius: range3(perSample('spectralRadius')),
       spectralNorm: range3(perSample('spectralNorm')),
@@ -411,12 +430,6 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       })),
     },
   };
-}
-
-/** 12 s, 3 min 20 s. */
-function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 /**

@@ -12,13 +12,13 @@ import { runModule } from '../support/runNode.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('analyzeCell workers', () => {
-  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
+  it('workers: 2 (helper thread) and workers: 1 give identical results (Jacobian spectra and eigenvalue states shared by both threads) for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
     const script = `
       import { analyzeCell, randomDenseCell, randomFactorizedCell } from './dist/index.js';
       import { inputProcess } from './dist/api/analysis.js';
       import { createRng } from './dist/api/processes.js';
-      const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
+      const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, eigenvalueStates: 3, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
       const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });
       const run = (cell, o) => { let t; const a = analyzeCell(cell, { ...o, onTiming: (x) => { t = x; } }); return { a, t }; };
       const out = [];
@@ -48,9 +48,9 @@ describe('analyzeCell workers', () => {
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim()) as unknown[][];
     expect(out.slice(0, 3)).toEqual([
-      [1, 2, true, 'correlation,jacobian'],
-      [1, 2, true, 'correlation,jacobian'],
-      [1, 2, true, 'correlation,jacobian'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
     ]);
     expect(out[3]).toEqual([1]);
     expect(out[4]).toEqual([1, 2, true]);
