@@ -16,8 +16,9 @@
  *
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryFolderBeside } from '../internal/stagedFolder.js';
 import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
 import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
@@ -224,17 +225,23 @@ async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs
  * dense and the big factorized run at the largest repeat count of the plan's first cell to
  * out/dense and out/factorized, each replaced whole (copied to a temporary folder, renamed).
  */
-function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): void {
+export function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): void {
   const maxR = Math.max(...results.runs.map((r) => r.repeats));
   const cell = results.plan.cells[0];
   for (const [size, target] of [['dense', 'dense'], ['big', 'factorized']] as const) {
     const run = results.runs.find((r) => r.cell === cell && r.repeats === maxR && r.size === size);
     if (!run) continue;
     const from = join(archive, run.name);
-    const dest = join(out, target), tmp = join(out, `.${target}.tmp-${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f));
+    const dest = join(out, target);
+    mkdirSync(out, { recursive: true });
+    const tmp = temporaryFolderBeside(dest); // unpredictable, created fresh (never a planted link)
+    try {
+      for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f), constants.COPYFILE_EXCL);
+      chmodSync(tmp, 0o755);
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
     rmSync(dest, { recursive: true, force: true });
     renameSync(tmp, dest);
   }
