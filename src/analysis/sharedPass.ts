@@ -47,8 +47,8 @@ function batchedGates(cell: Cell): boolean {
   return typeof cell.stepBatch === 'function' && (isDenseCell(cell) || cell instanceof FactorizedCell);
 }
 
-/** Recorded steps between two progress calls inside a batch of {@link sharedPassRange}. */
-const PROGRESS_STEPS = 64;
+/** Steps (burn-in and recorded) between two progress calls inside a batch of {@link sharedPassRange}. */
+const PROGRESS_STEPS = 16;
 
 /**
  * Runs sequences [from, to) of the resolved trajectory, writing their outputs into
@@ -60,7 +60,7 @@ const PROGRESS_STEPS = 64;
  * {@link gateSaturation} does, with max |h| over s_0 .. s_T and max |x| over the recorded
  * inputs of those sequences. Inputs are checked (width, finite) and states checked finite as
  * in {@link visitTrajectories}. `onBatch(sequencesDone)` is called between batches and every
- * {@link PROGRESS_STEPS} recorded steps inside one (a fractional count), for progress.
+ * {@link PROGRESS_STEPS} steps (burn-in included) inside one (a fractional count), for progress.
  *
  * @throws AnalysisInputError for bad inputs or a diverging cell
  */
@@ -93,6 +93,7 @@ export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, fro
       stepBatch(cur, xs, n, nxt);
       checkBatchFinite(nxt, S, g0, t - burnIn, fn);
       [cur, nxt] = [nxt, cur];
+      if ((t + 1) % PROGRESS_STEPS === 0) onBatch?.(g0 - from + (n * (t + 1)) / (burnIn + T));
     }
     for (let t = 0; t < T; t++) {
       readInputs(seqs, g0, xs, D, t, true, fn);

@@ -61,8 +61,10 @@ describe('analyzeCell progress inside the long phases', () => {
     expect(lyap).toEqual([...lyap].sort((x, y) => x - y));
     expect(lyap[0]).toBe(Math.round((100 * 32) / 400));
     expect(messages.some((m) => /^lyapunov \d+%, phase ETA \d+ s$/.test(m))).toBe(true);
-    // Trajectories: one batch of 4 sequences, a report every 64 recorded steps (4 of 300).
-    expect(within('trajectories')).toEqual([1, 2, 3, 4].map((k) => Math.round((100 * (20 + 64 * k)) / 320)));
+    // Trajectories: one batch of 4 sequences, a report every 16 steps: 1 in the 20 burn-in
+    // steps, 18 in the 300 recorded ones.
+    const recorded = Array.from({ length: 18 }, (_, k) => Math.round((100 * (20 + 16 * (k + 1))) / 320));
+    expect(within('trajectories')).toEqual([Math.round((100 * 16) / 320), ...recorded]);
     // Jacobian: 2 eigenvalue states, the 3 gate matrices U_z, U_r, U_n, then 3 chunks of 8
     // samples: each claimed item reported.
     expect(within('jacobian')).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((c) => Math.round((100 * c) / 8)));
