@@ -12,7 +12,7 @@
 import { AnalysisInputError } from '../analysis/errors.js';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis } from '../analysis/analyzeCell.js';
+import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis, type ChannelInformation } from '../analysis/analyzeCell.js';
 import type { DependenceVerdict } from '../analysis/correlation/index.js';
 import { gaussianChannelMutualInformation } from '../analysis/information/gaussianChannel.js';
 import type { RecurrentSpectralRadius } from '../analysis/jacobianSpectrum.js';
@@ -276,15 +276,21 @@ export function spectralRadiusWhFromAnalysis(cell: Cell, recurrent: readonly Rec
   return spectralRadiusWh(cell);
 }
 
-/** I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). */
-function perChannelCount(cell: Cell): { channels: number; nats: number }[] {
+/**
+ * I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). For a
+ * single-block W_h the k = h value is the analysis' channel information (`channel`: the same
+ * gaussianChannelMutualInformation(W_h, 1, 1), so the same number bit for bit), which spares
+ * the largest O(h^3) term; otherwise every k is computed.
+ */
+export function perChannelCount(cell: Cell, channel: ChannelInformation | null = null): { channels: number; nats: number }[] {
   const blocks = candidateBlocks(cell);
   const w = blockDiagonal(blocks);
   const h = w.length;
   const ks: number[] = [];
   for (let k = 1; k < h; k *= 2) ks.push(k);
   ks.push(h);
-  return ks.map((k) => ({ channels: k, nats: gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
+  const whole = blocks.length === 1 && channel !== null && channel.blocks === 1 && channel.channels === h ? channel.mutualInformationNats : null;
+  return ks.map((k) => ({ channels: k, nats: k === h && whole !== null ? whole : gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
 }
 
 /** The checkpoint's notes and its layers' inferred facts (`layer: fact`), without repeats. */
@@ -409,7 +415,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
     mutualInformation: {
       gaussianChannelNats: blocks.reduce((s, b) => s + gaussianChannelMutualInformation(b, 1, 1), 0),
       proposition14Nats: proposition14MutualInformation(cell.hiddenSize, 1, 1),
-      perChannelCount: perChannelCount(cell),
+      perChannelCount: perChannelCount(cell, a.channel),
       stepGaussianNats: a.stepInformation.gaussian?.mutualInformationNats ?? Number.NaN,
     },
     gates: {
