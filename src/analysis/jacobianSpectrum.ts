@@ -41,9 +41,10 @@ export interface VisitedState {
 
 /**
  * How rho(J) and ||J||_2 are computed: 'exact' = full eigenvalues (Hessenberg QR) and the
- * largest eigenvalue of the Gram matrix; 'iterative' = restarted Arnoldi for rho (falling back
- * to the full eigenvalues when it does not converge) and Lanczos on J^T J for the norm (falling
- * back to the Gram method), both to a relative residual of 1e-10.
+ * largest eigenvalue of the Gram matrix; 'iterative' = restarted Arnoldi for rho (single-vector
+ * restarts up to order 512, thick restarts above; falling back to the full eigenvalues when it
+ * does not converge) and Lanczos on J^T J for the norm (falling back to the Gram method), both
+ * to a relative residual of 1e-10.
  */
 export type JacobianSolver = 'exact' | 'iterative';
 
@@ -204,10 +205,11 @@ export function recurrentMatrices(cell: Cell): { readonly label: string; readonl
  * so its rho and norm are max_i f_t[i]. With `count` samples, the visited states with global
  * index floor((k + 1/2) N T / count), k = 0..count-1, are taken; with `visited`, exactly the
  * given states (no run). Solver 'exact' (default): full eigenvalues and the Gram method per
- * block; 'iterative': restarted Arnoldi (rho) and Lanczos on J^T J (norm) per block of order
- * > 32, each to a relative residual of 1e-10 with the exact method as fallback when it does
- * not converge (accuracy in tests: within 1e-9 relative of 'exact'; on GRU(256) Jacobians
- * about 1e-11 for rho and 1e-14 for the norm; 6-8x faster at order 256, 2x at order 112).
+ * block; 'iterative': restarted Arnoldi (rho; thick restarts for blocks of order > 512) and
+ * Lanczos on J^T J (norm) per block of order > 32, each to a relative residual of 1e-10 with
+ * the exact method as fallback when it does not converge (accuracy in tests: within 1e-9
+ * relative of 'exact'; on GRU(256) Jacobians about 1e-11 for rho and 1e-14 for the norm; 6-8x
+ * faster at order 256, 2x at order 112).
  *
  * References: Belletti et al., Factorized recurrent neural architectures for longer range
  * dependence, AISTATS 2018, PMLR vol. 84 (no DOI), section 1.2 (Lemma 1.1: rho(A_t) <= 1 - alpha);
