@@ -5,8 +5,8 @@
  *
  * The work is a list of items: first one item per state whose full eigenvalues are wanted and
  * one per recurrent matrix U_k whose spectral radius is reported (the largest items, O(h^3)
- * each, so they are claimed first), then the samples cut into chunks of {@link JACOBIAN_CHUNK}
- * states. Each thread claims the next item with an atomic
+ * each, so they are claimed first), then the samples cut into chunks of
+ * {@link jacobianChunkSize} states. Each thread claims the next item with an atomic
  * increment of a shared counter until none is left, and the results are put back in item
  * order. Every item is computed independently (jacobianEigenvaluesAt, spectralRadius,
  * jacobianSpectraAt), so
@@ -25,6 +25,15 @@ import { type HelperThread, HelperUnavailableError } from './helper.js';
 
 /** States per claimed chunk (about 0.1 s for a GRU(256), 0.3 s for the factorized GRU(896) with 8 blocks). */
 export const JACOBIAN_CHUNK = 8;
+
+/**
+ * States per chunk for `cell`: {@link JACOBIAN_CHUNK}, or half of it when the state is wider
+ * than 512 (a state of a GRU(1024) takes about 1 s, so a chunk of 8 could leave one thread
+ * working alone for 8 s at the end). Both threads derive it from the same cell.
+ */
+export function jacobianChunkSize(cell: Cell): number {
+  return cell.stateSize > 512 ? JACOBIAN_CHUNK / 2 : JACOBIAN_CHUNK;
+}
 
 /** One thread's share: the chunks and eigenvalue states it computed and its compute seconds on each kind. */
 export interface JacobianShare {
@@ -53,7 +62,8 @@ export function claimJacobianChunks(
   const E = eigenvalueStates.length;
   const matrices = recurrentMatrices(cell);
   const R = matrices.length;
-  const items = E + R + Math.ceil(samples.length / JACOBIAN_CHUNK);
+  const size = jacobianChunkSize(cell);
+  const items = E + R + Math.ceil(samples.length / size);
   const chunks: [number, JacobianSpectraAt][] = [];
   const eigenvalues: [number, JacobianEigenvaluesAt][] = [];
   const recurrent: [number, number][] = [];
@@ -71,7 +81,7 @@ export function claimJacobianChunks(
       recurrentSeconds += Number(process.hrtime.bigint() - t0) / 1e9;
     } else {
       const k = c - E - R;
-      chunks.push([k, jacobianSpectraAt(cell, samples.slice(k * JACOBIAN_CHUNK, (k + 1) * JACOBIAN_CHUNK), solver)]);
+      chunks.push([k, jacobianSpectraAt(cell, samples.slice(k * size, (k + 1) * size), solver)]);
       seconds += Number(process.hrtime.bigint() - t0) / 1e9;
     }
   }
@@ -146,10 +156,11 @@ export function finishJacobianWork(cell: Cell, work: JacobianWork, onItem?: (cla
       if (!(e instanceof HelperUnavailableError)) throw e;
     }
   }
-  const chunks = Math.ceil(samples.length / JACOBIAN_CHUNK);
+  const size = jacobianChunkSize(cell);
+  const chunks = Math.ceil(samples.length / size);
   let t0 = process.hrtime.bigint();
   for (let c = 0; c < chunks; c++) {
-    if (!parts.has(c)) parts.set(c, jacobianSpectraAt(cell, samples.slice(c * JACOBIAN_CHUNK, (c + 1) * JACOBIAN_CHUNK), solver));
+    if (!parts.has(c)) parts.set(c, jacobianSpectraAt(cell, samples.slice(c * size, (c + 1) * size), solver));
   }
   const extra = Number(process.hrtime.bigint() - t0) / 1e9;
   t0 = process.hrtime.bigint();
