@@ -3,7 +3,13 @@
 // PyTorch-initialised weights, made here at bench time), each in its own process: wall time,
 // peak RSS (/usr/bin/time), the phases (timings.json), the load average around each run, and the
 // cost exponent b of wall ~ h^b (least squares on log-log) between consecutive sizes and over
-// all. Usage: npm run build && nice -n 5 node bench/audit-size.js [--sizes 512,1024,2048]
+// all, and the CPU seconds of the audit process (user + sys, /usr/bin/time: both threads), which
+// a loaded machine inflates less than the wall time.
+// Usage: npm run build && nice -n 5 node bench/audit-size.js [--sizes 512,1024,2048]
+//   [--baseline DIR]: also audit each size with an earlier build (DIR holds its dist/ and
+//   package.json, e.g. `git worktree add DIR <commit> && (cd DIR && npm run build)`), right
+//   before the current build's run of the same size, so that both see the same load; the
+//   table then gives the CPU and wall ratios baseline / current.
 // Writes the section between the audit-size markers of bench/AUDIT.md and
 // bench/audit-size-results.json.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +24,8 @@ const { createRng } = await import(join(root, 'dist/api/processes.js'));
 const { writeLrdkitCheckpoint } = await import(join(root, 'dist/api/checkpoints.js'));
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
 const sizes = (arg('--sizes') ?? '512,1024,2048').split(',').map(Number);
+const baseline = arg('--baseline');
+const builds = [...(baseline ? [{ build: 'baseline', cli: join(baseline, 'dist/cli/main.js') }] : []), { build: 'current', cli: join(root, 'dist/cli/main.js') }];
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-bench-audit-size-'));
 const results = [];
 try {
@@ -25,20 +33,25 @@ try {
     const rng = createRng(2018);
     const dir = join(work, `gru${h}`);
     writeLrdkitCheckpoint(dir, [{ name: 'gru_0', cell: randomDenseCell(rng, { kind: 'gru', inputSize: 64, hiddenSize: h }), depth: 0 }], { seed: 2018 });
-    const out = join(work, `gru${h}-out`);
-    const loadBefore = loadavg()[0];
-    const t = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(root, 'dist/cli/main.js'), 'audit', dir, '--out', out], { encoding: 'utf8' });
-    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-    const loadAfter = loadavg()[0];
-    if (r.status !== 0) throw new Error(`GRU(${h}): audit exited ${r.status}: ${r.stderr.slice(-2000)}`);
-    const lines = r.stderr.trim().split('\n');
-    const peakMiB = Number(lines.pop()) / 1024;
-    const progress = lines.filter((l) => l.startsWith('audit'));
-    const phases = existsSync(join(out, 'timings.json')) ? JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')).seconds.gru_0 : {};
-    const verdict = /^verdict: (\S+)/m.exec(r.stdout)?.[1];
-    results.push({ hidden: h, seconds, peakMiB, verdict, phases, load: [loadBefore, loadAfter], estimateLine: progress.find((l) => l.includes('should take')) ?? null });
-    process.stderr.write(`GRU(${h}): ${seconds.toFixed(1)} s, peak ${peakMiB.toFixed(0)} MiB, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}, phases ${JSON.stringify(phases)}\n`);
+    for (const { build, cli } of builds) {
+      const out = join(work, `gru${h}-${build}-out`);
+      const loadBefore = loadavg()[0];
+      const t = process.hrtime.bigint();
+      const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, 'audit', dir, '--out', out], { encoding: 'utf8' });
+      const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+      const loadAfter = loadavg()[0];
+      if (r.status !== 0) throw new Error(`GRU(${h}) ${build}: audit exited ${r.status}: ${r.stderr.slice(-2000)}`);
+      const lines = r.stderr.trim().split('\n');
+      const [kib, user, sys] = (lines.pop() ?? '').split(' ').map(Number);
+      const peakMiB = kib / 1024;
+      const cpuSeconds = user + sys;
+      const progress = lines.filter((l) => l.startsWith('audit'));
+      const phases = existsSync(join(out, 'timings.json')) ? JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')).seconds.gru_0 : {};
+      const verdict = /^verdict: (\S+)/m.exec(r.stdout)?.[1];
+      const rho = /^gru_0 .*$/m.exec(r.stdout)?.[0].split(/\s{2,}/)[5] ?? null;
+      results.push({ hidden: h, build, seconds, cpuSeconds, peakMiB, verdict, rho, phases, load: [loadBefore, loadAfter], estimateLine: progress.find((l) => l.includes('should take')) ?? null });
+      process.stderr.write(`GRU(${h}) ${build}: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU, peak ${peakMiB.toFixed(0)} MiB, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}, rho(J) ${rho}, phases ${JSON.stringify(phases)}\n`);
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -55,26 +68,28 @@ function slope(xs, ys) {
   }
   return sxy / sxx;
 }
-const hs = results.map((r) => r.hidden);
-const exponent = results.length > 1 ? slope(hs, results.map((r) => r.seconds)) : null;
-const phaseNames = [...new Set(results.flatMap((r) => Object.keys(r.phases)))];
-const phaseExponents = Object.fromEntries(phaseNames.map((p) => [p, results.length > 1 && results.every((r) => r.phases[p] > 0) ? slope(hs, results.map((r) => r.phases[p])) : null]));
-const fmt = (v, d = 1) => (v === null || v === undefined ? '-' : Number(v).toFixed(d));
+const current = results.filter((r) => r.build === 'current');
+const hs = current.map((r) => r.hidden);
+const exponent = current.length > 1 ? slope(hs, current.map((r) => r.seconds)) : null;
+const phaseNames = [...new Set(current.flatMap((r) => Object.keys(r.phases)))];
+const phaseExponents = Object.fromEntries(phaseNames.map((p) => [p, current.length > 1 && current.every((r) => r.phases[p] > 0) ? slope(hs, current.map((r) => r.phases[p])) : null]));
+const fmt = (v, d = 1) => (v === null || v === undefined || Number.isNaN(v) ? '-' : Number(v).toFixed(d));
+const base = (r) => results.find((b) => b.build === 'baseline' && b.hidden === r.hidden);
 const section = [
   '<!-- audit-size: written by bench/audit-size.js -->',
   '## Audit cost against the hidden size (issue 16)',
   '',
-  `Generated by \`nice -n 5 node bench/audit-size.js\` on ${new Date().toISOString()}: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} logical CPUs, Node ${process.version}. One-layer GRU(h), input 64, default \`lrdkit audit\` settings (32 x 1024 steps, 256 burn-in, lags to 512, 64 Jacobian states, 8 Lyapunov exponents, 100 bootstrap replicates, report on). The machine was shared: the 1-minute load average before and after each run is given (2 cores; other engineers' jobs), so absolute times are inflated by roughly load / 2 and only the ratios between runs of similar load mean much.`,
+  `Generated by \`nice -n 5 node bench/audit-size.js${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString()}: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} logical CPUs, Node ${process.version}. One-layer GRU(h), input 64, default \`lrdkit audit\` settings (32 x 1024 steps, 256 burn-in, lags to 512, 64 Jacobian states, 4 of them with all eigenvalues, 8 Lyapunov exponents, 100 bootstrap replicates, report on). CPU s = user + sys of the audit process (both threads). The 1-minute load average before and after each run is given: on a shared 2-core machine wall times are inflated by roughly load / 2 and only runs of similar load compare${baseline ? '; each baseline run (an earlier build) ran right before the current build on the same size, and the ratios compare the two' : ''}.`,
   '',
-  '| hidden | wall s | peak MiB | load before / after | verdict |',
-  '| --- | --- | --- | --- | --- |',
-  ...results.map((r) => `| ${r.hidden} | ${fmt(r.seconds)} | ${fmt(r.peakMiB, 0)} | ${fmt(r.load[0])} / ${fmt(r.load[1])} | ${r.verdict} |`),
+  `| hidden | build | wall s | CPU s | peak MiB | load before / after | rho(J) median [min, max] | verdict |${baseline ? ' CPU baseline / current | wall baseline / current |' : ''}`,
+  `| --- | --- | --- | --- | --- | --- | --- | --- |${baseline ? ' --- | --- |' : ''}`,
+  ...results.map((r) => `| ${r.hidden} | ${r.build} | ${fmt(r.seconds)} | ${fmt(r.cpuSeconds)} | ${fmt(r.peakMiB, 0)} | ${fmt(r.load[0])} / ${fmt(r.load[1])} | ${r.rho ?? '-'} | ${r.verdict} |${baseline ? (r.build === 'current' && base(r) ? ` ${fmt(base(r).cpuSeconds / r.cpuSeconds, 2)} | ${fmt(base(r).seconds / r.seconds, 2)} |` : ' | |') : ''}`),
   '',
-  `Cost exponent (wall ~ h^b, least squares over the sizes): b = ${fmt(exponent, 2)}.`,
+  `Cost exponent of the current build (wall ~ h^b, least squares over the sizes): b = ${fmt(exponent, 2)}.`,
   '',
-  'Phases (seconds, from timings.json) and their exponents:',
+  'Phases (seconds, from timings.json; jacobian and eigenvalues are compute seconds of both threads together, which overlap in wall time) and their exponents:',
   '',
-  `| phase | ${results.map((r) => `h = ${r.hidden}`).join(' | ')} | exponent |`,
+  `| phase | ${results.map((r) => `h = ${r.hidden}${baseline ? ` ${r.build}` : ''}`).join(' | ')} | exponent |`,
   `| --- | ${results.map(() => '---').join(' | ')} | --- |`,
   ...phaseNames.map((p) => `| ${p} | ${results.map((r) => fmt(r.phases[p])).join(' | ')} | ${fmt(phaseExponents[p], 2)} |`),
   '',

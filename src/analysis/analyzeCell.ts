@@ -28,14 +28,15 @@ import { proposition14MutualInformation } from './information/proposition14.js';
 import type { StepMutualInformation } from './information/stepInformation.js';
 import { drivenInputProcess } from './drivenInput.js';
 import { type InputProcess, type InputSpec, resolveInputProcess } from './inputs.js';
-import { type JacobianEigenvaluesAt, type JacobianSolver, type JacobianSpectraAt, type JacobianSpectrumReport, jacobianEigenvaluesAt, jacobianReport } from './jacobianSpectrum.js';
+import { type JacobianEigenvaluesAt, type JacobianSolver, type JacobianSpectraAt, type JacobianSpectrumReport, jacobianReport } from './jacobianSpectrum.js';
 import { type LyapunovSpectrum, lyapunovSpectrum } from './lyapunov.js';
 import type { MemoryExponentsResult } from './memory/index.js';
 import { covarianceComponents, memoryFromComponents } from './memoryFromMoments.js';
 import { type CellDescription, HelperThread, HelperUnavailableError, defaultWorkers, describeCell, describeInput, seriesViews } from './parallel/helper.js';
-import { jacobianSpectraShared } from './parallel/jacobianShare.js';
+import { finishJacobianWork, startJacobianWork } from './parallel/jacobianShare.js';
 import { type SharedPassPart, mergeSharedPassParts, sharedPassRange } from './sharedPass.js';
 import { resolveTrajectory } from './trajectories.js';
+import { formatSeconds } from '../internal/formatSeconds.js';
 
 /** Histogram bins of the gate-saturation report. */
 const GATE_BINS = 20;
@@ -99,8 +100,14 @@ export interface AnalyzeCellOptions {
   informationComponents?: number | 'all' | 'auto';
   /** Jacobian spectra solver (default 'iterative'; see {@link JacobianSolver}). */
   jacobianSolver?: JacobianSolver;
-  /** Called at the start of each phase (for progress on stderr). */
+  /**
+   * Called at the start of each phase, and inside the long ones (trajectories, Lyapunov,
+   * Jacobian) with the percentage done and the phase's ETA, e.g. 'lyapunov 40%, phase ETA
+   * 25 s' (for progress on stderr).
+   */
   onPhase?: (phase: string) => void;
+  /** Least milliseconds between two progress messages inside a phase (default 10 000; 0: every update, for tests). */
+  progressIntervalMs?: number;
   /** Called once at the end with the wall time and how the work was spread (see {@link AnalysisTiming}). */
   onTiming?: (timing: AnalysisTiming) => void;
 }
@@ -112,7 +119,7 @@ export interface AnalysisTiming {
   readonly momentsSeconds: number;
   /** Threads that ran (1, or 2 with a helper thread; 1 when the helper could not start). */
   readonly workers: number;
-  /** Phases that ran on the helper thread, concurrently with the main thread's (correlation; jacobian: shared by both threads). */
+  /** Phases that ran on the helper thread, concurrently with the main thread's (correlation; jacobian and eigenvalues: shared by both threads). */
   readonly helperPhases: readonly string[];
 }
 
@@ -138,7 +145,7 @@ export interface CellAnalysis {
     readonly parameterCount: number;
     readonly flopsPerStep: number;
   };
-  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'onTiming' | 'input' | 'informationComponents' | 'drivenThrough'>> & { readonly input: string; readonly informationComponents: number };
+  readonly options: Required<Omit<AnalyzeCellOptions, 'onPhase' | 'onTiming' | 'progressIntervalMs' | 'input' | 'informationComponents' | 'drivenThrough'>> & { readonly input: string; readonly informationComponents: number };
   readonly jacobian: JacobianSpectrumReport;
   /** All eigenvalues of J_t per unit block at `options.eigenvalueStates` of the sampled states ([] by default). */
   readonly jacobianEigenvalues: JacobianEigenvaluesAt[];
@@ -157,9 +164,10 @@ export interface CellAnalysis {
   readonly gates: GateSaturationReport;
   /**
    * Seconds per phase: trajectories, correlation, memory, stepInformation, jacobian, lyapunov
-   * (when computed), gates, channel. With 2 workers, correlation is the helper thread's time,
-   * concurrent with memory, stepInformation and lyapunov on the main thread, and jacobian the
-   * compute seconds of both threads on their shares of the samples.
+   * (when computed), eigenvalues (when asked), gates, channel. With 2 workers, correlation is the helper thread's time,
+   * concurrent with memory, stepInformation and lyapunov on the main thread, and jacobian
+   * (the spectra and rho(U_k) of the gate matrices) and eigenvalues the compute seconds of both
+   * threads on their shares (so the phases overlap in wall time).
    */
   readonly seconds: Record<string, number>;
 }
@@ -197,8 +205,9 @@ const PROGRESS_INTERVAL_MS = 10_000;
  *    long run), gate saturation, Gaussian-channel information.
  * With 2 workers, a helper thread takes half of 1 and 2, then the correlation sums (and, for
  * wide states, half of the projected moments of 5) while the main thread computes 4, 5 and the
- * Lyapunov run; then both threads claim chunks of the Jacobian samples until none is left
- * (parallel/jacobianShare.ts). The numbers do not change.
+ * Lyapunov run; the helper then starts on the Jacobian work (the eigenvalue states first, then
+ * chunks of the samples), which the main thread joins after the Lyapunov run, each claiming
+ * items until none is left (parallel/jacobianShare.ts). The numbers do not change.
  *
  * @throws AnalysisInputError when the options are out of range (e.g. maxLag >= steps)
  */
@@ -230,15 +239,24 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
   const layers = Array.isArray(cellOrLayers) ? (cellOrLayers as readonly Cell[]) : [cellOrLayers as Cell];
   const top = layers[layers.length - 1] as Cell;
   const sec: Record<string, number> = {};
-  // Progress inside the long phases (trajectories, Jacobian spectra): at most every 10 s.
+  // Progress inside the long phases (trajectories, Lyapunov, Jacobian spectra): at most every
+  // progressIntervalMs, with the phase's ETA from its rate so far.
+  const progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
   let lastProgress = Date.now();
+  const phaseStart = new Map<string, number>();
   const within = (phase: string, fraction: number): void => {
-    if (!options.onPhase || Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+    if (!options.onPhase || Date.now() - lastProgress < progressIntervalMs) return;
     lastProgress = Date.now();
-    options.onPhase(`${phase} ${Math.round(100 * fraction)}%`);
+    const spent = (Date.now() - (phaseStart.get(phase) ?? Date.now())) / 1000;
+    const eta = fraction > 0 && fraction < 1 ? `, phase ETA ${formatSeconds((spent * (1 - fraction)) / fraction)}` : '';
+    options.onPhase(`${phase} ${Math.round(100 * fraction)}%${eta}`);
+  };
+  const startPhase = (phase: string): void => {
+    phaseStart.set(phase, Date.now());
+    options.onPhase?.(phase);
   };
   const timed = <T>(phase: string, f: () => T): T => {
-    options.onPhase?.(phase);
+    startPhase(phase);
     const t = process.hrtime.bigint();
     const out = f();
     sec[phase] = Number(process.hrtime.bigint() - t) / 1e9;
@@ -321,7 +339,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     const correlationOptions = { maxLag, bootstrap: bootstrapReplicates > 0 ? { replicates: bootstrapReplicates, seed } : (false as const) };
     let correlationTicket: number | undefined;
     if (helper) {
-      options.onPhase?.('correlation');
+      startPhase('correlation');
       correlationTicket = helper.post('correlation', { outputs: buffer, sequences: N, rows: T, cols: H, options: correlationOptions });
     }
     const correlationHere = helper ? null : timed('correlation', () => correlationSums(series, correlationOptions));
@@ -341,21 +359,26 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
       const ticket = helper?.post('moments', { outputs: buffer, sequences: N, rows: T, cols: H, spec, from: mid, to: N, cross: true });
       return { spec, ticket, a: pairMomentsPart(series, spec, 0, mid, true) };
     });
-    // The Lyapunov run first, then the Jacobian spectra, shared with the helper once it is done
-    // with the correlation sums (chunks claimed by either thread; the same numbers).
-    const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input: traj.input }, kLyap)) : null;
-    options.onPhase?.('jacobian');
-    const shared = jacobianSpectraShared(cell, pass.samples, jacobianSolver, helper && !helperFailed ? helper : null, (claimed, chunks) => within('jacobian', claimed / chunks));
+    // The Jacobian work (full eigenvalues at a few states, the spectra at all samples) is
+    // posted now, so that the helper starts on it as soon as it is done with the correlation
+    // sums; this thread runs the Lyapunov chain (sequential) and then joins it (items claimed
+    // by either thread; the same numbers).
+    const S = pass.samples.length;
+    const eigenPicks = eigenvalueStates > 0 ? [...new Set(Array.from({ length: eigenvalueStates }, (_, j) => Math.floor(((j + 0.5) * S) / eigenvalueStates)))] : [];
+    const work = startJacobianWork(
+      pass.samples,
+      jacobianSolver,
+      helper && !helperFailed ? helper : null,
+      eigenPicks.map((m) => pass.samples[m] as (typeof pass.samples)[number]),
+    );
+    const lyapunov = kLyap > 0 ? timed('lyapunov', () => lyapunovSpectrum(cellOrLayers, { steps: lyapunovSteps, burnIn, seed, input: traj.input, onProgress: (f) => within('lyapunov', f) }, kLyap)) : null;
+    startPhase('jacobian');
+    const shared = finishJacobianWork(cell, work, (claimed, items) => within('jacobian', claimed / items));
     const jacobianSpectra = shared.spectra;
-    sec.jacobian = shared.mainSeconds + shared.helperSeconds;
-    const jacobianEigenvalues =
-      eigenvalueStates > 0
-        ? timed('eigenvalues', () => {
-            const S = pass.samples.length;
-            const picks = [...new Set(Array.from({ length: eigenvalueStates }, (_, j) => Math.floor(((j + 0.5) * S) / eigenvalueStates)))];
-            return jacobianEigenvaluesAt(cell, picks.map((m) => pass.samples[m] as (typeof pass.samples)[number]));
-          })
-        : [];
+    // Compute seconds of both threads together (they overlap in wall time).
+    sec.jacobian = shared.mainSeconds + shared.helperSeconds + shared.recurrentSeconds;
+    if (eigenvalueStates > 0) sec.eigenvalues = shared.eigenvalueSeconds;
+    const jacobianEigenvalues = shared.eigenvalues;
     let correlation: CorrelationSums;
     if (helper) {
       const c = collect(correlationTicket, () => timed('correlation', () => correlationSums(series, correlationOptions)));
@@ -380,7 +403,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     // Main-thread time of the phase (its half of the projected moments, then the estimate); the
     // helper's half ran concurrently, after the correlation sums.
     sec.stepInformation = (sec.stepInformation ?? 0) + partSeconds;
-    const jacobian = jacobianReport(cell, pass.samples, jacobianSpectra, { sequences: N, steps: T, burnIn: resolved.burnIn, input: resolved.process.description });
+    const jacobian = jacobianReport(cell, pass.samples, jacobianSpectra, { sequences: N, steps: T, burnIn: resolved.burnIn, input: resolved.process.description }, shared.recurrent);
     const gates = timed('gates', () =>
       gateSaturationReport(cell, pass.gates as GateStatistics, { stateInf: hiddenBound(cell, resolved.initialState, fn), sequences: gateSequences, steps: T, burnIn: resolved.burnIn, input: resolved.process.description }),
     );
@@ -399,7 +422,7 @@ export function analyzeCell(cellOrLayers: Cell | readonly Cell[], options: Analy
     for (const phase of ['trajectories', 'correlation', 'memory', 'localWhittle', 'stepInformation', 'jacobian', 'eigenvalues', 'lyapunov', 'gates', 'channel']) {
       if (sec[phase] !== undefined) ordered[phase] = sec[phase] as number;
     }
-    options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation', 'jacobian'] : [] });
+    options.onTiming?.({ totalSeconds: Number(process.hrtime.bigint() - t0) / 1e9, momentsSeconds: sec.moments ?? 0, workers: helper && !helperFailed ? 2 : 1, helperPhases: helper && !helperFailed ? ['correlation', 'jacobian', ...(eigenvalueStates > 0 ? ['eigenvalues'] : [])] : [] });
     return {
       cell: { kind: top.kind, variant: top.variant, groups: top.groups, inputSize: layers[0]!.inputSize, hiddenSize: top.hiddenSize, stateSize: layers.reduce((acc, c) => acc + c.stateSize, 0), parameterCount: layers.reduce((acc, c) => acc + c.parameterCount, 0), flopsPerStep: layers.reduce((acc, c) => acc + c.flopsPerStep, 0) },
       options: {

@@ -36,7 +36,15 @@ export interface LyapunovOptions extends Omit<TrajectoryOptions, 'sequences' | '
   renormEvery?: number;
   /** Batches per sequence for the standard error (integer >= 1 and <= steps, default 10). */
   batches?: number;
+  /**
+   * Called every {@link LYAPUNOV_PROGRESS_STEPS} tangent steps with the fraction of them done
+   * (over all sequences, transient included), for progress; it does not change the result.
+   */
+  onProgress?: (fraction: number) => void;
 }
+
+/** Tangent steps between two calls of {@link LyapunovOptions.onProgress}. */
+export const LYAPUNOV_PROGRESS_STEPS = 32;
 
 /** The result of {@link lyapunovSpectrum}. */
 export interface LyapunovSpectrum {
@@ -269,6 +277,7 @@ export function lyapunovSpectrum(cellOrLayers: Cell | readonly Cell[], options: 
   const n = cell.stateSize;
   if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 1 || k > n) throw new AnalysisInputError(`${fn}: k is ${String(k)}, expected an integer in 1..${n} (the cell's stateSize)`);
   const { transient, renormEvery, batches } = extra;
+  const onProgress = typeof options.onProgress === 'function' ? options.onProgress : null;
   const plan = windowPlan(transient, steps, renormEvery, batches);
   const nb = r.sequences * batches;
   const batchLog = Array.from({ length: nb }, () => new Float64Array(k));
@@ -295,6 +304,7 @@ export function lyapunovSpectrum(cellOrLayers: Cell | readonly Cell[], options: 
         else applyJacobian(cell.jacobianDense(state, input), q, y, n, k);
         [q, y] = [y, q];
         window++;
+        if (onProgress && (t + 1) % LYAPUNOV_PROGRESS_STEPS === 0) onProgress((sequence * traj.steps + t + 1) / (r.sequences * traj.steps));
         if (!plan.isPoint(t)) return;
         orthonormalize(q, n, k, logs, fn);
         if (t >= transient) {

@@ -47,6 +47,9 @@ function batchedGates(cell: Cell): boolean {
   return typeof cell.stepBatch === 'function' && (isDenseCell(cell) || cell instanceof FactorizedCell);
 }
 
+/** Steps (burn-in and recorded) between two progress calls inside a batch of {@link sharedPassRange}. */
+const PROGRESS_STEPS = 16;
+
 /**
  * Runs sequences [from, to) of the resolved trajectory, writing their outputs into
  * plan.outputs and returning the sampled states and the gate statistics of the range.
@@ -56,7 +59,8 @@ function batchedGates(cell: Cell): boolean {
  * pre-activations of the gate sequences update the statistics exactly as
  * {@link gateSaturation} does, with max |h| over s_0 .. s_T and max |x| over the recorded
  * inputs of those sequences. Inputs are checked (width, finite) and states checked finite as
- * in {@link visitTrajectories}.
+ * in {@link visitTrajectories}. `onBatch(sequencesDone)` is called between batches and every
+ * {@link PROGRESS_STEPS} steps (burn-in included) inside one (a fractional count), for progress.
  *
  * @throws AnalysisInputError for bad inputs or a diverging cell
  */
@@ -89,6 +93,7 @@ export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, fro
       stepBatch(cur, xs, n, nxt);
       checkBatchFinite(nxt, S, g0, t - burnIn, fn);
       [cur, nxt] = [nxt, cur];
+      if ((t + 1) % PROGRESS_STEPS === 0) onBatch?.(g0 - from + (n * (t + 1)) / (burnIn + T));
     }
     for (let t = 0; t < T; t++) {
       readInputs(seqs, g0, xs, D, t, true, fn);
@@ -110,6 +115,8 @@ export function sharedPassRange(r: ResolvedTrajectory, plan: SharedPassPlan, fro
         for (let b = 0; b < gateRows; b++) unitOffsets.forEach((off, k) => observeGates(gates, k, pre, b * G * H + off));
       }
       [cur, nxt] = [nxt, cur];
+      // Progress inside a batch (one batch may hold all the sequences): fractional sequences done.
+      if ((t + 1) % PROGRESS_STEPS === 0) onBatch?.(g0 - from + (n * (burnIn + t + 1)) / (burnIn + T));
     }
     if (gates) {
       let hm = gates.observedStateInf;

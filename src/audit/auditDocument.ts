@@ -12,9 +12,10 @@
 import { AnalysisInputError } from '../analysis/errors.js';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis } from '../analysis/analyzeCell.js';
+import { analyzeCell, type AnalyzeCellOptions, type CellAnalysis, type ChannelInformation } from '../analysis/analyzeCell.js';
 import type { DependenceVerdict } from '../analysis/correlation/index.js';
 import { gaussianChannelMutualInformation } from '../analysis/information/gaussianChannel.js';
+import type { RecurrentSpectralRadius } from '../analysis/jacobianSpectrum.js';
 import { candidateRecurrentBlocks } from '../analysis/information/curve.js';
 import { proposition14MutualInformation } from '../analysis/information/proposition14.js';
 import { FactorizedCell } from '../cells/factorized.js';
@@ -26,6 +27,7 @@ import type { Checkpoint, LayerInfo } from '../checkpoints/types.js';
 import { blockDiagonal } from '../linalg/blockDiagonal.js';
 import { spectralRadius } from '../linalg/eigenvalues.js';
 import { type HorizonTry, analyseWithAdaptiveHorizon } from './adaptiveHorizon.js';
+import { formatSeconds } from '../internal/formatSeconds.js';
 
 /** Visited states (at most) whose full Jacobian eigenvalues audit.json keeps per layer. */
 export const JACOBIAN_EIGENVALUE_STATES = 4;
@@ -257,15 +259,38 @@ export function spectralRadiusWh(cell: Cell): number {
   return Math.max(...candidateBlocks(cell).map((b) => spectralRadius(b)));
 }
 
-/** I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). */
-function perChannelCount(cell: Cell): { channels: number; nats: number }[] {
+/**
+ * rho(W_h) taken from rho(U_k) per gate family that the analysis already computed
+ * (`CellAnalysis.jacobian.recurrent`): W_h is U_n of a GRU and U_g of an LSTM, per block of a
+ * factorized cell, so the value is the same number, bit for bit, as {@link spectralRadiusWh}
+ * (the same dense eigenvalues of the same matrices) without a second O(h^3) eigensolve per
+ * block. Other cells (context switching) are computed by {@link spectralRadiusWh}.
+ */
+export function spectralRadiusWhFromAnalysis(cell: Cell, recurrent: readonly RecurrentSpectralRadius[]): number {
+  if (cell instanceof GruCell || cell instanceof LstmCell || cell instanceof FactorizedCell) {
+    const gate = cell.kind === 'gru' ? 'n' : 'g';
+    const candidate = recurrent.filter((r) => r.gate === gate);
+    const blocks = cell instanceof FactorizedCell ? cell.blocks.length : 1;
+    if (candidate.length === blocks) return Math.max(...candidate.map((r) => r.spectralRadius));
+  }
+  return spectralRadiusWh(cell);
+}
+
+/**
+ * I of the leading k x k sub-blocks of W_h for k on a doubling grid up to h (and h). For a
+ * single-block W_h the k = h value is the analysis' channel information (`channel`: the same
+ * gaussianChannelMutualInformation(W_h, 1, 1), so the same number bit for bit), which spares
+ * the largest O(h^3) term; otherwise every k is computed.
+ */
+export function perChannelCount(cell: Cell, channel: ChannelInformation | null = null): { channels: number; nats: number }[] {
   const blocks = candidateBlocks(cell);
   const w = blockDiagonal(blocks);
   const h = w.length;
   const ks: number[] = [];
   for (let k = 1; k < h; k *= 2) ks.push(k);
   ks.push(h);
-  return ks.map((k) => ({ channels: k, nats: gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
+  const whole = blocks.length === 1 && channel !== null && channel.blocks === 1 && channel.channels === h ? channel.mutualInformationNats : null;
+  return ks.map((k) => ({ channels: k, nats: k === h && whole !== null ? whole : gaussianChannelMutualInformation(w.slice(0, k).map((r) => r.slice(0, k)), 1, 1) }));
 }
 
 /** The checkpoint's notes and its layers' inferred facts (`layer: fact`), without repeats. */
@@ -323,7 +348,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
     inputSize: cell.inputSize,
     hiddenSize: cell.hiddenSize,
     parameterCount: cell.parameterCount,
-    spectralRadiusWh: spectralRadiusWh(cell),
+    spectralRadiusWh: spectralRadiusWhFromAnalysis(cell, a.jacobian.recurrent),
     jacobian: {
       spectralRadius: range3(perSample('spectralRadius')),
       spectralNorm: range3(perSample('spectralNorm')),
@@ -390,7 +415,7 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
     mutualInformation: {
       gaussianChannelNats: blocks.reduce((s, b) => s + gaussianChannelMutualInformation(b, 1, 1), 0),
       proposition14Nats: proposition14MutualInformation(cell.hiddenSize, 1, 1),
-      perChannelCount: perChannelCount(cell),
+      perChannelCount: perChannelCount(cell, a.channel),
       stepGaussianNats: a.stepInformation.gaussian?.mutualInformationNats ?? Number.NaN,
     },
     gates: {
@@ -411,12 +436,6 @@ function layerAudit(ck: Checkpoint, chain: number[], pos: number, a: CellAnalysi
       })),
     },
   };
-}
-
-/** 12 s, 3 min 20 s. */
-function formatSeconds(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 /**

@@ -150,16 +150,23 @@ const BYTES_PER_STATE_VALUE = 8;
 /** Dense n x n float64 work matrices alive at once in the Jacobian and Lyapunov phases. */
 const JACOBIAN_WORK_MATRICES = 12;
 /**
- * Quiet-machine seconds per unit of work (2 cores), fitted on the phases of the default audit of
- * GRU(512) in bench/AUDIT.md (measured under a load of about 15, divided by 5): trajectories,
- * moments, correlation, Lyapunov and information per N (T + B) G h (h + d) multiply-adds
- * ({@link SECONDS_PER_STEP_WEIGHT}); the iterative Jacobian spectra per sampled state and h^2
- * ({@link SECONDS_PER_JACOBIAN_STATE_SQUARE}); the dense eigenvalues at 4 states per h^3
- * ({@link SECONDS_PER_EIGEN_CUBE}). An order of magnitude, for the start-up message only.
+ * Quiet-machine wall seconds per unit of work on 2 cores (the audit's two threads), fitted on
+ * the phases of the default audit of GRU(1024) measured by the lead on a quiet machine
+ * (186 s with the single-vector Arnoldi, bench/AUDIT.md) with the Jacobian spectra scaled by
+ * the measured speed-up of the thick restart (2.3x CPU per state, same process and states):
+ * - {@link SECONDS_PER_STEP_WEIGHT}: trajectories, plus half of the moments, correlation,
+ *   memory, step information and Lyapunov work (shared by the threads), the channel, the
+ *   report and start-up, per N (T + B) G h (h + d) multiply-adds (about 40 s at h = 1024);
+ * - {@link SECONDS_PER_JACOBIAN_STATE_SQUARE}: the iterative Jacobian spectra (thick-restarted
+ *   Arnoldi and Lanczos, both threads) per sampled state and h^2 (about 33 s for 64 states);
+ * - {@link SECONDS_PER_EIGEN_CUBE}: one dense O(h^3) eigensolve (the full eigenvalues at up to
+ *   4 states, rho(U_k) of each of the G + 1 recurrent gate matrices), both threads, per h^3
+ *   (about 25 s for the 7 of a GRU(1024)).
+ * An order of magnitude, for the start-up message only.
  */
-export const SECONDS_PER_STEP_WEIGHT = 6.2e-10;
-export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 1.1e-6;
-export const SECONDS_PER_EIGEN_CUBE = 3.4e-9;
+export const SECONDS_PER_STEP_WEIGHT = 2.9e-10;
+export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 4.9e-7;
+export const SECONDS_PER_EIGEN_CUBE = 3.35e-9;
 
 /**
  * The memory and time an audit of `checkpoint` with `options` should take: per audited layer,
@@ -179,7 +186,11 @@ export function estimateAudit(checkpoint: Checkpoint, options: Pick<AuditOptions
     const weights = chain.reduce((s, c) => s + c.hiddenSize * (c.hiddenSize + c.inputSize) * (c.kind === 'gru' ? 3 : 4), 0);
     const n = cell.stateSize;
     bytes = Math.max(bytes, BYTES_PER_STATE_VALUE * N * T * stateValues + JACOBIAN_WORK_MATRICES * 8 * n * n);
-    seconds += SECONDS_PER_STEP_WEIGHT * N * T * weights + SECONDS_PER_JACOBIAN_STATE_SQUARE * options.jacobianStates * n * n + SECONDS_PER_EIGEN_CUBE * Math.min(options.jacobianStates, 4) * n ** 3;
+    // Dense eigensolves per unit block (g blocks of a factorized cell: g (n / g)^3 = n^3 / g^2).
+    const g2 = Math.max(1, cell.groups) ** 2;
+    const gateMatrices = cell.kind === 'gru' ? 3 : 4;
+    const cubes = (Math.min(options.jacobianStates, 4) * n ** 3 + gateMatrices * cell.hiddenSize ** 3) / g2;
+    seconds += SECONDS_PER_STEP_WEIGHT * N * T * weights + SECONDS_PER_JACOBIAN_STATE_SQUARE * options.jacobianStates * n * n + SECONDS_PER_EIGEN_CUBE * cubes;
   });
   return { bytes, seconds };
 }

@@ -19,8 +19,9 @@
  *
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryFolderBeside } from '../internal/stagedFolder.js';
 import { LRDKIT_SHARD } from '../checkpoints/lrdkitFormat.js';
 import type { AuditOptions } from '../audit/auditDocument.js';
 import type { ReproductionResults } from '../train/reproduce.js';
@@ -322,7 +323,7 @@ export function auditsMarkdown(audits: readonly TrainedNetworkAudit[]): string {
  * out/CELL-dense and out/CELL-factorized, each replaced whole (copied to a temporary folder,
  * renamed). Returns what was copied, in order.
  */
-function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): Omit<TrainedNetworkAudit, 'audit' | 'overall' | 'layers'>[] {
+export function copyTrainedCheckpoints(results: ReproductionResults, archive: string, out: string): Omit<TrainedNetworkAudit, 'audit' | 'overall' | 'layers'>[] {
   const maxR = Math.max(...results.runs.map((r) => r.repeats));
   const firstSeed = Math.min(...results.runs.map((r) => r.seed));
   const copied: Omit<TrainedNetworkAudit, 'audit' | 'overall' | 'layers'>[] = [];
@@ -332,10 +333,16 @@ function copyTrainedCheckpoints(results: ReproductionResults, archive: string, o
       if (!run) continue;
       const folder = i === 0 ? target : `${cell}-${target}`;
       const from = join(archive, run.name);
-      const dest = join(out, folder), tmp = join(out, `.${folder}.tmp-${process.pid}`);
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(tmp, { recursive: true });
-      for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f));
+      const dest = join(out, folder);
+      mkdirSync(out, { recursive: true });
+      const tmp = temporaryFolderBeside(dest); // unpredictable, created fresh (never a planted link)
+      try {
+        for (const f of ['model.json', LRDKIT_SHARD]) copyFileSync(join(from, f), join(tmp, f), constants.COPYFILE_EXCL);
+        chmodSync(tmp, 0o755);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
       rmSync(dest, { recursive: true, force: true });
       renameSync(tmp, dest);
       copied.push({ cell, network: size, run: run.name, repeats: run.repeats, seed: run.seed, folder });

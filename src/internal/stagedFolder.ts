@@ -14,6 +14,29 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeAtomic } from './writeAtomic.js';
 
+/**
+ * A new, empty folder beside `destination` with an unpredictable name
+ * (`.NAME.tmp-XXXXXX`, mkdtemp: created exclusively, mode 0700, so nothing planted under a
+ * guessed name can be followed or reused). The caller fills it and renames it into place.
+ *
+ * @example
+ * temporaryFolderBeside('/runs/a/checkpoint'); // '/runs/a/.checkpoint.tmp-Xq3Z9a'
+ */
+export function temporaryFolderBeside(destination: string): string {
+  const dest = resolve(destination);
+  return mkdtempSync(join(dirname(dest), `.${basename(dest)}.tmp-`));
+}
+
+/**
+ * The name under which a previous folder at `destination` is put aside while the staged folder
+ * `staged` (from {@link temporaryFolderBeside}) takes its place: `.NAME.old-XXXXXX`, with the
+ * staged folder's random suffix (so as unpredictable as it, and unique to this write).
+ */
+export function asideFolderName(destination: string, staged: string): string {
+  const dest = resolve(destination);
+  return join(dirname(dest), `.${basename(dest)}.old-${basename(staged).slice(-6)}`);
+}
+
 /** A staged output folder: write into `path`, then {@link StagedFolder.commit}. */
 export class StagedFolder {
   private done = false;
@@ -37,7 +60,7 @@ export class StagedFolder {
   static create(destination: string): StagedFolder {
     const dest = resolve(destination);
     mkdirSync(dirname(dest), { recursive: true });
-    return new StagedFolder(mkdtempSync(join(dirname(dest), `.${basename(dest)}.tmp-`)), dest);
+    return new StagedFolder(temporaryFolderBeside(dest), dest);
   }
 
   /** Writes one file (a path relative to the folder) atomically inside the staged folder. */
@@ -48,7 +71,7 @@ export class StagedFolder {
   /** Puts the folder in place of the destination (replacing a previous one) and stops listening for signals. */
   commit(): void {
     if (this.done) throw new Error('StagedFolder: already committed or discarded');
-    const aside = join(dirname(this.destination), `.${basename(this.destination)}.old-${basename(this.path).slice(-6)}`);
+    const aside = asideFolderName(this.destination, this.path);
     chmodSync(this.path, 0o755); // mkdtemp made it 0700; the audit folder is an ordinary one
     let moved = false;
     try {

@@ -8,6 +8,7 @@ import { hashedUniformVector } from './internal/hashedVector.js';
 import { isDense } from './blockDiagonal.js';
 import { type DenseMatrix, type Matrix, assertSquare, fromRows, multiplyVector } from './dense.js';
 import { ConvergenceError } from './errors.js';
+import { eigenvalues } from './eigenvalues.js';
 import { hessenbergEigenvaluesInPlace } from './internal/hessenbergQR.js';
 
 /** A square linear operator given by its action y = A x. */
@@ -92,6 +93,220 @@ export function dominantEigenvalue(m: Matrix | DenseMatrix | LinearOperator, opt
   );
 }
 
+/** Options of {@link dominantEigenvalueThickRestart}. */
+export interface ThickRestartOptions {
+  /** Largest basis size m per cycle (default min(n, 80)). */
+  krylovDimension?: number;
+  /** Ritz vectors kept at a restart (default floor(m / 2); a complex pair counts 2). */
+  keep?: number;
+  /** Maximum number of cycles (default 40). */
+  maxRestarts?: number;
+  /** Relative residual ||A x - theta x|| / (|theta| ||x||) to reach, checked explicitly (default 1e-10). */
+  tolerance?: number;
+  /** Seed of the deterministic starting vector (default 1, the start of {@link dominantEigenvalue}). */
+  seed?: number;
+}
+
+/**
+ * Dominant eigenvalue (largest |lambda|) of a square matrix or operator by a thick-restarted
+ * Arnoldi iteration on a Krylov decomposition (Stewart's Krylov–Schur restart, with the
+ * wanted invariant subspace spanned by Ritz vectors instead of Schur vectors): each cycle
+ * extends A Q_k = Q_k S + q b^T to A Q_m = Q_m B_m + beta q_{m+1} e_m^T by Arnoldi steps
+ * (modified Gram–Schmidt, one reorthogonalisation), takes the Ritz values of B_m, and keeps
+ * the real and imaginary parts of the Ritz vectors of the `keep` largest in modulus
+ * (orthonormalised: Y) as the next Q_k = Q_m Y, S = Y^T B_m Y, b = beta Y^T e_m. A restart thus
+ * costs m - k products with A instead of m, and the kept vectors carry the neighbouring part
+ * of the spectrum, so a dominant eigenvalue crowded by others (the Jacobian of a random GRU:
+ * |lambda_2| / |lambda_1| ~ 0.99) converges in a few cycles where the single-vector restart of
+ * {@link dominantEigenvalue} needs many. Convergence: the estimate beta |e_m^T y| <= tolerance
+ * |theta|, then confirmed by the explicit residual ||A x - theta x|| of x = Q_m y (two more
+ * products), which is the returned `residual`. The same caveats as {@link dominantEigenvalue}:
+ * a small residual certifies an eigenvalue, not that none larger exists.
+ *
+ * References: G. W. Stewart, A Krylov–Schur algorithm for large eigenproblems, SIAM J. Matrix
+ * Anal. Appl. 23(3) (2001) 601-614, doi:10.1137/S0895479800371529; Y. Saad, Numerical Methods
+ * for Large Eigenvalue Problems, 2nd ed., SIAM 2011, doi:10.1137/1.9781611970739, ch. 6-7.
+ *
+ * @throws ConvergenceError with the cycles run, the residual reached and the tolerance
+ * @example
+ * dominantEigenvalueThickRestart([[2, 1], [0, 0.5]]).modulus; // 2
+ */
+export function dominantEigenvalueThickRestart(m: Matrix | DenseMatrix | LinearOperator, options: ThickRestartOptions = {}): DominantEigenvalue {
+  const op = toOperator(m);
+  const n = op.size;
+  if (n === 0) return { modulus: 0, re: 0, im: 0, residual: 0, cycles: 0 };
+  const mMax = Math.max(1, Math.min(n, options.krylovDimension ?? 80));
+  const keep = Math.max(1, Math.min(mMax - 1, options.keep ?? Math.floor(mMax / 2)));
+  const maxRestarts = options.maxRestarts ?? 40;
+  const tol = options.tolerance ?? 1e-10;
+  // B is the (mMax + 1) x mMax matrix of A Q_m = Q_{m+1} B (row-major, stride mMax).
+  const B = new Float64Array((mMax + 1) * mMax);
+  let basis: Float64Array[] = [startVector(n, options.seed ?? 1)];
+  let k = 0;
+  let last = { modulus: 0, re: 0, im: 0, residual: Infinity, cycles: 0 };
+  for (let cycle = 1; cycle <= maxRestarts; cycle++) {
+    // Extend the decomposition from k to (at most) mMax columns, checking the top Ritz pair
+    // every CHECK_EVERY columns (an early exit when the dominant eigenvalue is well separated).
+    let size = k;
+    let beta = 0;
+    while (size < mMax) {
+      const { w, wNorm0 } = arnoldiColumn(op, basis, size, B, mMax);
+      beta = Math.sqrt(dot(w, w));
+      size++;
+      if (beta <= 1e-14 * Math.max(wNorm0, 1e-300) || size === n) {
+        beta = 0; // an invariant subspace (or the whole space): the Ritz values are eigenvalues
+        break;
+      }
+      B[size * mMax + size - 1] = beta;
+      for (let i = 0; i < n; i++) w[i] = (w[i] as number) / beta;
+      basis[size] = w;
+      if (size < mMax && (size - k) % CHECK_EVERY === 0) {
+        const t = topRitzPair(B, mMax, size, beta);
+        if (t.estimate <= tol * t.modulus) {
+          const residual = explicitResidual(op, basis, size, t.y, t.re, t.im);
+          if (residual <= tol) return { modulus: t.modulus, re: t.re, im: t.im, residual, cycles: cycle };
+        }
+      }
+    }
+    const { bm, ritz, order, re, im, modulus, y, estimate } = topRitzPair(B, mMax, size, beta);
+    last = { modulus, re, im, residual: modulus > 0 ? estimate / modulus : estimate, cycles: cycle };
+    if (last.residual <= tol || (modulus === 0 && estimate === 0)) {
+      // Confirm with the explicit residual of x = Q_m y.
+      const residual = explicitResidual(op, basis, size, y, re, im);
+      last = { ...last, residual };
+      if (residual <= tol || (modulus === 0 && residual === 0)) return last;
+    }
+    if (beta === 0) break;
+    // Restart: Y = orthonormalised Re/Im parts of the kept Ritz vectors.
+    const cols: Float64Array[] = [];
+    for (const idx of order) {
+      if (cols.length >= keep) break;
+      const ti = ritz.im[idx] as number;
+      if (ti < 0) continue; // the conjugate (im > 0) gives the same real subspace
+      const v = idx === order[0] ? y : complexNullVector(bm, size, ritz.re[idx] as number, ti);
+      cols.push(Float64Array.from(v.re));
+      if (ti > 0) cols.push(Float64Array.from(v.im));
+    }
+    const Y = orthonormalColumns(cols);
+    const p = Y.length;
+    const next: Float64Array[] = [];
+    for (const yc of Y) {
+      const q = new Float64Array(n);
+      for (let j = 0; j < size; j++) {
+        const c = yc[j] as number;
+        if (c === 0) continue;
+        const vj = basis[j] as Float64Array;
+        for (let i = 0; i < n; i++) q[i] = (q[i] as number) + c * (vj[i] as number);
+      }
+      next.push(q);
+    }
+    // S = Y^T B_m Y in the leading p x p block, b^T = beta e_m^T Y in row p; the rest zero.
+    const BY = Y.map((yc) => {
+      const out = new Float64Array(size);
+      for (let i = 0; i < size; i++) {
+        let s = 0;
+        for (let j = 0; j < size; j++) s += (bm[i * size + j] as number) * (yc[j] as number);
+        out[i] = s;
+      }
+      return out;
+    });
+    B.fill(0);
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) B[a * mMax + b] = dot(Y[a] as Float64Array, BY[b] as Float64Array);
+    for (let b = 0; b < p; b++) B[p * mMax + b] = beta * ((Y[b] as Float64Array)[size - 1] as number);
+    next.push(basis[size] as Float64Array);
+    basis = next;
+    k = p;
+  }
+  throw new ConvergenceError(
+    `dominantEigenvalueThickRestart: thick-restarted Arnoldi (basis ${mMax}, keeping ${keep}, matrix order ${n}) did not converge in ` +
+      `${maxRestarts} cycles: relative residual ${last.residual.toExponential(3)}, expected <= ${tol.toExponential(1)} ` +
+      `(Ritz value ${last.re.toPrecision(6)}${last.im >= 0 ? '+' : '-'}${Math.abs(last.im).toPrecision(6)}i). ` +
+      `Use spectralRadius (full eigendecomposition) or raise krylovDimension / maxRestarts.`,
+    maxRestarts,
+    last.residual,
+    tol,
+  );
+}
+
+/** Columns added between two checks of the top Ritz pair inside a cycle of {@link dominantEigenvalueThickRestart}. */
+const CHECK_EVERY = 20;
+
+/** The Ritz values of B_m (largest modulus first) and the top one's vector and residual estimate. */
+interface TopRitz {
+  readonly bm: Float64Array;
+  readonly ritz: { readonly re: Float64Array; readonly im: Float64Array };
+  readonly order: number[];
+  readonly re: number;
+  readonly im: number;
+  readonly modulus: number;
+  readonly y: { re: Float64Array; im: Float64Array };
+  /** beta |e_m^T y|: the residual norm of the Ritz pair (y of unit norm). */
+  readonly estimate: number;
+}
+
+/** Ritz values of the leading size x size block of B (stride mMax), sorted by modulus (complex pairs: im > 0 first), and the top pair. */
+function topRitzPair(B: Float64Array, mMax: number, size: number, beta: number): TopRitz {
+  const bm = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) bm[i * size + j] = B[i * mMax + j] as number;
+  const ritz = eigenvalues({ rows: size, cols: size, data: Float64Array.from(bm) });
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => {
+    const d = Math.hypot(ritz.re[b] as number, ritz.im[b] as number) - Math.hypot(ritz.re[a] as number, ritz.im[a] as number);
+    return d !== 0 ? d : (ritz.im[b] as number) - (ritz.im[a] as number);
+  });
+  const first = order[0] as number;
+  const re = ritz.re[first] as number, im = Math.abs(ritz.im[first] as number);
+  const y = complexNullVector(bm, size, re, im);
+  return { bm, ritz, order, re, im, modulus: Math.hypot(re, im), y, estimate: beta * Math.hypot(y.re[size - 1] as number, y.im[size - 1] as number) };
+}
+
+/** ||A x - theta x|| / (|theta| ||x||) for x = Q y, theta = re + i im (complex x = xr + i xi). */
+function explicitResidual(op: LinearOperator, basis: readonly Float64Array[], size: number, y: { re: Float64Array; im: Float64Array }, re: number, im: number): number {
+  const n = op.size;
+  const xr = new Float64Array(n), xi = new Float64Array(n);
+  for (let j = 0; j < size; j++) {
+    const vj = basis[j] as Float64Array;
+    const a = y.re[j] as number, b = y.im[j] as number;
+    for (let i = 0; i < n; i++) {
+      xr[i] = (xr[i] as number) + a * (vj[i] as number);
+      xi[i] = (xi[i] as number) + b * (vj[i] as number);
+    }
+  }
+  const ar = new Float64Array(n), ai = new Float64Array(n);
+  op.apply(xr, ar);
+  if (im !== 0) op.apply(xi, ai);
+  let r = 0, x = 0;
+  for (let i = 0; i < n; i++) {
+    // (A - theta)(xr + i xi) = (A xr - re xr + im xi) + i (A xi - re xi - im xr)
+    const dr = (ar[i] as number) - re * (xr[i] as number) + im * (xi[i] as number);
+    const di = im !== 0 ? (ai[i] as number) - re * (xi[i] as number) - im * (xr[i] as number) : 0;
+    r += dr * dr + di * di;
+    x += (xr[i] as number) ** 2 + (im !== 0 ? (xi[i] as number) ** 2 : 0);
+  }
+  const modulus = Math.hypot(re, im);
+  const rn = Math.sqrt(r), xn = Math.sqrt(x);
+  return modulus > 0 ? rn / (modulus * xn) : rn / xn;
+}
+
+/** Orthonormal columns spanning the given ones (modified Gram–Schmidt twice; dependent columns dropped). */
+function orthonormalColumns(cols: readonly Float64Array[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const c0 of cols) {
+    const c = Float64Array.from(c0);
+    const n0 = Math.sqrt(dot(c, c));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of out) {
+        const h = dot(q, c);
+        for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) - h * (q[i] as number);
+      }
+    }
+    const nn = Math.sqrt(dot(c, c));
+    if (!(nn > 1e-8 * n0)) continue;
+    for (let i = 0; i < c.length; i++) c[i] = (c[i] as number) / nn;
+    out.push(c);
+  }
+  return out;
+}
+
 function toOperator(m: Matrix | DenseMatrix | LinearOperator): LinearOperator {
   if (!Array.isArray(m) && 'apply' in m) return m;
   const a = isDense(m as Matrix | DenseMatrix) ? (m as DenseMatrix) : fromRows(m as Matrix, 'dominantEigenvalue: matrix');
@@ -126,6 +341,27 @@ interface CycleResult {
   restart: Float64Array;
 }
 
+/**
+ * One Arnoldi step: w = A v_k orthogonalised against v_0..v_k by modified Gram–Schmidt,
+ * repeated once (DGKS "twice is enough"), the coefficients added to column k of H (row-major,
+ * row stride `stride`); returns w (not normalised) and ||A v_k||.
+ */
+function arnoldiColumn(op: LinearOperator, basis: readonly Float64Array[], k: number, H: Float64Array, stride: number): { w: Float64Array; wNorm0: number } {
+  const n = op.size;
+  const w = new Float64Array(n);
+  op.apply(basis[k] as Float64Array, w);
+  const wNorm0 = Math.sqrt(dot(w, w));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j <= k; j++) {
+      const vj = basis[j] as Float64Array;
+      const h = dot(vj, w);
+      H[j * stride + k] = (H[j * stride + k] as number) + h;
+      for (let i = 0; i < n; i++) w[i] = (w[i] as number) - h * (vj[i] as number);
+    }
+  }
+  return { w, wNorm0 };
+}
+
 function arnoldiCycle(op: LinearOperator, v0: Float64Array, kMax: number): CycleResult {
   const n = op.size;
   const basis: Float64Array[] = [Float64Array.from(v0)];
@@ -134,18 +370,7 @@ function arnoldiCycle(op: LinearOperator, v0: Float64Array, kMax: number): Cycle
   let k = 0;
   let beta = 0;
   while (k < kMax) {
-    const w = new Float64Array(n);
-    op.apply(basis[k] as Float64Array, w);
-    const wNorm0 = Math.sqrt(dot(w, w));
-    // Modified Gram–Schmidt, repeated once (DGKS "twice is enough").
-    for (let pass = 0; pass < 2; pass++) {
-      for (let j = 0; j <= k; j++) {
-        const vj = basis[j] as Float64Array;
-        const h = dot(vj, w);
-        H[j * kMax + k] = (H[j * kMax + k] as number) + h;
-        for (let i = 0; i < n; i++) w[i] = (w[i] as number) - h * (vj[i] as number);
-      }
-    }
+    const { w, wNorm0 } = arnoldiColumn(op, basis, k, H, kMax);
     beta = Math.sqrt(dot(w, w));
     k++;
     if (beta <= 1e-14 * Math.max(wNorm0, 1e-300) || k === n) {

@@ -23,11 +23,12 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, CellKind, CellVariant } from '../cells/types.js';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { readLrdkitCheckpoint, writeLrdkitCheckpoint } from '../checkpoints/lrdkitFormat.js';
+import { asideFolderName, temporaryFolderBeside } from '../internal/stagedFolder.js';
 import { writeAtomic } from '../internal/writeAtomic.js';
 import type { XoshiroState } from '../processes/prng.js';
 import { type ModelConfig, type ModelWeights, parameterShapes, weightsWithCells } from './modelConfig.js';
@@ -206,10 +207,11 @@ export function writeTrainingCheckpoint(
   metadata: Record<string, unknown>,
 ): void {
   const finalDir = join(dir, CHECKPOINT_DIR);
-  const tmpDir = join(dir, `.checkpoint.tmp-${process.pid}`);
-  const oldDir = join(dir, `.checkpoint.old-${process.pid}`);
-  rmSync(tmpDir, { recursive: true, force: true });
-  mkdirSync(tmpDir, { recursive: true });
+  // Fresh, unpredictable names (mkdtemp), never derived from the pid: a link planted under a
+  // guessable name is neither followed nor removed.
+  mkdirSync(dir, { recursive: true });
+  const tmpDir = temporaryFolderBeside(finalDir);
+  const oldDir = asideFolderName(finalDir, tmpDir);
   try {
     writeLrdkitCheckpoint(
       tmpDir,
@@ -258,7 +260,7 @@ export function writeTrainingCheckpoint(
     rmSync(tmpDir, { recursive: true, force: true });
     throw e;
   }
-  rmSync(oldDir, { recursive: true, force: true });
+  chmodSync(tmpDir, 0o755); // mkdtemp made it 0700; the checkpoint folder is an ordinary one
   const hadOld = existsSync(finalDir);
   if (hadOld) renameSync(finalDir, oldDir);
   renameSync(tmpDir, finalDir);

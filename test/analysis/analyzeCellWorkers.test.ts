@@ -12,13 +12,13 @@ import { runModule } from '../support/runNode.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('analyzeCell workers', () => {
-  it('workers: 2 (helper thread) and workers: 1 give identical results for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
+  it('workers: 2 (helper thread) and workers: 1 give identical results (Jacobian spectra and eigenvalue states shared by both threads) for dense and factorized cells and driven layers; process inputs fall back to 1', async () => {
     expect(existsSync(join(root, 'dist/analysis/parallel/worker.js')), 'run `npm run build` first').toBe(true);
     const script = `
       import { analyzeCell, randomDenseCell, randomFactorizedCell } from './dist/index.js';
       import { inputProcess } from './dist/api/analysis.js';
       import { createRng } from './dist/api/processes.js';
-      const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
+      const o = { sequences: 7, steps: 300, burnIn: 30, seed: 4, jacobianStates: 10, eigenvalueStates: 3, lyapunovExponents: 3, maxLag: 100, bootstrapReplicates: 10 };
       const strip = (a) => JSON.stringify({ ...a, seconds: null, options: { ...a.options, workers: null } });
       const run = (cell, o) => { let t; const a = analyzeCell(cell, { ...o, onTiming: (x) => { t = x; } }); return { a, t }; };
       const out = [];
@@ -26,9 +26,11 @@ describe('analyzeCell workers', () => {
         () => randomDenseCell(createRng(1), { kind: 'gru', inputSize: 5, hiddenSize: 40 }),
         () => randomFactorizedCell(createRng(2), { kind: 'lstm', inputSize: 6, hiddenSize: 12, groups: 3 }),
         () => randomDenseCell(createRng(3), { kind: 'gru', inputSize: 4, hiddenSize: 300 }),
+        // A state wider than 512 (chunks of 4 samples instead of 8), in cheap 65-wide blocks.
+        () => randomFactorizedCell(createRng(8), { kind: 'gru', inputSize: 8, hiddenSize: 520, groups: 8 }),
       ]) {
         const cell = make();
-        const opts = cell.hiddenSize > 256 ? { ...o, informationComponents: 'auto', sequences: 4, steps: 200, maxLag: 40, jacobianStates: 4, lyapunovExponents: 2 } : o;
+        const opts = cell.hiddenSize > 256 ? { ...o, informationComponents: 'auto', sequences: 4, steps: 200, maxLag: 40, jacobianStates: cell.hiddenSize > 512 ? 10 : 4, lyapunovExponents: 2 } : o;
         const a = run(cell, { ...opts, workers: 1 });
         const b = run(cell, { ...opts, workers: 2 });
         out.push([a.t.workers, b.t.workers, strip(a.a) === strip(b.a), b.t.helperPhases.join(',')]);
@@ -47,13 +49,14 @@ describe('analyzeCell workers', () => {
     const r = await runModule(script);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout.trim()) as unknown[][];
-    expect(out.slice(0, 3)).toEqual([
-      [1, 2, true, 'correlation,jacobian'],
-      [1, 2, true, 'correlation,jacobian'],
-      [1, 2, true, 'correlation,jacobian'],
+    expect(out.slice(0, 4)).toEqual([
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
+      [1, 2, true, 'correlation,jacobian,eigenvalues'],
     ]);
-    expect(out[3]).toEqual([1]);
-    expect(out[4]).toEqual([1, 2, true]);
+    expect(out[4]).toEqual([1]);
+    expect(out[5]).toEqual([1, 2, true]);
   });
 
   it('a helper thread that cannot load falls back to the main thread with the same results', async () => {

@@ -99,6 +99,15 @@ describe('pickle caps', () => {
     const long = [0x80, 2, 0x8b, PICKLE_MAX_LONG_BYTES + 1, 0, 0, 0, ...new Array<number>(PICKLE_MAX_LONG_BYTES + 1).fill(1), 0x2e];
     expect(() => run(long)).toThrow(/LONG4: expected an integer of at most 64 bytes, found one of 65 bytes/);
   });
+  it('refuses a dict key given twice (SETITEM, SETITEMS, DICT), naming the file and the key; distinct keys are kept in order', () => {
+    // K = BININT1, X = BINUNICODE (4-byte length), } = EMPTY_DICT, ( = MARK, s/u/d = SETITEM/SETITEMS/DICT
+    const str = (t: string): number[] => [0x58, t.length, 0, 0, 0, ...Buffer.from(t, 'latin1')];
+    const d = run([0x80, 2, 0x7d, 0x28, ...str('a'), 0x4b, 1, ...str('b'), 0x4b, 2, 0x75, 0x2e]) as { map: Map<string, number> };
+    expect([...d.map]).toEqual([['a', 1], ['b', 2]]);
+    expect(() => run([0x80, 2, 0x7d, ...str('w'), 0x4b, 1, 0x73, ...str('w'), 0x4b, 2, 0x73, 0x2e])).toThrow(/^f: data\.pkl: byte \d+: SETITEM: duplicate dict key "w"/);
+    expect(() => run([0x80, 2, 0x7d, 0x28, ...str('w'), 0x4b, 1, ...str('w'), 0x4b, 2, 0x75, 0x2e])).toThrow(/SETITEMS: duplicate dict key "w"/);
+    expect(() => run([0x80, 2, 0x28, 0x4b, 7, 0x4b, 1, 0x4b, 7, 0x4b, 2, 0x64, 0x2e])).toThrow(/DICT: duplicate dict key 7/);
+  });
   it(`accepts containers nested ${PICKLE_MAX_DEPTH} deep and refuses one more level`, () => {
     const tuples = (n: number): number[] => [0x80, 2, 0x29, ...new Array<number>(n).fill(0x85), 0x2e];
     expect(() => run(tuples(PICKLE_MAX_DEPTH))).not.toThrow();

@@ -50,7 +50,7 @@ function snapshot(path: string): string {
 describe('lrdkit audit on the hostile corpus: exit 2, one line, bounded memory, nothing written', () => {
   it('covers every class of issue 16', () => {
     const names = cases.map((c) => c.name);
-    for (const required of ['st-deep-json', 'pt-zip-bomb-lying', 'pt-overlap-bomb', 'pt-long4', 'dev-zero', 'fifo', 'symlink-escape', 'h5-failed-read', 'h5-gru8000-in-11kb', 'st-duplicate-key', 'st-proto-dtype', 'tfjs-nonstring-dtype', 'opt-steps-150', 'out-is-file', 'out-is-checkpoint', 'st-all-zero', 'st-huge-weights', 'st-zero-columns']) {
+    for (const required of ['st-deep-json', 'pt-zip-bomb-lying', 'pt-overlap-bomb', 'pt-long4', 'pt-duplicate-dict-key', 'dev-zero', 'fifo', 'symlink-escape', 'h5-failed-read', 'h5-gru8000-in-11kb', 'st-duplicate-key', 'st-proto-dtype', 'tfjs-nonstring-dtype', 'opt-steps-150', 'out-is-file', 'out-is-checkpoint', 'st-all-zero', 'st-huge-weights', 'st-zero-columns']) {
       expect(names).toContain(required);
     }
   });

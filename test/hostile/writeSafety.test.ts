@@ -75,6 +75,20 @@ describe('audit preflight', () => {
     expect(() => checkAuditFits(e, 'big.safetensors', 2 ** 30)).not.toThrow();
     expect(() => checkAuditFits(e, 'big.safetensors', e.bytes)).toThrow(/would need about 0\.0 GiB, more than 80% of this machine's/);
   });
+  it('the time estimate puts the default audit of GRU(1024) under the 2-minute warning and GRU(2048) over it (the message names the options that shrink it)', () => {
+    const options = { sequences: 32, steps: 1024, burnIn: 256, jacobianStates: 64, lyapunovExponents: 8 };
+    const at = (h: number): number => {
+      // Only the sizes matter to the estimate: a cell-shaped stub (no weights drawn).
+      const cell = { kind: 'gru', hiddenSize: h, inputSize: 64, stateSize: h, groups: 1 };
+      const ck = { path: 'x', format: 'lrdkit', layers: [cell], layerInfo: [{ name: 'l0', depth: 0, direction: 'forward' }] } as unknown as Checkpoint;
+      return estimateAudit(ck, options).seconds;
+    };
+    // bench/AUDIT.md: GRU(1024) about 100 s on a quiet 2-core machine after the thick restart.
+    expect(at(1024)).toBeGreaterThan(60);
+    expect(at(1024)).toBeLessThan(120);
+    expect(at(2048)).toBeGreaterThan(240);
+    expect(at(512)).toBeLessThan(at(1024) / 3);
+  });
   it('--out: the checkpoint, a file, a link, a foreign folder are refused; new, empty and previous-audit folders accepted', () => {
     const ck = join(dir, 'ck.safetensors');
     writeFileSync(ck, 'x');

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dominantEigenvalue } from '../../src/linalg/arnoldi.js';
+import { dominantEigenvalue, dominantEigenvalueThickRestart } from '../../src/linalg/arnoldi.js';
 import { blockDiagonal, detectBlocks, isBlockDiagonal } from '../../src/linalg/blockDiagonal.js';
 import { MatrixShapeError } from '../../src/linalg/dense.js';
 import { eigenvalues, spectralRadius } from '../../src/linalg/eigenvalues.js';
@@ -151,6 +151,90 @@ describe('dominantEigenvalue (restarted Arnoldi)', () => {
     const p = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j === (i + 1) % n ? 1 : 0)));
     expect(() => dominantEigenvalue(p, { maxRestarts: 5 })).toThrow(ConvergenceError);
     expect(() => dominantEigenvalue(p, { maxRestarts: 5 })).toThrow(/did not converge in 5 cycles: relative residual .* expected <= 1\.0e-10/);
+  });
+});
+
+describe('dominantEigenvalueThickRestart (thick-restarted Arnoldi)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/linalg.json', import.meta.url), 'utf8')) as {
+    matrices: { name: string; kind: string; matrix: number[][]; spectralRadius: number; conditionNote: string | null }[];
+  };
+  const defective = (c: { kind: string; conditionNote: string | null }): boolean => c.kind.startsWith('defective') || /Jordan/.test(c.conditionNote ?? '');
+
+  it('agrees with the fixture spectral radii (NumPy, test/fixtures/linalg.json) to 1e-8 on every non-defective matrix, with basis 6 keeping 3 (restarts happen)', () => {
+    let converged = 0;
+    for (const c of fixture.matrices) {
+      if (defective(c)) continue;
+      let r;
+      try {
+        r = dominantEigenvalueThickRestart(c.matrix, { krylovDimension: 6, keep: 3 });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConvergenceError);
+        continue;
+      }
+      converged++;
+      expect(r.residual).toBeLessThanOrEqual(1e-10);
+      // 1e-8: a residual of 1e-10 moves a simple eigenvalue by at most 1e-10 times its
+      // condition number, which is below 100 for these fixtures (the same bound as dominantEigenvalue's test).
+      if (!(Math.abs(r.modulus - c.spectralRadius) <= 1e-8 * Math.max(c.spectralRadius, 1e-300) + 1e-300)) throw new Error(`${c.name}: thick restart ${r.modulus} vs NumPy ${c.spectralRadius}`);
+    }
+    expect(converged).toBeGreaterThan(fixture.matrices.length / 2);
+  });
+
+  it('known answer with a crowded spectral edge: S diag(0.99, 0.985, ..., ) S^-1 (non-normal, 400 x 400) gives 0.99 to 1e-10, where the single-vector restart at the same basis size fails', () => {
+    // Eigenvalues 0.99 - 0.005 k (k = 0..9: the edge) and 0.5 sin(k) for the rest; S = I + 0.3 N
+    // with N a fixed pseudo-random matrix scaled by 1/sqrt(n), so A = S D S^-1 is non-normal
+    // with known eigenvalues. A is formed as S D S^-1 by solving S X = (S D) column by column.
+    const n = 400;
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) / Math.sqrt(n);
+    const d = Array.from({ length: n }, (_, k) => (k < 10 ? 0.99 - 0.005 * k : 0.5 * Math.sin(k)));
+    const S = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0) + 0.3 * rnd()));
+    // A^T = S^-T (D S^T): solve S^T Y = D S^T (Gaussian elimination with partial pivoting), A = Y^T.
+    const M = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (S[j] as number[])[i] as number));
+    const R = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (d[i] as number) * ((S[j] as number[])[i] as number)));
+    for (let c = 0; c < n; c++) {
+      let p = c;
+      for (let r = c + 1; r < n; r++) if (Math.abs((M[r] as number[])[c] as number) > Math.abs((M[p] as number[])[c] as number)) p = r;
+      [M[c], M[p]] = [M[p] as number[], M[c] as number[]];
+      [R[c], R[p]] = [R[p] as number[], R[c] as number[]];
+      const mc = M[c] as number[], rc = R[c] as number[];
+      for (let r = c + 1; r < n; r++) {
+        const mr = M[r] as number[], rr = R[r] as number[];
+        const f = (mr[c] as number) / (mc[c] as number);
+        if (f === 0) continue;
+        for (let j = c; j < n; j++) mr[j] = (mr[j] as number) - f * (mc[j] as number);
+        for (let j = 0; j < n; j++) rr[j] = (rr[j] as number) - f * (rc[j] as number);
+      }
+    }
+    for (let c = n - 1; c >= 0; c--) {
+      const mc = M[c] as number[], rc = R[c] as number[];
+      for (let r = c + 1; r < n; r++) {
+        const f = mc[r] as number;
+        const rr = R[r] as number[];
+        for (let j = 0; j < n; j++) rc[j] = (rc[j] as number) - f * (rr[j] as number);
+      }
+      for (let j = 0; j < n; j++) rc[j] = (rc[j] as number) / (mc[c] as number);
+    }
+    const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (R[j] as number[])[i] as number));
+    expect(Math.abs(spectralRadius(A) - 0.99)).toBeLessThan(1e-10);
+    const r = dominantEigenvalueThickRestart(A, { krylovDimension: 40, keep: 15 });
+    expect(r.residual).toBeLessThanOrEqual(1e-10);
+    expect(Math.abs(r.modulus - 0.99)).toBeLessThan(1e-10);
+    expect(r.cycles).toBeGreaterThan(1);
+    expect(() => dominantEigenvalue(A, { krylovDimension: 40, maxRestarts: r.cycles })).toThrow(ConvergenceError);
+  });
+
+  it('reports a complex dominant pair with its modulus, and a 2 x 2 upper-triangular matrix exactly', () => {
+    const r = dominantEigenvalueThickRestart([[0.6, -0.8, 0, 0], [0.8, 0.6, 0, 0], [0, 0, 0.3, 0.1], [0, 0, 0, -0.2]], { krylovDimension: 3, keep: 2 });
+    expect(r.modulus).toBeCloseTo(1, 12);
+    expect(Math.abs(r.im)).toBeCloseTo(0.8, 12);
+    expect(dominantEigenvalueThickRestart([[2, 1], [0, 0.5]]).modulus).toBeCloseTo(2, 14);
+  });
+
+  it('fails clearly when it cannot converge: a 200-cycle permutation has 200 eigenvalues on the unit circle', () => {
+    const n = 200;
+    const p = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j === (i + 1) % n ? 1 : 0)));
+    expect(() => dominantEigenvalueThickRestart(p, { krylovDimension: 40, maxRestarts: 5 })).toThrow(/thick-restarted Arnoldi \(basis 40, keeping 20, matrix order 200\) did not converge in 5 cycles: relative residual .* expected <= 1\.0e-10/);
   });
 });
 

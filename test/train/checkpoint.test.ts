@@ -4,7 +4,7 @@
  * factorized / context-switching structure kept; damaged checkpoints are refused with a message
  * naming the file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContextSwitchingCell } from '../../src/cells/contextSwitching.js';
@@ -99,6 +99,26 @@ describe('writeTrainingCheckpoint / readTrainingCheckpoint', () => {
     expect(err).toBeInstanceOf(CheckpointError);
     expect((err as Error).message).toContain(STATE_BIN);
     expect((err as Error).message).toMatch(/expected \d+ bytes .* found 100 bytes/);
+  });
+
+  it('temporary folders get fresh unpredictable names: links planted at the former pid-derived names are neither followed nor removed', async () => {
+    const config = VARIANTS[0]!;
+    const dir = tempDir();
+    const victim = tempDir();
+    writeFileSync(join(victim, 'precious.txt'), 'keep me');
+    // The names the writer used to derive from the pid (.checkpoint.tmp-PID, .checkpoint.old-PID).
+    const planted = [`.checkpoint.tmp-${process.pid}`, `.checkpoint.old-${process.pid}`];
+    for (const name of planted) symlinkSync(victim, join(dir, name));
+    const w1 = randomWeights(config, createRng(1)), w2 = randomWeights(config, createRng(2));
+    writeTrainingCheckpoint(dir, config, w1, cellsFromWeights(config, w1), stateFor(config, 1), {});
+    writeTrainingCheckpoint(dir, config, w2, cellsFromWeights(config, w2), { ...stateFor(config, 2), step: 38 }, {});
+    expect((await readTrainingCheckpoint(dir, config)).step).toBe(38);
+    expect(readdirSync(victim)).toEqual(['precious.txt']);
+    expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).toBe('keep me');
+    for (const name of planted) expect(lstatSync(join(dir, name)).isSymbolicLink()).toBe(true);
+    // Nothing else is left beside the checkpoint: no temporary or set-aside folder.
+    expect(readdirSync(dir).sort()).toEqual([...planted, CHECKPOINT_DIR].sort());
+    expect(statSync(join(dir, CHECKPOINT_DIR)).mode & 0o777).toBe(0o755);
   });
 
   it('a checkpoint of another architecture is refused naming the mismatch', async () => {

@@ -3,7 +3,7 @@
  * runs and widths, the final-loss estimate, the comparisons and the verdict, the Markdown table
  * and the loss-curve spec (valid against the Vega-Lite JSON schema).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vegaLiteValidator } from '../support/vegaLiteSchema.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { modelFlopsPerStep, modelParameterCount } from '../../src/train/modelCon
 import { copySequenceLength } from '../../src/train/copyTask.js';
 import { type ReproductionPlan, REPRODUCTION_PLANS, archiveRun, archivedRunExists, collectResults, estimatePlan, runReproduction, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
 import { runMetadata } from '../../src/train/trainingConfig.js';
+import { LRDKIT_SHARD } from '../../src/checkpoints/lrdkitFormat.js';
+import { copyTrainedCheckpoints } from '../../src/cli/reproduce.js';
+import type { ReproductionResults } from '../../src/train/reproduce.js';
 import { removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -180,5 +183,32 @@ describe('the copy-task reproduction', () => {
     const bare = join(tempDir(), 'runs');
     fakeRun(join(bare, first!.name), first!, 2);
     expect(() => archiveRun(plan, first!, bare, archive)).toThrow(/no checkpoint to archive/);
+  });
+});
+
+describe('copyTrainedCheckpoints (lrdkit reproduce: the trained dense and factorized models copied beside the results)', () => {
+  it('copies through fresh unpredictable temporary folders: links planted at the former pid-derived names are neither followed nor removed; a previous copy is replaced whole', () => {
+    const archive = tempDir(), out = tempDir(), victim = tempDir();
+    writeFileSync(join(victim, 'precious.txt'), 'keep me');
+    const runs = [
+      { cell: 'gru', repeats: 8, seed: 1, size: 'dense', name: 'gru-dense-r8' },
+      { cell: 'gru', repeats: 8, seed: 1, size: 'big', name: 'gru-big-r8' },
+    ];
+    for (const r of runs) {
+      mkdirSync(join(archive, r.name));
+      writeFileSync(join(archive, r.name, 'model.json'), `{"run":"${r.name}"}`);
+      writeFileSync(join(archive, r.name, LRDKIT_SHARD), r.name);
+    }
+    const planted = [`.dense.tmp-${process.pid}`, `.factorized.tmp-${process.pid}`];
+    for (const name of planted) symlinkSync(victim, join(out, name));
+    mkdirSync(join(out, 'dense'));
+    writeFileSync(join(out, 'dense', 'stale.txt'), 'from a previous run');
+    const results = { plan: { cells: ['gru'] }, runs } as unknown as ReproductionResults;
+    copyTrainedCheckpoints(results, archive, out);
+    expect(readdirSync(join(out, 'dense')).sort()).toEqual([LRDKIT_SHARD, 'model.json'].sort());
+    expect(readFileSync(join(out, 'factorized', 'model.json'), 'utf8')).toBe('{"run":"gru-big-r8"}');
+    expect(readdirSync(victim)).toEqual(['precious.txt']);
+    for (const name of planted) expect(lstatSync(join(out, name)).isSymbolicLink()).toBe(true);
+    expect(readdirSync(out).sort()).toEqual([...planted, 'dense', 'factorized'].sort());
   });
 });

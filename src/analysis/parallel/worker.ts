@@ -36,7 +36,7 @@ type Task =
   | { kind: 'pass'; payload: { trajectory: TrajectoryOptions; outputs: SharedArrayBuffer; plan: Omit<SharedPassPlan, 'outputs'>; from: number; to: number; fn: string } }
   | { kind: 'moments'; payload: { outputs: SharedArrayBuffer; sequences: number; rows: number; cols: number; spec: PairMomentsSpec; from: number; to: number; cross: boolean } }
   | { kind: 'jacobian'; payload: { samples: VisitedState[]; solver: JacobianSolver } }
-  | { kind: 'jacobianChunks'; payload: { samples: VisitedState[]; solver: JacobianSolver; counter: SharedArrayBuffer } }
+  | { kind: 'jacobianChunks'; payload: { samples: VisitedState[]; solver: JacobianSolver; counter: SharedArrayBuffer; eigenvalueStates?: VisitedState[] } }
   | { kind: 'lyapunov'; payload: { options: LyapunovOptions; k: number } }
   | { kind: 'correlation'; payload: { outputs: SharedArrayBuffer; sequences: number; rows: number; cols: number; options: CorrelationSumsOptions } };
 
@@ -55,7 +55,7 @@ function run(task: Task): unknown {
     case 'jacobian':
       return jacobianSpectraAt(cell, task.payload.samples, task.payload.solver);
     case 'jacobianChunks':
-      return claimJacobianChunks(cell, task.payload.samples, task.payload.solver, new Int32Array(task.payload.counter));
+      return claimJacobianChunks(cell, task.payload.samples, task.payload.solver, new Int32Array(task.payload.counter), undefined, task.payload.eigenvalueStates ?? []);
     case 'lyapunov':
       return lyapunovSpectrum(cell, driven(task.payload.options, 'lyapunovSpectrum'), task.payload.k);
     case 'correlation': {

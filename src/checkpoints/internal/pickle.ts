@@ -11,7 +11,8 @@
  * {@link PICKLE_MAX_DEPTH} deep, so a run costs O(input bytes) plus whatever the caller's
  * callables do, and nothing recursive ever meets a deep value. Every malformed input
  * (unknown opcode, data running past the end, stack underflow, missing memo entry, wrong
- * argument types) is a CheckpointError naming the file, the pickle member and the byte offset.
+ * argument types, a dict key given twice) is a CheckpointError naming the file, the pickle
+ * member and the byte offset.
  *
  * Opcodes: PROTO, FRAME, STOP, MARK, POP, POP_MARK, DUP, NONE, NEWTRUE, NEWFALSE, BININT,
  * BININT1, BININT2, LONG1, LONG4, BINFLOAT, BINUNICODE, SHORT_BINUNICODE, BINUNICODE8,
@@ -204,6 +205,12 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
     if (k === null || typeof k === 'string' || typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return k;
     return fail(`${what}: expected a str, int, bool or None dict key, found ${pyTypeName(k)}`);
   };
+  /** d[k] = v for a key not yet in d: a pickled dict names each key once, so a repeated key (which would silently replace a tensor) is refused. */
+  const setNew = (d: PyDict, k: PyValue, v: PyValue, what: string): void => {
+    const name = key(k, what);
+    if (d.map.has(name)) fail(`${what}: duplicate dict key ${typeof name === 'string' ? JSON.stringify(name) : String(name)} (each key may appear once; a second value would silently replace the first)`);
+    d.map.set(name, v);
+  };
   const dictOf = (d: PyValue, what: string): PyDict => (d instanceof PyDict ? d : fail(`${what}: expected a dict, found ${pyTypeName(d)}`));
   const listOf = (l: PyValue, what: string): PyList => (l instanceof PyList ? l : fail(`${what}: expected a list, found ${pyTypeName(l)}`));
   const call = (f: PyValue, args: PyValue, what: string): PyValue => {
@@ -369,20 +376,20 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PyValue {
         const items = popMark('DICT');
         if (items.length % 2 !== 0) fail(`DICT: expected key/value pairs, found ${items.length} items`);
         const d = new PyDict();
-        for (let i = 0; i < items.length; i += 2) d.map.set(key(items[i] as PyValue, 'DICT'), items[i + 1] as PyValue);
+        for (let i = 0; i < items.length; i += 2) setNew(d, items[i] as PyValue, items[i + 1] as PyValue, 'DICT');
         stack.push(nested(d, items, 'DICT'));
         break;
       }
       case 0x73: { // SETITEM
         const v = pop('SETITEM'), k = pop('SETITEM');
-        nested(dictOf(top('SETITEM'), 'SETITEM'), [v], 'SETITEM').map.set(key(k, 'SETITEM'), v);
+        setNew(nested(dictOf(top('SETITEM'), 'SETITEM'), [v], 'SETITEM'), k, v, 'SETITEM');
         break;
       }
       case 0x75: { // SETITEMS
         const items = popMark('SETITEMS');
         if (items.length % 2 !== 0) fail(`SETITEMS: expected key/value pairs, found ${items.length} items`);
         const d = nested(dictOf(top('SETITEMS'), 'SETITEMS'), items, 'SETITEMS');
-        for (let i = 0; i < items.length; i += 2) d.map.set(key(items[i] as PyValue, 'SETITEMS'), items[i + 1] as PyValue);
+        for (let i = 0; i < items.length; i += 2) setNew(d, items[i] as PyValue, items[i + 1] as PyValue, 'SETITEMS');
         break;
       }
       case 0x71: // BINPUT
