@@ -17,6 +17,7 @@ import { RecsysInputError } from './errors.js';
 import { mixedDimensionPlan } from './mixedDimensionPlan.js';
 import { type ModalityHurst, modalityHurst } from './modalityHurst.js';
 import { type RecommenderConfig, type RecommenderParameters, recommenderParameters } from './recommenderModel.js';
+import { type SwitchConditionedMap, mapBySwitchPosition, switchPositions } from './switchConditionedMap.js';
 import { timeSplit } from './timeSplit.js';
 import { trainRecommender, trainingCounts } from './trainRecommender.js';
 import { userBatches } from './userBatches.js';
@@ -45,6 +46,9 @@ export interface RecsysScale {
   /** Audit settings of each model's GRU. */
   readonly audit: { readonly sequences: number; readonly steps: number; readonly maxLag: number };
 }
+
+/** A return to a modality after this many events or more counts as a long gap in {@link RecsysModelResult.map20BySwitch}. */
+export const RETURN_GAP_EVENTS = 25;
 
 /** --quick (under 20 minutes on 2 cores) and --full. */
 export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
@@ -95,6 +99,8 @@ export interface RecsysModelResult {
   readonly embeddingBytes: number;
   readonly map20: number;
   readonly recall20: number;
+  /** MAP@20 by the target's position relative to a modality switch (long gap: {@link RETURN_GAP_EVENTS} events or more). */
+  readonly map20BySwitch?: SwitchConditionedMap;
   readonly epochLoss: readonly number[];
   readonly trainSeconds: number;
   /** The GRU's audit verdict and evidence (absent for the mixed-dimension variants). */
@@ -229,6 +235,7 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
       const counts = trainingCounts(h, split);
       const hurst = modalityHurst(h);
       const oracle = oracleMaps(h, split.trainTarget, split.testTarget);
+      const positions = switchPositions(h.modality, h.users, h.length);
       const data: RecsysReplicateData = {
         replicate: rep,
         users: h.users,
@@ -296,6 +303,7 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
           embeddingBytes: 4 * r.model.parameters.itemEmbedding,
           map20: r.map,
           recall20: r.recall,
+          map20BySwitch: mapBySwitchPosition(r.averagePrecision, split.testTarget, positions, RETURN_GAP_EVENTS),
           epochLoss: r.epochLoss,
           trainSeconds: r.trainSeconds,
           ...(audit ? { audit } : {}),

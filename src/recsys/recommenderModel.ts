@@ -40,6 +40,12 @@ export interface RecommenderConfig {
   readonly mixed?: MixedDimensionPlan;
   /** Context switching: the auxiliary cell's width (default 2 g). */
   readonly auxiliaryHiddenSize?: number;
+  /**
+   * Context switching: where the mask applies, the experts' input slices (default true) and/or
+   * their output slices (default false): section 2.2.3 allows "input ... and/or output subspaces".
+   */
+  readonly maskInput?: boolean;
+  readonly maskOutput?: boolean;
 }
 
 /** Parameter counts of a {@link RecommenderModel}, by part. */
@@ -64,6 +70,8 @@ export function recurrentConfig(c: RecommenderConfig): ModelConfig {
     inputVocabulary: 2,
     outputVocabulary: 2,
     ...(c.auxiliaryHiddenSize !== undefined ? { auxiliaryHiddenSize: c.auxiliaryHiddenSize } : {}),
+    ...(c.maskInput !== undefined ? { maskInput: c.maskInput } : {}),
+    ...(c.maskOutput !== undefined ? { maskOutput: c.maskOutput } : {}),
   };
 }
 
