@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
@@ -28,9 +29,11 @@ Options:
   --full           5000 users x 300 events, 5 replicates, 12 epochs (hours on 2 cores)
   --ablations      instead: why context switching does not add to factorization (issue 18):
                    context-signal strength in the generator, training steps x4, the experts'
-                   mask on inputs / outputs, MAP@20 around modality switches; 400 users x 120
-                   events, 3 seeds, 75 runs (about 15 CPU-minutes); writes results.json and
-                   results.md to reports/recsys/ablations (or --out)
+                   mask on inputs / outputs, where the gate sends its mass and the experts'
+                   load-balancing loss, MAP@20 around modality switches; 400 users x 120
+                   events, 3 seeds, 63 runs (about 18 CPU-minutes); writes results.json and
+                   results.md to reports/recsys/ablations (or --out); runs already in
+                   DIR/results.json (same seed and scale) are taken over, not retrained
   --plan           with --ablations: print the runs and their cost, train nothing
   --out DIR        output folder (default reports/recsys): results.json, results.md, audits/
                    (each GRU's audit.json), report.html, report.md, figures/
@@ -108,7 +111,19 @@ async function runAblations(out: string, seed: number, backend: Parameters<typeo
     if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit reproduce: ${e.message}`);
     throw e;
   }
-  const results = runRecsysAblations({ scale: RECSYS_ABLATION_SCALE, seed, onProgress: log, runs: plan });
+  const previousFile = join(out, 'results.json');
+  let previous: import('../recsys/ablations.js').AblationResults | undefined;
+  if (existsSync(previousFile)) {
+    try {
+      const json = JSON.parse(readFileSync(previousFile, 'utf8')) as { seed: number; scale: typeof RECSYS_ABLATION_SCALE; runs: import('../recsys/ablations.js').AblationRunResult[] };
+      previous = { seed: json.seed, scale: json.scale, runs: json.runs };
+    } catch (e) {
+      throw new UsageError(`lrdkit reproduce: ${previousFile} is not an ablation results.json (${(e as Error).message}); remove it or choose another --out`);
+    }
+    if (!Array.isArray(previous.runs)) throw new UsageError(`lrdkit reproduce: ${previousFile} has no runs array, expected an ablation results.json; remove it or choose another --out`);
+    log(`recsys ablations: taking over the runs of ${previousFile} with seed ${seed} and this scale`);
+  }
+  const results = runRecsysAblations({ scale: RECSYS_ABLATION_SCALE, seed, onProgress: log, runs: plan, ...(previous ? { previous } : {}) });
   writeFileAtomic(join(out, 'results.json'), `${JSON.stringify(ablationJson(results, command), null, 2)}\n`);
   writeFileAtomic(join(out, 'results.md'), ablationMarkdown(results, command));
   process.stdout.write(`${ablationMarkdown(results, command).split('## Paired differences')[1]?.trim() ?? ''}\n`);

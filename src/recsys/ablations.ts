@@ -11,6 +11,8 @@
  * - gating: the context-switching mask on the experts' outputs, and on inputs and outputs (section
  *   2.2.3: "applied as a mask to the g input subspaces and/or g output subspaces"; the
  *   reproduction masks the inputs only), at "as now" and "weak";
+ * - gates: where the context-switching gate sends its mass, without and with the load-balancing
+ *   loss of the mixture of experts section 2.2.3 builds on (Shazeer et al. 2017, ref. [27]);
  * - every run: MAP@20 by the target's position relative to a modality switch
  *   (./switchConditionedMap.ts), where a recurrent dispatcher of experts should help.
  *
@@ -20,6 +22,7 @@ import type { CellVariant } from '../cells/types.js';
 import { type BrowsingHistories, generateBrowsingHistories } from './browsingHistories.js';
 import { RecsysInputError } from './errors.js';
 import { type RecsysScale, matchedRecommenderWidth } from './experiment.js';
+import { type GateStatistics, gateUsage } from './gateUsage.js';
 import type { RecommenderConfig } from './recommenderModel.js';
 import { SWITCH_BUCKETS, type SwitchBucket, type SwitchConditionedMap, mapBySwitchPosition, switchPositions } from './switchConditionedMap.js';
 import { type TimeSplit, timeSplit } from './timeSplit.js';
@@ -33,14 +36,18 @@ export const CONTEXT_LEVELS = {
 } as const;
 export type ContextLevel = keyof typeof CONTEXT_LEVELS;
 
-/** The models compared: GRU variant and, for context switching, where the mask applies. */
+/** Weight of the experts' load-balancing loss in the balanced model (Shazeer et al. 2017 used w_importance = 0.1). */
+export const GATE_BALANCE_WEIGHT = 0.1;
+
+/** The models compared: GRU variant and, for context switching, where the mask applies and the gate balancing weight. */
 export const ABLATION_MODELS = {
   baseline: { variant: 'dense', maskInput: true, maskOutput: false },
   factorized: { variant: 'factorized', maskInput: true, maskOutput: false },
   'context switching, input mask': { variant: 'context-switching', maskInput: true, maskOutput: false },
   'context switching, output mask': { variant: 'context-switching', maskInput: false, maskOutput: true },
   'context switching, input + output masks': { variant: 'context-switching', maskInput: true, maskOutput: true },
-} as const satisfies Record<string, { variant: CellVariant; maskInput: boolean; maskOutput: boolean }>;
+  'context switching, input mask, balanced': { variant: 'context-switching', maskInput: true, maskOutput: false, gateBalanceWeight: GATE_BALANCE_WEIGHT },
+} as const satisfies Record<string, { variant: CellVariant; maskInput: boolean; maskOutput: boolean; gateBalanceWeight?: number }>;
 export type AblationModel = keyof typeof ABLATION_MODELS;
 
 /** Sizes of an ablation study: the reproduction's training settings (./experiment.ts RecsysScale) and its own. */
@@ -80,7 +87,7 @@ export const RECSYS_ABLATION_SCALE: AblationScale = {
 
 /** One training run of the study. */
 export interface AblationRun {
-  readonly arm: 'context' | 'steps x4' | 'gating';
+  readonly arm: 'context' | 'steps x4' | 'gating' | 'gates';
   readonly context: ContextLevel;
   readonly model: AblationModel;
   readonly epochs: number;
@@ -99,6 +106,14 @@ export function ablationPlan(s: AblationScale): AblationRun[] {
     }
     for (const model of three) runs.push({ arm: 'steps x4', context: 'as now', model, epochs: s.epochs * s.stepsFactor, replicate });
   }
+  // Added after the first 48 runs (which keep their places): where the gate sends its mass, and
+  // the load-balancing loss of the mixture of experts the paper builds on.
+  for (let replicate = 0; replicate < s.seeds; replicate++) {
+    for (const context of ['as now', 'weak'] as const) {
+      for (const model of ['context switching, input mask', 'context switching, input mask, balanced'] as const) runs.push({ arm: 'gates', context, model, epochs: s.epochs, replicate });
+    }
+    runs.push({ arm: 'gates', context: 'as now', model: 'context switching, input mask, balanced', epochs: s.epochs * s.stepsFactor, replicate });
+  }
   return runs;
 }
 
@@ -108,6 +123,8 @@ export interface AblationRunResult extends AblationRun {
   readonly map20: number;
   readonly map20BySwitch: SwitchConditionedMap;
   readonly finalLoss: number;
+  /** 'gates' arm only: where the gate sends its mass (./gateUsage.ts, the first 64 users). */
+  readonly gates?: GateStatistics;
   readonly cpuSeconds: number;
   readonly wallSeconds: number;
 }
@@ -124,7 +141,8 @@ function modelConfig(s: AblationScale, h: BrowsingHistories, model: AblationMode
   const m = ABLATION_MODELS[model];
   if (m.variant === 'dense') return base;
   const hiddenSize = matchedRecommenderWidth(base, m.variant, s.groups);
-  return m.variant === 'factorized' ? { ...base, variant: 'factorized', groups: s.groups, hiddenSize } : { ...base, variant: 'context-switching', groups: s.groups, hiddenSize, maskInput: m.maskInput, maskOutput: m.maskOutput };
+  if (m.variant === 'factorized') return { ...base, variant: 'factorized', groups: s.groups, hiddenSize };
+  return { ...base, variant: 'context-switching', groups: s.groups, hiddenSize, maskInput: m.maskInput, maskOutput: m.maskOutput, ...('gateBalanceWeight' in m ? { gateBalanceWeight: m.gateBalanceWeight } : {}) };
 }
 
 /**
@@ -136,14 +154,23 @@ function modelConfig(s: AblationScale, h: BrowsingHistories, model: AblationMode
  *
  * @throws RecsysInputError for a scale with fewer than 1 seed
  */
-export function runRecsysAblations(o: { readonly scale: AblationScale; readonly seed: number; readonly onProgress?: (line: string) => void; readonly runs?: readonly AblationRun[] }): AblationResults {
+export function runRecsysAblations(o: { readonly scale: AblationScale; readonly seed: number; readonly onProgress?: (line: string) => void; readonly runs?: readonly AblationRun[]; readonly previous?: AblationResults }): AblationResults {
   const s = o.scale, log = o.onProgress ?? (() => undefined);
   if (!Number.isSafeInteger(s.seeds) || s.seeds < 1) throw new RecsysInputError(`runRecsysAblations: seeds is ${String(s.seeds)}, expected an integer >= 1`);
   const plan = o.runs ?? ablationPlan(s);
+  // Runs of an earlier study with the same seed and scale are taken over, not retrained (each run
+  // is a function of the seed, the scale and the run alone).
+  const reusable = new Map<string, AblationRunResult>();
+  if (o.previous && o.previous.seed === o.seed && JSON.stringify(o.previous.scale) === JSON.stringify(s)) for (const r of o.previous.runs) reusable.set(runKey(r), r);
   const data = new Map<string, { h: BrowsingHistories; split: TimeSplit; positions: ReturnType<typeof switchPositions> }>();
   const modelIndex = Object.keys(ABLATION_MODELS);
   const runs: AblationRunResult[] = [];
   plan.forEach((run, i) => {
+    const done = reusable.get(runKey(run));
+    if (done) {
+      runs.push(done);
+      return;
+    }
     const key = `${run.replicate}/${run.context}`;
     let d = data.get(key);
     if (!d) {
@@ -164,6 +191,7 @@ export function runRecsysAblations(o: { readonly scale: AblationScale; readonly 
       seed: (o.seed + run.replicate) * 1000 + modelIndex.indexOf(run.model),
     });
     const cpu = process.cpuUsage(cpu0);
+    const gates = run.arm === 'gates' ? gateUsage(r.model, d.h, d.split) : null;
     r.model.dispose();
     const result: AblationRunResult = {
       ...run,
@@ -171,6 +199,7 @@ export function runRecsysAblations(o: { readonly scale: AblationScale; readonly 
       map20: r.map,
       map20BySwitch: mapBySwitchPosition(r.averagePrecision, d.split.testTarget, d.positions, s.longGap),
       finalLoss: r.epochLoss[r.epochLoss.length - 1] as number,
+      ...(gates ? { gates } : {}),
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
     };
@@ -178,6 +207,11 @@ export function runRecsysAblations(o: { readonly scale: AblationScale; readonly 
     log(`recsys ablations: ${i + 1}/${plan.length} ${run.arm}, context ${run.context}, ${run.model}, ${run.epochs} epochs, replicate ${run.replicate}: MAP@20 ${r.map.toFixed(4)}, 1 after switch ${result.map20BySwitch['1 after switch'].map.toFixed(4)} (${result.cpuSeconds.toFixed(0)} CPU s)`);
   });
   return { seed: o.seed, scale: s, runs };
+}
+
+/** The identity of a run: arm, context, model, epochs, replicate. */
+function runKey(r: AblationRun): string {
+  return `${r.arm}/${r.context}/${r.model}/${r.epochs}/${r.replicate}`;
 }
 
 /** Mean and standard error (sample sd / sqrt(n); 0 for n = 1) of a list. */
@@ -282,12 +316,33 @@ export function ablationMarkdown(r: AblationResults, command: string): string {
   for (const context of ['as now', 'weak'] as const) {
     for (const model of ['context switching, output mask', 'context switching, input + output masks'] as const) pairs.push([`context ${context}: ${model} - factorized`, find('gating', context, model), find('context', context, 'factorized')]);
   }
+  for (const context of ['as now', 'weak'] as const) {
+    pairs.push([`context ${context}: context switching, balanced - factorized`, find('gates', context, 'context switching, input mask, balanced'), find('context', context, 'factorized')]);
+    pairs.push([`context ${context}: context switching, balanced - unbalanced`, find('gates', context, 'context switching, input mask, balanced'), find('gates', context, 'context switching, input mask')]);
+  }
   pairs.push(['steps x4: factorized - baseline', find('steps x4', 'as now', 'factorized'), find('steps x4', 'as now', 'baseline')]);
   pairs.push(['steps x4: context switching (input mask) - factorized', find('steps x4', 'as now', 'context switching, input mask'), find('steps x4', 'as now', 'factorized')]);
+  pairs.push(['steps x4: context switching, balanced - factorized', conditions.find((c) => c.arm === 'gates' && c.model === 'context switching, input mask, balanced' && c.epochs === s.epochs * s.stepsFactor), find('steps x4', 'as now', 'factorized')]);
   for (const model of ['baseline', 'factorized', 'context switching, input mask'] as const) pairs.push([`${model}: steps x4 - steps x1`, find('steps x4', 'as now', model), find('context', 'as now', model)]);
   const shown: SwitchBucket[] = ['all', 'switch event', '1 after switch', '2-4 after switch', '5+ into regime', 'return, long gap'];
   out.push('', '## Paired differences', '', 'Differences of MAP@20 between two conditions on the same data and seeds (mean +- standard error over seeds).', '', `| comparison | ${shown.join(' | ')} |`, `| --- | ${shown.map(() => '---:').join(' | ')} |`);
   for (const [label, a, b] of pairs) if (a && b) out.push(`| ${label} | ${shown.map((bucket) => signed(pairedDifference(a, b, bucket))).join(' | ')} |`);
+  const gated = conditions.filter((c) => c.runs.every((x) => x.gates));
+  if (gated.length > 0) {
+    out.push(
+      '',
+      '## Where the gate sends its mass',
+      '',
+      `The gates of the context-switching models of the "gates" arm on the first 64 users' whole histories (./gateUsage.ts): the largest expert's share of the total gate mass (1/${s.groups} when balanced, 1 when one expert takes everything), the mean entropy of the gate (ln ${s.groups} = ${Math.log(s.groups).toFixed(3)} nats when uniform), and the mutual information between the modality and the expert of largest gate (ln ${s.groups} = ${Math.log(s.groups).toFixed(3)} nats when each modality has its own expert; 0 when the gate ignores the modality). Mean +- standard error over seeds.`,
+      '',
+      '| context | model | epochs | MAP@20 | largest expert share | gate entropy (nats) | I(modality; expert) (nats) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const c of gated) {
+      const g = c.runs.map((x) => x.gates as GateStatistics);
+      out.push(`| ${c.context} | ${c.model} | ${c.epochs} | ${pm(meanAndStandardError(c.runs.map((x) => x.map20)))} | ${pm(meanAndStandardError(g.map((x) => Math.max(...x.importanceShare))))} | ${pm(meanAndStandardError(g.map((x) => x.meanEntropyNats)))} | ${pm(meanAndStandardError(g.map((x) => x.modalityInformationNats)))} |`);
+    }
+  }
   out.push('');
   return out.join('\n');
 }

@@ -12,12 +12,15 @@ beforeAll(async () => {
   await useWasm();
 });
 
-const tiny: AblationScale = { ...RECSYS_ABLATION_SCALE, users: 16, length: 24, seeds: 2, epochs: 1, hiddenSize: 8, itemDimension: 4, pageDimension: 2, negatives: 16 };
+const tiny: AblationScale = { ...RECSYS_ABLATION_SCALE, users: 16, length: 24, seeds: 2, epochs: 1, hiddenSize: 8, groups: 2, itemDimension: 4, pageDimension: 2, negatives: 16 };
 
 describe('ablationPlan', () => {
   it('has every arm over every seed: 3 contexts x 3 models, 2 masks x 2 contexts, 3 models at 4x the epochs', () => {
     const plan = ablationPlan(RECSYS_ABLATION_SCALE);
-    expect(plan).toHaveLength(3 * (9 + 4 + 3));
+    expect(plan).toHaveLength(3 * (9 + 4 + 3 + 5));
+    // The first 48 runs keep their places (runs added later go at the end).
+    expect(plan.slice(0, 48).every((r) => r.arm !== 'gates')).toBe(true);
+    expect(plan.filter((r) => r.arm === 'gates' && r.model === 'context switching, input mask, balanced')).toHaveLength(9);
     const count = (f: (r: (typeof plan)[number]) => boolean): number => plan.filter(f).length;
     expect(count((r) => r.arm === 'context')).toBe(27);
     expect(count((r) => r.arm === 'gating' && r.model.startsWith('context switching'))).toBe(12);
@@ -38,7 +41,7 @@ describe('runRecsysAblations (tiny scale)', () => {
     const a = runRecsysAblations({ scale: tiny, seed: 4, runs });
     const b = runRecsysAblations({ scale: tiny, seed: 4, runs });
     expect(a.runs.map((r) => r.map20)).toEqual(b.runs.map((r) => r.map20));
-    expect(a.runs.map((r) => r.hiddenSize)).toEqual([12, 4, 8]); // matched to the baseline's 8 (tiny: the auxiliary net is costly)
+    expect(a.runs.map((r) => r.hiddenSize)).toEqual([10, 8, 8]); // matched to the baseline's 8 (matchedRecommenderWidth, g = 2)
     for (const r of a.runs) {
       // The conditional MAPs partition the test targets: the position groups add up to 'all'.
       const parts = (['switch event', '1 after switch', '2-4 after switch', '5+ into regime'] as const).map((k) => r.map20BySwitch[k]);
@@ -47,9 +50,19 @@ describe('runRecsysAblations (tiny scale)', () => {
       expect(r.cpuSeconds).toBeGreaterThan(0);
     }
     expect(ABLATION_MODELS['context switching, output mask']).toMatchObject({ maskInput: false, maskOutput: true });
+    // A study with the same seed and scale takes the earlier runs over (no training: same objects).
+    const again = runRecsysAblations({ scale: tiny, seed: 4, runs: [...runs, { arm: 'gates', context: 'as now', model: 'context switching, input mask, balanced', epochs: 1, replicate: 0 }], previous: a });
+    expect(again.runs.slice(0, 3)).toEqual(a.runs);
+    expect(again.runs[0]).toBe(a.runs[0]);
+    const gated = again.runs[3]!;
+    expect(gated.gates?.importanceShare).toHaveLength(2);
+    expect(a.runs[1]!.gates).toBeUndefined(); // measured in the 'gates' arm only
+    // Another seed: nothing is taken over.
+    expect(runRecsysAblations({ scale: tiny, seed: 5, runs: runs.slice(0, 1), previous: a }).runs[0]).not.toBe(a.runs[0]);
+    expect(ablationMarkdown(again, 'x')).toContain('## Where the gate sends its mass');
     const md = ablationMarkdown(a, 'lrdkit reproduce recsys --ablations');
-    expect(md).toContain('| context | none | factorized | 12 | 1 |');
-    expect(md).toContain('| gating | weak | context switching, output mask | 4 | 1 |');
+    expect(md).toContain('| context | none | factorized | 10 | 1 |');
+    expect(md).toContain('| gating | weak | context switching, output mask | 8 | 1 |');
   });
 });
 

@@ -41,9 +41,10 @@ describe('lrdkit reproduce recsys', () => {
   it('--ablations --plan prints the runs and their cost and trains nothing', async () => {
     const r = await runLrdkit(['reproduce', 'recsys', '--ablations', '--plan', '--out', out]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('lrdkit reproduce recsys --ablations: 48 training runs of 400 users x 120 events (75 run-equivalents of 6 epochs');
+    expect(r.stdout).toContain('lrdkit reproduce recsys --ablations: 63 training runs of 400 users x 120 events (99 run-equivalents of 6 epochs');
     expect(r.stdout).toContain('| steps x4 | as now | context switching, input mask | 24 | 3 |');
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| arm') && !l.startsWith('| ---'))).toHaveLength(16);
+    expect(r.stdout).toContain('| gates | as now | context switching, input mask, balanced | 24 | 3 |');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| arm') && !l.startsWith('| ---'))).toHaveLength(21);
     expect(existsSync(out)).toBe(false);
   });
 });
