@@ -38,6 +38,12 @@ export interface RecsysScale {
   /** Baseline GRU width; the others are matched to its recurrent parameters. */
   readonly hiddenSize: number;
   readonly groups: number;
+  /**
+   * Weight of the context-switching gate's load-balancing loss (./recommenderModel.ts
+   * gateImportancePenalty): without it the gate collapses onto one expert
+   * (reports/recsys/ablations/conclusion.md); 0.1 as in Shazeer et al. 2017.
+   */
+  readonly gateBalanceWeight: number;
   readonly itemDimension: number;
   readonly pageDimension: number;
   /** Mixed-dimension temperatures compared with the uniform embedding (baseline GRU). */
@@ -61,6 +67,7 @@ export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
     learningRate: 0.005,
     hiddenSize: 64,
     groups: 4,
+    gateBalanceWeight: 0.1,
     itemDimension: 32,
     pageDimension: 8,
     temperatures: [0.3, 0.6],
@@ -76,6 +83,7 @@ export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
     learningRate: 0.005,
     hiddenSize: 128,
     groups: 8,
+    gateBalanceWeight: 0.1,
     itemDimension: 64,
     pageDimension: 16,
     temperatures: [0.2, 0.4, 0.6],
@@ -254,7 +262,9 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
       const base: RecommenderConfig = { variant: 'dense', groups: 1, hiddenSize: s.hiddenSize, itemDimension: s.itemDimension, pageDimension: s.pageDimension, vocabulary: h.vocabulary, pageVocabulary: h.pageVocabulary };
       const configs: { label: string; config: RecommenderConfig; embedding: 'uniform' | number; audit: boolean }[] = [{ label: 'baseline', config: base, embedding: 'uniform', audit: true }];
       for (const variant of ['factorized', 'context-switching'] as const) {
-        configs.push({ label: variant, config: { ...base, variant, groups: s.groups, hiddenSize: matchedRecommenderWidth(base, variant, s.groups) }, embedding: 'uniform', audit: true });
+        const width = matchedRecommenderWidth(base, variant, s.groups);
+        const config: RecommenderConfig = variant === 'context-switching' ? { ...base, variant, groups: s.groups, hiddenSize: width, gateBalanceWeight: s.gateBalanceWeight } : { ...base, variant, groups: s.groups, hiddenSize: width };
+        configs.push({ label: variant, config, embedding: 'uniform', audit: true });
       }
       for (const temperature of s.temperatures) {
         const mixed = mixedDimensionPlan(counts, { blocks: s.mixedBlocks, baseDimension: s.itemDimension, temperature });
