@@ -13,13 +13,15 @@
  *
  * @module lrdkit/recsys
  */
+export type { AblationCondition, AblationModel, AblationResults, AblationRun, AblationRunResult, AblationScale, ContextLevel } from '../recsys/ablations.js';
+export { ABLATION_MODELS, CONTEXT_LEVELS, RECSYS_ABLATION_SCALE, ablationConditions, ablationMarkdown, ablationPlan, meanAndStandardError, pairedDifference, runRecsysAblations } from '../recsys/ablations.js';
 export type { BrowsingHistories, BrowsingHistoryOptions } from '../recsys/browsingHistories.js';
 export { generateBrowsingHistories, modalitySequence } from '../recsys/browsingHistories.js';
 export type { InvertedFileIndex, InvertedFileOptions, ItemVectors } from '../recsys/dotProductServing.js';
 export { buildInvertedFileIndex, exactTopK, invertedFileTopK, itemLogit } from '../recsys/dotProductServing.js';
 export { RecsysInputError } from '../recsys/errors.js';
 export type { RecsysModelResult, RecsysReplicateData, RecsysReproductionOptions, RecsysResults, RecsysScale, ServingResult } from '../recsys/experiment.js';
-export { RECSYS_SCALES, matchedRecommenderWidth, oracleMaps, popularityMap, runRecsysReproduction } from '../recsys/experiment.js';
+export { RECSYS_SCALES, RETURN_GAP_EVENTS, matchedRecommenderWidth, oracleMaps, popularityMap, runRecsysReproduction } from '../recsys/experiment.js';
 export type { MixedDimensionBlock, MixedDimensionOptions, MixedDimensionPlan } from '../recsys/mixedDimensionPlan.js';
 export { mixedDimensionPlan } from '../recsys/mixedDimensionPlan.js';
 export type { ModalityHurst } from '../recsys/modalityHurst.js';
@@ -30,6 +32,8 @@ export { RecommenderModel, recommenderParameters, recurrentConfig } from '../rec
 export { recsysFigures, recsysMarkdown } from '../recsys/recsysReport.js';
 export type { SampledSoftmaxOptions, SampledSoftmaxResult } from '../recsys/sampledSoftmax.js';
 export { drawCandidates, expectedSampledSoftmaxGradient, fullSoftmaxGradient, logUniformProposal, proposalCdf, sampledSoftmax, unigramProposal } from '../recsys/sampledSoftmax.js';
+export type { SwitchBucket, SwitchConditionedMap, SwitchPositions } from '../recsys/switchConditionedMap.js';
+export { SWITCH_BUCKETS, mapBySwitchPosition, switchPositions } from '../recsys/switchConditionedMap.js';
 export type { TimeSplit } from '../recsys/timeSplit.js';
 export { timeSplit } from '../recsys/timeSplit.js';
 export type { RecommenderResult, TrainRecommenderOptions } from '../recsys/trainRecommender.js';

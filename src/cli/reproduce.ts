@@ -62,6 +62,7 @@ export const REPRODUCE_OPTIONS = {
   standard: 'boolean',
   full: 'boolean',
   plan: 'boolean',
+  ablations: 'boolean',
   out: 'string',
   runs: 'string',
   jobs: 'string',

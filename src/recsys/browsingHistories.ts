@@ -30,6 +30,13 @@ export interface BrowsingHistoryOptions {
   minDuration?: number;
   /** Probability that an event's item comes from the user's preferred topic of the current modality (default 0.6). */
   topicAffinity?: number;
+  /**
+   * Probability that an event's item is a stray one from another modality (uniform among the
+   * other M - 1, Zipf over that modality's items) while the regime, and so the page, stay
+   * (default 0: every item reveals the current modality). It weakens the context signal that
+   * items carry; (M - 1) / M makes an item's modality independent of the regime.
+   */
+  strayItemRate?: number;
   /** Zipf exponent s of item popularity, P(rank r) proportional to r^-s (default 1.1). */
   zipfExponent?: number;
   /** Probability that the page id is the modality's own page (else a uniformly random page), default 0.85. */
@@ -80,6 +87,7 @@ function resolve(o: BrowsingHistoryOptions): Required<BrowsingHistoryOptions> {
     tailIndex: o.tailIndex ?? 1.4,
     minDuration: o.minDuration ?? 3,
     topicAffinity: o.topicAffinity ?? 0.6,
+    strayItemRate: o.strayItemRate ?? 0,
     zipfExponent: o.zipfExponent ?? 1.1,
     pageFidelity: o.pageFidelity ?? 0.85,
     meanGapSeconds: o.meanGapSeconds ?? 60,
@@ -105,6 +113,7 @@ function resolve(o: BrowsingHistoryOptions): Required<BrowsingHistoryOptions> {
   real('tailIndex', 0, 10, true);
   int('minDuration', 1);
   real('topicAffinity', 0, 1, false);
+  real('strayItemRate', 0, 1, false);
   real('zipfExponent', 0, 10, false);
   real('pageFidelity', 0, 1, false);
   real('meanGapSeconds', 0, Number.MAX_VALUE, true);
@@ -172,9 +181,10 @@ export function modalitySequence(rng: Rng, modalities: number, minDuration: numb
  *   durations have a finite mean and infinite variance, and the indicator of any modality is
  *   long range dependent with Hurst index H = (3 - alpha) / 2 (Taqqu, Willinger & Sherman 1997;
  *   Heath, Resnick & Samorodnitsky 1998).
- * - Each event: with probability p (topicAffinity) an item of the user's preferred topic of the
- *   current modality (Zipf within the topic), else an item of the modality (Zipf over the
- *   modality); the page is one of the modality's pages with probability pageFidelity, else any
+ * - Each event: with probability r (strayItemRate, default 0) a stray item of another modality
+ *   (uniform among the others, Zipf over its items); otherwise with probability p
+ *   (topicAffinity) an item of the user's preferred topic of the current modality (Zipf within
+ *   the topic), else an item of the modality (Zipf over the modality); the page is one of the modality's pages with probability pageFidelity, else any
  *   page; timestamps advance by Exp(meanGap) within a regime and Exp(meanSwitchGap) at a switch,
  *   from a user start time uniform in [0, length x meanGap).
  * So when a user comes back to a modality after a long excursion, the best next-item prediction
@@ -232,7 +242,13 @@ export function generateBrowsingHistories(options: BrowsingHistoryOptions = {}):
       const m = regimes[e] as number;
       if (e > 0) time += -Math.log(1 - draw.uniform()) * (m !== regimes[e - 1] ? o.meanSwitchGapSeconds : o.meanGapSeconds);
       let item: number;
-      if (draw.uniform() < o.topicAffinity) {
+      // A stray item draws one uniform more; with the default rate 0 nothing is drawn, so the
+      // histories of earlier versions are unchanged.
+      if (o.strayItemRate > 0 && draw.uniform() < o.strayItemRate) {
+        const other = Math.min(M - 2, Math.floor(draw.uniform() * (M - 1)));
+        const s = other >= m ? other + 1 : other;
+        item = s * perModality + ((modalityRanks[s] as Int32Array)[drawFromCdf(modalityCdf, draw.uniform())] as number);
+      } else if (draw.uniform() < o.topicAffinity) {
         const topic = preferredTopic[u * M + m] as number;
         item = m * perModality + topic * n + ((topicRanks[m * K + topic] as Int32Array)[drawFromCdf(topicCdf, draw.uniform())] as number);
       } else {

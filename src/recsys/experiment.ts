@@ -17,6 +17,7 @@ import { RecsysInputError } from './errors.js';
 import { mixedDimensionPlan } from './mixedDimensionPlan.js';
 import { type ModalityHurst, modalityHurst } from './modalityHurst.js';
 import { type RecommenderConfig, type RecommenderParameters, recommenderParameters } from './recommenderModel.js';
+import { type SwitchConditionedMap, mapBySwitchPosition, switchPositions } from './switchConditionedMap.js';
 import { timeSplit } from './timeSplit.js';
 import { trainRecommender, trainingCounts } from './trainRecommender.js';
 import { userBatches } from './userBatches.js';
@@ -37,6 +38,12 @@ export interface RecsysScale {
   /** Baseline GRU width; the others are matched to its recurrent parameters. */
   readonly hiddenSize: number;
   readonly groups: number;
+  /**
+   * Weight of the context-switching gate's load-balancing loss (./recommenderModel.ts
+   * gateImportancePenalty): without it the gate collapses onto one expert
+   * (reports/recsys/ablations/conclusion.md); 0.1 as in Shazeer et al. 2017.
+   */
+  readonly gateBalanceWeight: number;
   readonly itemDimension: number;
   readonly pageDimension: number;
   /** Mixed-dimension temperatures compared with the uniform embedding (baseline GRU). */
@@ -45,6 +52,9 @@ export interface RecsysScale {
   /** Audit settings of each model's GRU. */
   readonly audit: { readonly sequences: number; readonly steps: number; readonly maxLag: number };
 }
+
+/** A return to a modality after this many events or more counts as a long gap in {@link RecsysModelResult.map20BySwitch}. */
+export const RETURN_GAP_EVENTS = 25;
 
 /** --quick (under 20 minutes on 2 cores) and --full. */
 export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
@@ -57,6 +67,7 @@ export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
     learningRate: 0.005,
     hiddenSize: 64,
     groups: 4,
+    gateBalanceWeight: 0.1,
     itemDimension: 32,
     pageDimension: 8,
     temperatures: [0.3, 0.6],
@@ -72,6 +83,7 @@ export const RECSYS_SCALES: Readonly<Record<'quick' | 'full', RecsysScale>> = {
     learningRate: 0.005,
     hiddenSize: 128,
     groups: 8,
+    gateBalanceWeight: 0.1,
     itemDimension: 64,
     pageDimension: 16,
     temperatures: [0.2, 0.4, 0.6],
@@ -95,6 +107,8 @@ export interface RecsysModelResult {
   readonly embeddingBytes: number;
   readonly map20: number;
   readonly recall20: number;
+  /** MAP@20 by the target's position relative to a modality switch (long gap: {@link RETURN_GAP_EVENTS} events or more). */
+  readonly map20BySwitch?: SwitchConditionedMap;
   readonly epochLoss: readonly number[];
   readonly trainSeconds: number;
   /** The GRU's audit verdict and evidence (absent for the mixed-dimension variants). */
@@ -229,6 +243,7 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
       const counts = trainingCounts(h, split);
       const hurst = modalityHurst(h);
       const oracle = oracleMaps(h, split.trainTarget, split.testTarget);
+      const positions = switchPositions(h.modality, h.users, h.length);
       const data: RecsysReplicateData = {
         replicate: rep,
         users: h.users,
@@ -247,7 +262,9 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
       const base: RecommenderConfig = { variant: 'dense', groups: 1, hiddenSize: s.hiddenSize, itemDimension: s.itemDimension, pageDimension: s.pageDimension, vocabulary: h.vocabulary, pageVocabulary: h.pageVocabulary };
       const configs: { label: string; config: RecommenderConfig; embedding: 'uniform' | number; audit: boolean }[] = [{ label: 'baseline', config: base, embedding: 'uniform', audit: true }];
       for (const variant of ['factorized', 'context-switching'] as const) {
-        configs.push({ label: variant, config: { ...base, variant, groups: s.groups, hiddenSize: matchedRecommenderWidth(base, variant, s.groups) }, embedding: 'uniform', audit: true });
+        const width = matchedRecommenderWidth(base, variant, s.groups);
+        const config: RecommenderConfig = variant === 'context-switching' ? { ...base, variant, groups: s.groups, hiddenSize: width, gateBalanceWeight: s.gateBalanceWeight } : { ...base, variant, groups: s.groups, hiddenSize: width };
+        configs.push({ label: variant, config, embedding: 'uniform', audit: true });
       }
       for (const temperature of s.temperatures) {
         const mixed = mixedDimensionPlan(counts, { blocks: s.mixedBlocks, baseDimension: s.itemDimension, temperature });
@@ -296,6 +313,7 @@ export async function runRecsysReproduction(o: RecsysReproductionOptions): Promi
           embeddingBytes: 4 * r.model.parameters.itemEmbedding,
           map20: r.map,
           recall20: r.recall,
+          map20BySwitch: mapBySwitchPosition(r.averagePrecision, split.testTarget, positions, RETURN_GAP_EVENTS),
           epochLoss: r.epochLoss,
           trainSeconds: r.trainSeconds,
           ...(audit ? { audit } : {}),

@@ -40,6 +40,37 @@ export interface RecommenderConfig {
   readonly mixed?: MixedDimensionPlan;
   /** Context switching: the auxiliary cell's width (default 2 g). */
   readonly auxiliaryHiddenSize?: number;
+  /**
+   * Context switching: where the mask applies, the experts' input slices (default true) and/or
+   * their output slices (default false): section 2.2.3 allows "input ... and/or output subspaces".
+   */
+  readonly maskInput?: boolean;
+  readonly maskOutput?: boolean;
+  /**
+   * Context switching: weight w of the experts' load-balancing loss w CV(importance)^2 added to
+   * the training loss (Shazeer et al. 2017, the mixture of experts section 2.2.3 builds on; see
+   * {@link gateImportancePenalty}); default 0 (none).
+   */
+  readonly gateBalanceWeight?: number;
+}
+
+/**
+ * The load-balancing ("importance") penalty of a mixture of experts: CV(I)^2 = var(I) / mean(I)^2
+ * of the importance I_b = sum over rows of the gate values G[row, b] (rows with weight 0 count as
+ * well: the gate is used at every step), the population variance over the g experts. It is 0 when
+ * every expert gets the same total gate, and g - 1 when one expert gets all of it.
+ *
+ * References: N. Shazeer et al., Outrageously large neural networks: the sparsely-gated
+ * mixture-of-experts layer, ICLR 2017, arXiv:1701.06538, section 4 (eq. 6, w_importance).
+ *
+ * @example
+ * // two rows, g = 2: importance (1.5, 0.5), mean 1, variance 0.25
+ * gateImportancePenalty(tf.tensor2d([[1, 0], [0.5, 0.5]])).dataSync()[0]; // 0.25
+ */
+export function gateImportancePenalty(gates: tf.Tensor2D): tf.Scalar {
+  const importance = tf.sum(gates, 0);
+  const { mean, variance } = tf.moments(importance);
+  return tf.div(variance, tf.square(mean)) as tf.Scalar;
 }
 
 /** Parameter counts of a {@link RecommenderModel}, by part. */
@@ -64,6 +95,8 @@ export function recurrentConfig(c: RecommenderConfig): ModelConfig {
     inputVocabulary: 2,
     outputVocabulary: 2,
     ...(c.auxiliaryHiddenSize !== undefined ? { auxiliaryHiddenSize: c.auxiliaryHiddenSize } : {}),
+    ...(c.maskInput !== undefined ? { maskInput: c.maskInput } : {}),
+    ...(c.maskOutput !== undefined ? { maskOutput: c.maskOutput } : {}),
   };
 }
 
@@ -85,6 +118,8 @@ function checkConfig(c: RecommenderConfig): void {
   for (const [name, v] of [['itemDimension', c.itemDimension], ['pageDimension', c.pageDimension], ['vocabulary', c.vocabulary], ['pageVocabulary', c.pageVocabulary]] as const) {
     if (!Number.isSafeInteger(v) || v < 1) throw new RecsysInputError(`${fn}: ${name} is ${String(v)}, expected an integer >= 1`);
   }
+  const w = c.gateBalanceWeight ?? 0;
+  if (!(Number.isFinite(w) && w >= 0)) throw new RecsysInputError(`${fn}: gateBalanceWeight is ${String(w)}, expected a number >= 0`);
   if (c.mixed && (c.mixed.baseDimension !== c.itemDimension || c.mixed.blockOf.length !== c.vocabulary)) {
     throw new RecsysInputError(`${fn}: the mixed-dimension plan has base ${c.mixed.baseDimension} over ${c.mixed.blockOf.length} items, expected ${c.itemDimension} over ${c.vocabulary}`);
   }
@@ -182,27 +217,30 @@ export class RecommenderModel {
     return sum ?? tf.zeros([N, D]);
   }
 
-  /** User vectors u_t for every step of the batch: [T B, H] (row t B + b). */
-  userVectors(batch: RecommenderBatch): tf.Tensor2D {
+  /** User vectors u_t for every step of the batch: [T B, H] (row t B + b); `gates` receives the context-switching masks, [T B, g]. */
+  userVectors(batch: RecommenderBatch, gates?: tf.Tensor2D[]): tf.Tensor2D {
     const N = batch.steps * batch.batch, P = this.config.pageDimension;
     if (batch.items.length !== N || batch.pages.length !== N) throw new RecsysInputError(`RecommenderModel: expected ${N} items and pages (steps ${batch.steps} x batch ${batch.batch}), found ${batch.items.length} and ${batch.pages.length}`);
     const p = ids(batch.pages);
     const page = gatherRows(this.pageTable as unknown as tf.Tensor3D, p.ids, p.asFloat, this.core.compute.fused).reshape([N, P]);
     const e = tf.concat([this.itemEmbedding(batch.items), page], 1) as tf.Tensor2D;
     const x = tf.add(tf.matMul(e, this.inputKernel as unknown as tf.Tensor2D), this.inputBias) as tf.Tensor2D;
-    return this.core.recurrentOutputs(x, batch.steps, batch.batch);
+    return this.core.recurrentOutputs(x, batch.steps, batch.batch, gates);
   }
 
   /**
    * The sampled softmax loss (nats per counted target): mean over targets with weight 1 of
    * -z_0 + log(exp(z_0) + sum_j exp(z_j)), z_0 = u . W_y + b_y - log(m q_y),
    * z_j = u . W_{s_j} + b_{s_j} - log(m q_{s_j}), the m candidates s shared by the batch, drawn
-   * with replacement from q, accidental hits kept (./sampledSoftmax.ts: the consistent variant).
+   * with replacement from q, accidental hits kept (./sampledSoftmax.ts: the consistent variant);
+   * plus w CV(importance)^2 of every context-switching layer's gate when gateBalanceWeight w > 0
+   * ({@link gateImportancePenalty}).
    */
   sampledLoss(batch: RecommenderBatch, samples: Int32Array, proposal: Float64Array): tf.Scalar {
     const N = batch.steps * batch.batch, H = this.config.hiddenSize, m = samples.length;
     const fused = this.core.compute.fused;
-    const u = this.userVectors(batch);
+    const gates: tf.Tensor2D[] = [];
+    const u = this.userVectors(batch, gates);
     const y = ids(batch.targets);
     const wy = gatherRows(this.outputTable as unknown as tf.Tensor3D, y.ids, y.asFloat, fused).reshape([N, H]);
     const by = gatherRows(this.outputBias as unknown as tf.Tensor3D, y.ids, y.asFloat, fused).reshape([N, 1]);
@@ -216,7 +254,10 @@ export class RecommenderModel {
     const perTarget = tf.sub(tf.logSumExp(z, 1), z0.reshape([N]));
     const w = tf.tensor1d(batch.weights);
     const counted = batch.weights.reduce((acc, v) => acc + v, 0);
-    return tf.div(tf.sum(tf.mul(perTarget, w)), Math.max(1, counted)) as tf.Scalar;
+    const loss = tf.div(tf.sum(tf.mul(perTarget, w)), Math.max(1, counted)) as tf.Scalar;
+    const balance = this.config.gateBalanceWeight ?? 0;
+    if (balance === 0 || gates.length === 0) return loss;
+    return gates.reduce((acc, g) => tf.add(acc, tf.mul(balance, gateImportancePenalty(g))) as tf.Scalar, loss);
   }
 
   /** Full-softmax logits for user vectors: [N, V] = U W^T + b. */

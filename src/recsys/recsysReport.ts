@@ -13,7 +13,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ReportFigure } from '../report/figures/common.js';
 import { VEGA_LITE_SCHEMA, round6 } from '../report/figures/common.js';
 import { REFERENCE_COLORS, REPORT_CONFIG, variantColorScale } from '../report/theme.js';
-import type { RecsysModelResult, RecsysResults } from './experiment.js';
+import { RETURN_GAP_EVENTS, type RecsysModelResult, type RecsysResults } from './experiment.js';
+import { SWITCH_BUCKETS } from './switchConditionedMap.js';
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const sd = (xs: readonly number[]): number => {
@@ -171,7 +172,7 @@ export function recsysMarkdown(r: RecsysResults, command: string): string {
     '',
     '## Models',
     '',
-    `Item (${s.itemDimension}) and page (${s.pageDimension}) embeddings, a dense input projection, one GRU, user vector = GRU output, logits over all items by dot product with output item embeddings. Adam (lr ${s.learningRate}), ${s.epochs} epochs, batches of ${s.batchSize} users, sampled softmax with ${s.negatives} log-uniform negatives per batch (log(m q) correction, accidental hits kept: proofs/sampled-softmax-bias.md). Factorized and context-switching GRUs (g = ${s.groups}) have the widest width whose input projection + GRU parameters do not exceed the baseline's; their output layer is wider (as in the paper's Table 2 note). Audits: \`lrdkit audit\` settings ${s.audit.sequences} sequences x ${s.audit.steps} steps, Gaussian input.`,
+    `Item (${s.itemDimension}) and page (${s.pageDimension}) embeddings, a dense input projection, one GRU, user vector = GRU output, logits over all items by dot product with output item embeddings. Adam (lr ${s.learningRate}), ${s.epochs} epochs, batches of ${s.batchSize} users, sampled softmax with ${s.negatives} log-uniform negatives per batch (log(m q) correction, accidental hits kept: proofs/sampled-softmax-bias.md). Factorized and context-switching GRUs (g = ${s.groups}; the context-switching gate trained with the load-balancing loss ${s.gateBalanceWeight} CV(importance)^2 of Shazeer et al. 2017, without which it collapses onto one expert: ablations/conclusion.md) have the widest width whose input projection + GRU parameters do not exceed the baseline's; their output layer is wider (as in the paper's Table 2 note). Audits: \`lrdkit audit\` settings ${s.audit.sequences} sequences x ${s.audit.steps} steps, Gaussian input.`,
     '',
     '| model | GRU | width | parameters (total / item embedding) | MAP@20 mean +- sd | recall@20 | audit verdict | rho(W_h) | lambda_1 (nats/step) |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
@@ -192,7 +193,27 @@ export function recsysMarkdown(r: RecsysResults, command: string): string {
     '',
     '## Table 2 ordering',
     '',
-    `Paper (MAP@20): baseline 0.117 < factorized 0.122 < context switching 0.126. Here: baseline ${f4(baseline)}, factorized ${f4(factorized)}, context switching ${f4(cs)}: ${ordered ? 'the same ordering' : 'not the paper\'s ordering'}. The largest replicate standard deviation is ${f4(spread)}${Math.abs(factorized - baseline) < 2 * spread || Math.abs(cs - factorized) < 2 * spread ? ', comparable to the differences: at this scale the ordering is not resolved' : ''}.`,
+    `Paper (MAP@20): baseline 0.117 < factorized 0.122 < context switching 0.126. Here: baseline ${f4(baseline)}, factorized ${f4(factorized)}, context switching ${f4(cs)}: ${ordered ? 'the same ordering' : 'not the paper\'s ordering'}. The largest replicate standard deviation is ${f4(spread)}${Math.abs(factorized - baseline) < 2 * spread || Math.abs(cs - factorized) < 2 * spread ? ', comparable to the differences: at this scale the ordering is not resolved' : ''}. Why context switching does not add to factorization here, and where it does: [ablations/conclusion.md](ablations/conclusion.md) (\`lrdkit reproduce recsys --ablations\`).`,
+  );
+  const switched = labels(r).filter((label) => byLabel(r, label).every((m) => m.map20BySwitch));
+  if (switched.length > 0) {
+    out.push(
+      '',
+      '## MAP@20 around modality switches',
+      '',
+      `Test targets grouped by their position relative to a switch of the user's modality (mean over replicates; the targets of each group in replicate 0 in the first row). "switch event": the first event of a new modality, not yet observable from the inputs; "1 after switch": one item of the new modality seen, so recalling the user's topic in it is what memory adds; "return, short / long gap": targets 1-4 after a switch back to a modality last browsed fewer than / at least ${RETURN_GAP_EVENTS} events before; "first visit": 1-4 after a switch to a modality never browsed before (nothing to remember).`,
+      '',
+      `| model | audit verdict | ${SWITCH_BUCKETS.join(' | ')} |`,
+      `| --- | --- | ${SWITCH_BUCKETS.map(() => '---:').join(' | ')} |`,
+      `| (targets) | | ${SWITCH_BUCKETS.map((b) => String(byLabel(r, switched[0] as string)[0]?.map20BySwitch?.[b].targets ?? 0)).join(' | ')} |`,
+    );
+    for (const label of switched) {
+      const ms = byLabel(r, label);
+      const audits = ms.flatMap((x) => (x.audit ? [x.audit.verdict] : []));
+      out.push(`| ${label} | ${audits.length > 0 ? audits.join(', ') : '-'} | ${SWITCH_BUCKETS.map((b) => f4(mean(ms.map((m) => (m.map20BySwitch as NonNullable<RecsysModelResult['map20BySwitch']>)[b].map)))).join(' | ')} |`);
+    }
+  }
+  out.push(
     '',
     '## Serving',
     '',

@@ -42,6 +42,8 @@ export interface RecommenderResult {
   readonly map: number;
   readonly recall: number;
   readonly testTargets: number;
+  /** AP@k of the prediction of every event (index u L + e; NaN where the event is not a test target). */
+  readonly averagePrecision: Float64Array;
   readonly trainSeconds: number;
   /** The trained model (the caller disposes it). */
   readonly model: RecommenderModel;
@@ -120,13 +122,18 @@ export function trainRecommender(h: BrowsingHistories, split: TimeSplit, o: Trai
   }
   const trainSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   optimizer.dispose();
-  const { map, recall, testTargets } = evaluateRecommender(model, h, split, k, batchSize);
-  return { epochLoss, map, recall, testTargets, trainSeconds, model };
+  const { map, recall, testTargets, averagePrecision } = evaluateRecommender(model, h, split, k, batchSize);
+  return { epochLoss, map, recall, testTargets, averagePrecision, trainSeconds, model };
 }
 
-/** MAP@k and recall@k of the full softmax on the split's test targets (see {@link trainRecommender}). */
-export function evaluateRecommender(model: RecommenderModel, h: BrowsingHistories, split: TimeSplit, k: number, batchSize: number): { map: number; recall: number; testTargets: number } {
+/**
+ * MAP@k and recall@k of the full softmax on the split's test targets (see {@link trainRecommender}),
+ * and the AP@k of every test target (event u L + e; NaN elsewhere) for conditional MAPs
+ * (./switchConditionedMap.ts).
+ */
+export function evaluateRecommender(model: RecommenderModel, h: BrowsingHistories, split: TimeSplit, k: number, batchSize: number): { map: number; recall: number; testTargets: number; averagePrecision: Float64Array } {
   const order = Int32Array.from({ length: h.users }, (_, i) => i);
+  const averagePrecision = new Float64Array(h.users * h.length).fill(Number.NaN);
   let ap = 0, hits = 0, count = 0;
   for (const batch of userBatches(h, split, order, batchSize, 'test')) {
     if (batch.counted === 0) continue;
@@ -144,15 +151,19 @@ export function evaluateRecommender(model: RecommenderModel, h: BrowsingHistorie
     top.dispose();
     rows.forEach((r, j) => {
       const target = batch.targets[r] as number;
+      let apTarget = 0;
       for (let c = 0; c < kk; c++) {
         if (ids[j * kk + c] === target) {
-          ap += 1 / (c + 1);
+          apTarget = 1 / (c + 1);
           hits++;
           break;
         }
       }
+      ap += apTarget;
+      // Row r = t B + b is the prediction of event t + 1 of user batch.users[b].
+      averagePrecision[(batch.users[r % batch.batch] as number) * h.length + Math.floor(r / batch.batch) + 1] = apTarget;
       count++;
     });
   }
-  return { map: ap / Math.max(1, count), recall: hits / Math.max(1, count), testTargets: count };
+  return { map: ap / Math.max(1, count), recall: hits / Math.max(1, count), testTargets: count, averagePrecision };
 }

@@ -90,7 +90,7 @@ export class SequenceModel {
     return bias ? (tf.add(p, bias) as tf.Tensor3D) : p;
   }
 
-  private layer(l: number, input: LayerInput, T: number, B: number): tf.Tensor3D {
+  private layer(l: number, input: LayerInput, T: number, B: number, masks?: tf.Tensor2D[]): tf.Tensor3D {
     const c = this.config, p = `layer${l}`, G = gates(c.kind), g = c.groups, hb = c.hiddenSize / g;
     const rb = (prefix: string) => (c.kind === 'gru' ? (this.v(`${prefix}/recurrent_bias`) as unknown as tf.Tensor3D) : null);
     const run = (xp: tf.Tensor3D, prefix: string, blocks: number, h: number) =>
@@ -101,7 +101,9 @@ export class SequenceModel {
     const ha = auxiliaryWidth(c);
     const aux = run(this.inputProducts(input, this.v(`${p}/auxiliary/kernel`), this.v(`${p}/auxiliary/bias`), 1), `${p}/auxiliary`, 1, ha);
     const logits = matMul2d(aux.reshape([T * B, ha]) as tf.Tensor2D, this.v(`${p}/mask/kernel`) as unknown as tf.Tensor2D, this.v(`${p}/mask/bias`) as unknown as tf.Tensor1D);
-    const mask = tf.expandDims(tf.transpose(tf.softmax(logits)), 2) as tf.Tensor3D; // [g, N, 1]
+    const gate = tf.softmax(logits) as tf.Tensor2D; // [N, g]
+    masks?.push(gate);
+    const mask = tf.expandDims(tf.transpose(gate), 2) as tf.Tensor3D; // [g, N, 1]
     const maskInput = c.maskInput ?? true, maskOutput = c.maskOutput ?? false;
     const raw = this.inputProducts(input, this.v(`${p}/kernel`), null, g);
     const xp = tf.add(maskInput ? tf.mul(raw, mask) : raw, this.v(`${p}/bias`)) as tf.Tensor3D;
@@ -109,11 +111,11 @@ export class SequenceModel {
     return maskOutput ? (tf.mul(y, mask) as tf.Tensor3D) : y;
   }
 
-  private stack(input: LayerInput, T: number, B: number, keep?: tf.Tensor3D[]): tf.Tensor3D {
+  private stack(input: LayerInput, T: number, B: number, keep?: tf.Tensor3D[], masks?: tf.Tensor2D[]): tf.Tensor3D {
     let x = input;
     let y: tf.Tensor3D | null = null;
     for (let l = 0; l < this.config.layers; l++) {
-      y = this.layer(l, x, T, B);
+      y = this.layer(l, x, T, B, masks);
       keep?.push(y);
       x = { blocks: y };
     }
@@ -159,12 +161,14 @@ export class SequenceModel {
   /**
    * The top recurrent layer's outputs for real-valued first-layer inputs x ([T B, H], row
    * t * B + b), differentiable (for models with their own input and output layers, e.g. the
-   * recommender of src/recsys): [T B, H].
+   * recommender of src/recsys): [T B, H]. `gates`, when given, receives the experts' mask
+   * softmax(V a + e) of every context-switching layer, [T B, g] (differentiable, for a gate
+   * balancing loss).
    */
-  recurrentOutputs(x: tf.Tensor2D, steps: number, batch: number): tf.Tensor2D {
+  recurrentOutputs(x: tf.Tensor2D, steps: number, batch: number, gates?: tf.Tensor2D[]): tf.Tensor2D {
     const H = this.config.hiddenSize, N = steps * batch;
     if (x.shape[0] !== N || x.shape[1] !== H) throw new ModelConfigError(`model.recurrentOutputs: expected inputs of shape [${N}, ${H}] (steps ${steps} x batch ${batch}, hiddenSize), found [${x.shape.join(', ')}]`);
-    return fromBlocks(this.stack({ blocks: x.reshape([1, N, H]) as tf.Tensor3D }, steps, batch));
+    return fromBlocks(this.stack({ blocks: x.reshape([1, N, H]) as tf.Tensor3D }, steps, batch, undefined, gates));
   }
 
   /** The current weights (float32 copies). */

@@ -46,6 +46,41 @@ describe('generateBrowsingHistories', () => {
     expect(lrd.dfa.hurst - srd.dfa.hurst).toBeGreaterThan(0.15);
   });
 
+  it('strayItemRate r moves a fraction r of the items to another modality and leaves everything else', () => {
+    const base = generateBrowsingHistories({ users: 50, length: 120, seed: 3 });
+    // Rate 0 draws nothing more: the same bytes as the default (and as earlier versions).
+    const zero = generateBrowsingHistories({ users: 50, length: 120, seed: 3, strayItemRate: 0 });
+    expect(zero.itemIds).toEqual(base.itemIds);
+    expect(zero.pageIds).toEqual(base.pageIds);
+    const fraction = (h: typeof base): { stray: number; perOther: number[]; pageInModality: number } => {
+      let stray = 0, pageInModality = 0;
+      const perOther = [0, 0, 0, 0];
+      for (let k = 0; k < h.itemIds.length; k++) {
+        const item = Math.floor((h.itemIds[k] as number) / 320), m = h.modality[k] as number;
+        if (item !== m) {
+          stray++;
+          perOther[(item - m + 4) % 4]! += 1;
+        }
+        if (Math.floor((h.pageIds[k] as number) / 5) === m) pageInModality++;
+      }
+      return { stray: stray / h.itemIds.length, perOther: perOther.map((c) => c / h.itemIds.length), pageInModality: pageInModality / h.itemIds.length };
+    };
+    const noisy = generateBrowsingHistories({ users: 50, length: 120, seed: 3, strayItemRate: 0.3 });
+    // The latent process does not move: same modalities, same preferred topics.
+    expect(noisy.modality).toEqual(base.modality);
+    expect(noisy.preferredTopic).toEqual(base.preferredTopic);
+    // 6000 events: binomial standard error sqrt(0.3 x 0.7 / 6000) = 0.006; bounds +- 0.03 (5 SE).
+    const f = fraction(noisy);
+    expect(Math.abs(f.stray - 0.3)).toBeLessThan(0.03);
+    // Uniform among the 3 other modalities: 0.1 each (SE 0.004; bounds +- 0.025).
+    for (const d of [1, 2, 3]) expect(Math.abs((f.perOther[d] as number) - 0.1)).toBeLessThan(0.025);
+    // Pages still follow the regime: 0.85 + 0.15 / 4 = 0.8875 (SE 0.004; bounds +- 0.025).
+    expect(Math.abs(f.pageInModality - 0.8875)).toBeLessThan(0.025);
+    // r = (M - 1) / M: an item's modality is independent of the regime (in the regime's: 1 / 4).
+    expect(Math.abs(fraction(generateBrowsingHistories({ users: 50, length: 120, seed: 3, strayItemRate: 0.75 })).stray - 0.75)).toBeLessThan(0.03);
+    expect(() => generateBrowsingHistories({ strayItemRate: 1.2 })).toThrow(new RecsysInputError('generateBrowsingHistories: strayItemRate is 1.2, expected a number in [0, 1]'));
+  });
+
   it('refuses options outside their ranges', () => {
     expect(() => generateBrowsingHistories({ length: 501 })).toThrow(new RecsysInputError('generateBrowsingHistories: length is 501, expected an integer in 2..500'));
     expect(() => generateBrowsingHistories({ topicAffinity: 1.5 })).toThrow(new RecsysInputError('generateBrowsingHistories: topicAffinity is 1.5, expected a number in [0, 1]'));

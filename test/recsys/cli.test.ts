@@ -12,6 +12,8 @@ describe('lrdkit reproduce recsys', () => {
     ['a negative seed', ['--seed', '-3'], /^lrdkit reproduce: --seed/],
     ['an extra argument', ['more'], /^lrdkit reproduce: unexpected argument "more"$/],
     ['an unknown backend', ['--backend', 'tpu'], /^lrdkit reproduce: --backend/],
+    ['--ablations with --quick', ['--ablations', '--quick'], /^lrdkit reproduce: --ablations has its own scale, found it with --quick$/],
+    ['--plan without --ablations', ['--plan'], /^lrdkit reproduce: --plan for recsys goes with --ablations, found --plan alone$/],
   ] as const) {
     it(`${what}: exit 2, one line, no output`, async () => {
       const r = await runLrdkit(['reproduce', 'recsys', ...args, '--out', out, '--quiet']);
@@ -34,5 +36,15 @@ describe('lrdkit reproduce recsys', () => {
       expect(r.stdout).toContain('Usage: lrdkit reproduce recsys [--quick|--full] [options]');
       expect(r.stdout).not.toContain('copy-task');
     }
+  });
+
+  it('--ablations --plan prints the runs and their cost and trains nothing', async () => {
+    const r = await runLrdkit(['reproduce', 'recsys', '--ablations', '--plan', '--out', out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('lrdkit reproduce recsys --ablations: 63 training runs of 400 users x 120 events (99 run-equivalents of 6 epochs');
+    expect(r.stdout).toContain('| steps x4 | as now | context switching, input mask | 24 | 3 |');
+    expect(r.stdout).toContain('| gates | as now | context switching, input mask, balanced | 24 | 3 |');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| arm') && !l.startsWith('| ---'))).toHaveLength(21);
+    expect(existsSync(out)).toBe(false);
   });
 });

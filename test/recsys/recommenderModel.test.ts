@@ -9,6 +9,7 @@ import { createRng } from '../../src/processes/prng.js';
 import { generateBrowsingHistories } from '../../src/recsys/browsingHistories.js';
 import { matchedRecommenderWidth, popularityMap } from '../../src/recsys/experiment.js';
 import { mixedDimensionPlan } from '../../src/recsys/mixedDimensionPlan.js';
+import { ContextSwitchingCell } from '../../src/cells/contextSwitching.js';
 import { RecommenderModel, type RecommenderConfig, recommenderParameters } from '../../src/recsys/recommenderModel.js';
 import { sampledSoftmax } from '../../src/recsys/sampledSoftmax.js';
 import { timeSplit } from '../../src/recsys/timeSplit.js';
@@ -110,7 +111,34 @@ describe('RecommenderModel', () => {
     expect(b.map).toBe(a.map);
     expect(a.epochLoss[7]).toBeLessThan(a.epochLoss[0] as number);
     expect(a.map).toBeGreaterThan(popularityMap(data, trainingCounts(data, s), s.testTarget));
+    // The per-target AP@20: a number in [0, 1] exactly at the test targets (NaN elsewhere), whose mean is the MAP.
+    let sum = 0, n = 0;
+    a.averagePrecision.forEach((ap, k) => {
+      if (s.testTarget[k] === 1) {
+        expect(ap).toBeGreaterThanOrEqual(0);
+        expect(ap).toBeLessThanOrEqual(1);
+        sum += ap;
+        n++;
+      } else expect(ap).toBeNaN();
+    });
+    expect(n).toBe(a.testTargets);
+    expect(sum / n).toBeCloseTo(a.map, 12);
     a.model.dispose();
     b.model.dispose();
+  });
+
+  it('a context-switching recommender masks where its config says (input and/or output, section 2.2.3)', () => {
+    const cs: RecommenderConfig = { ...config, variant: 'context-switching' };
+    for (const [maskInput, maskOutput] of [[true, false], [false, true], [true, true]] as const) {
+      const model = new RecommenderModel({ ...cs, maskInput, maskOutput }, createRng(2));
+      const cell = model.core.cells()[0];
+      expect(cell).toBeInstanceOf(ContextSwitchingCell);
+      expect([(cell as ContextSwitchingCell).maskInput, (cell as ContextSwitchingCell).maskOutput]).toEqual([maskInput, maskOutput]);
+      model.dispose();
+    }
+    // Unset: the reproduction's choice, the input mask only.
+    const plain = new RecommenderModel(cs, createRng(2));
+    expect([(plain.core.cells()[0] as ContextSwitchingCell).maskInput, (plain.core.cells()[0] as ContextSwitchingCell).maskOutput]).toEqual([true, false]);
+    plain.dispose();
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { vegaLiteValidator } from '../support/vegaLiteSchema.js';
 import { RECSYS_SCALES, type RecsysModelResult, type RecsysResults } from '../../src/recsys/experiment.js';
 import { recsysFigures, recsysMarkdown } from '../../src/recsys/recsysReport.js';
+import { SWITCH_BUCKETS } from '../../src/recsys/switchConditionedMap.js';
 
 const validate = vegaLiteValidator();
 
@@ -44,5 +45,24 @@ describe('recommender report', () => {
     expect(flat).toContain('the same ordering');
     expect(flat).toContain('at this scale the ordering is not resolved');
     expect(recsysMarkdown(results([0.3, 0.2, 0.1]), 'x')).toContain("not the paper's ordering");
+  });
+
+  it('with conditional MAPs, the Markdown has the around-switch table: one row per model with its audit verdicts', () => {
+    const r = results([0.1, 0.2, 0.3]);
+    const withSwitch: RecsysResults = {
+      ...r,
+      models: r.models.map((m, i) => ({
+        ...m,
+        map20BySwitch: Object.fromEntries(SWITCH_BUCKETS.map((b, j) => [b, { map: m.map20 / (j + 1), targets: 100 - j - i }])) as NonNullable<RecsysModelResult['map20BySwitch']>,
+        ...(m.variant !== 'dense' || m.embedding === 'uniform' ? { audit: { verdict: m.variant === 'factorized' ? 'LRD' : 'SRD', spectralRadiusWh: 1, lyapunov1: -0.1, hurstDfa: 0.5, certifiedHorizonSteps: 10, document: {} as never } } : {}),
+      })),
+    };
+    const md = recsysMarkdown(withSwitch, 'x');
+    expect(md).toContain('## MAP@20 around modality switches');
+    expect(md).toContain(`| model | audit verdict | ${SWITCH_BUCKETS.join(' | ')} |`);
+    // factorized: map20 0.2005 (mean of 0.2 and 0.201); '1 after switch' is the third bucket: / 3.
+    expect(md).toContain(`| factorized | LRD, LRD | 0.2005 | 0.1003 | ${(0.2005 / 3).toFixed(4)} |`);
+    expect(md).toContain('| mixed-dimension alpha 0.3 | - |');
+    expect(recsysMarkdown(r, 'x')).not.toContain('around modality switches');
   });
 });
