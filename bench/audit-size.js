@@ -10,6 +10,8 @@
 //   package.json, e.g. `git worktree add DIR <commit> && (cd DIR && npm run build)`), right
 //   before the current build's run of the same size, so that both see the same load; the
 //   table then gives the CPU and wall ratios baseline / current.
+//   [--max-seconds S]: stop an audit that has not finished after S seconds of wall clock (it is
+//   recorded as not finished, with its CPU seconds and peak memory so far) and go on.
 // Writes the section between the audit-size markers of bench/AUDIT.md and
 // bench/audit-size-results.json.
 import { spawnSync } from 'node:child_process';
@@ -25,6 +27,7 @@ const { writeLrdkitCheckpoint } = await import(join(root, 'dist/api/checkpoints.
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : null);
 const sizes = (arg('--sizes') ?? '512,1024,2048').split(',').map(Number);
 const baseline = arg('--baseline');
+const maxSeconds = arg('--max-seconds') === null ? null : Number(arg('--max-seconds'));
 const builds = [...(baseline ? [{ build: 'baseline', cli: join(baseline, 'dist/cli/main.js') }] : []), { build: 'current', cli: join(root, 'dist/cli/main.js') }];
 const work = mkdtempSync(join(tmpdir(), 'lrdkit-bench-audit-size-'));
 const results = [];
@@ -37,10 +40,12 @@ try {
       const out = join(work, `gru${h}-${build}-out`);
       const loadBefore = loadavg()[0];
       const t = process.hrtime.bigint();
-      const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, cli, 'audit', dir, '--out', out], { encoding: 'utf8' });
+      const limited = maxSeconds === null ? [] : ['timeout', String(maxSeconds)];
+      const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', ...limited, process.execPath, cli, 'audit', dir, '--out', out], { encoding: 'utf8' });
       const seconds = Number(process.hrtime.bigint() - t) / 1e9;
       const loadAfter = loadavg()[0];
-      if (r.status !== 0) throw new Error(`GRU(${h}) ${build}: audit exited ${r.status}: ${r.stderr.slice(-2000)}`);
+      const finished = r.status === 0;
+      if (!finished && !(maxSeconds !== null && r.status === 124)) throw new Error(`GRU(${h}) ${build}: audit exited ${r.status}: ${r.stderr.slice(-2000)}`);
       const lines = r.stderr.trim().split('\n');
       const [kib, user, sys] = (lines.pop() ?? '').split(' ').map(Number);
       const peakMiB = kib / 1024;
@@ -49,8 +54,8 @@ try {
       const phases = existsSync(join(out, 'timings.json')) ? JSON.parse(readFileSync(join(out, 'timings.json'), 'utf8')).seconds.gru_0 : {};
       const verdict = /^verdict: (\S+)/m.exec(r.stdout)?.[1];
       const rho = /^gru_0 .*$/m.exec(r.stdout)?.[0].split(/\s{2,}/)[5] ?? null;
-      results.push({ hidden: h, build, seconds, cpuSeconds, peakMiB, verdict, rho, phases, load: [loadBefore, loadAfter], estimateLine: progress.find((l) => l.includes('should take')) ?? null });
-      process.stderr.write(`GRU(${h}) ${build}: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU, peak ${peakMiB.toFixed(0)} MiB, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}, rho(J) ${rho}, phases ${JSON.stringify(phases)}\n`);
+      results.push({ hidden: h, build, finished, seconds, cpuSeconds, peakMiB, verdict, rho, phases, load: [loadBefore, loadAfter], estimateLine: progress.find((l) => l.includes('should take')) ?? null });
+      process.stderr.write(`GRU(${h}) ${build}: ${finished ? '' : `NOT FINISHED within --max-seconds ${maxSeconds}: `}${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU, peak ${peakMiB.toFixed(0)} MiB, load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}, rho(J) ${rho}, phases ${JSON.stringify(phases)}\n`);
     }
   }
 } finally {
@@ -68,7 +73,7 @@ function slope(xs, ys) {
   }
   return sxy / sxx;
 }
-const current = results.filter((r) => r.build === 'current');
+const current = results.filter((r) => r.build === 'current' && r.finished);
 const hs = current.map((r) => r.hidden);
 const exponent = current.length > 1 ? slope(hs, current.map((r) => r.seconds)) : null;
 const phaseNames = [...new Set(current.flatMap((r) => Object.keys(r.phases)))];
@@ -83,9 +88,9 @@ const section = [
   '',
   `| hidden | build | wall s | CPU s | peak MiB | load before / after | rho(J) median [min, max] | verdict |${baseline ? ' CPU baseline / current | wall baseline / current |' : ''}`,
   `| --- | --- | --- | --- | --- | --- | --- | --- |${baseline ? ' --- | --- |' : ''}`,
-  ...results.map((r) => `| ${r.hidden} | ${r.build} | ${fmt(r.seconds)} | ${fmt(r.cpuSeconds)} | ${fmt(r.peakMiB, 0)} | ${fmt(r.load[0])} / ${fmt(r.load[1])} | ${r.rho ?? '-'} | ${r.verdict} |${baseline ? (r.build === 'current' && base(r) ? ` ${fmt(base(r).cpuSeconds / r.cpuSeconds, 2)} | ${fmt(base(r).seconds / r.seconds, 2)} |` : ' | |') : ''}`),
+  ...results.map((r) => `| ${r.hidden} | ${r.build} | ${r.finished ? '' : '> '}${fmt(r.seconds)}${r.finished ? '' : ' (stopped)'} | ${fmt(r.cpuSeconds)} | ${fmt(r.peakMiB, 0)} | ${fmt(r.load[0])} / ${fmt(r.load[1])} | ${r.rho ?? '-'} | ${r.verdict ?? '-'} |${baseline ? (r.build === 'current' && base(r) ? ` ${fmt(base(r).cpuSeconds / r.cpuSeconds, 2)} | ${fmt(base(r).seconds / r.seconds, 2)} |` : ' | |') : ''}`),
   '',
-  `Cost exponent of the current build (wall ~ h^b, least squares over the sizes): b = ${fmt(exponent, 2)}.`,
+  `Cost exponent of the current build (wall ~ h^b, least squares over the sizes that finished): b = ${fmt(exponent, 2)}.${maxSeconds === null ? '' : ` Audits still running after ${maxSeconds} s of wall clock were stopped ("> s (stopped)"; CPU s and peak MiB up to then; their phases are not written).`}`,
   '',
   'Phases (seconds, from timings.json; jacobian and eigenvalues are compute seconds of both threads together, which overlap in wall time) and their exponents:',
   '',
