@@ -45,7 +45,6 @@ Options:
 Examples:
   lrdkit reproduce recsys --quick
   lrdkit reproduce recsys --quick --seed 2 --out results/recsys-seed2
-  lrdkit reproduce recsys --full --backend tfjs-node
   lrdkit reproduce recsys --ablations --plan`;
 
 /** Runs `lrdkit reproduce recsys` (args.positionals[0] is 'recsys'). */
