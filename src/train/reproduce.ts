@@ -384,6 +384,13 @@ export interface Comparison {
   readonly gapSmallNats: number | null;
   /** Standard error of gapBig. */
   readonly gapBigStandardError: number;
+  /**
+   * Whether the comparison says anything about memory: false when neither the dense nor the big
+   * network's mean loss is below the memoryless level (both still on the plateau at ln 256 or
+   * at best copying the visible first word: not trained long enough to compare). Such repeat
+   * counts are left out of the verdict.
+   */
+  readonly informative: boolean;
 }
 
 /** Mean and standard error over seeds (n > 1), or the single value with its own standard error. */
@@ -568,18 +575,22 @@ export function collectResults(plan: ReproductionPlan, runsDirectory: string, ve
         gapBigNats: gap.mean,
         gapSmallNats: ss ? ds.mean - ss.mean : null,
         gapBigStandardError: gap.standardError,
+        informative: Math.min(ds.mean, bs.mean) < copyTaskReferenceLosses(repeats).memorylessNats,
       });
     }
-    const mine = comparisons.filter((c) => c.cell === cell);
-    below[cell] = mine.every((c) => c.gapBigNats > 0);
-    grows[cell] = mine.every((c, i) => i === 0 || c.gapBigNats >= (mine[i - 1] as Comparison).gapBigNats);
+    const mine = comparisons.filter((c) => c.cell === cell && c.informative);
+    below[cell] = mine.length > 0 && mine.every((c) => c.gapBigNats > 0);
+    grows[cell] = mine.length > 1 && mine.every((c, i) => i === 0 || c.gapBigNats >= (mine[i - 1] as Comparison).gapBigNats);
   }
   const reproduces = plan.cells.every((c) => below[c] && grows[c]);
   const partly = !reproduces && plan.cells.some((c) => below[c] || grows[c]);
   const parts = plan.cells.map((cell) => {
-    const mine = comparisons.filter((c) => c.cell === cell);
+    const mine = comparisons.filter((c) => c.cell === cell && c.informative);
+    const untrained = comparisons.filter((c) => c.cell === cell && !c.informative).map((c) => `R=${c.repeats}`);
+    const skipped = untrained.length > 0 ? `; at ${untrained.join(', ')} neither network got below the memoryless loss, so those repeat counts compare nothing and are left out` : '';
+    if (mine.length === 0) return `${cell.toUpperCase()}: neither network got below the memoryless loss at any repeat count: no comparison`;
     const gaps = mine.map((c) => `R=${c.repeats}: ${c.gapBigNats >= 0 ? '+' : ''}${c.gapBigNats.toFixed(3)}`).join(', ');
-    return `${cell.toUpperCase()}: factorized (equal parameters) ${below[cell] ? 'below dense at every repeat count' : 'not below dense at every repeat count'}; gap dense - factorized ${grows[cell] ? 'grows' : 'does not grow'} with the repeats (${gaps} nats)`;
+    return `${cell.toUpperCase()}: factorized (equal parameters) ${below[cell] ? 'below dense at every repeat count' : 'not below dense at every repeat count'}; gap dense - factorized ${grows[cell] ? 'grows' : 'does not grow'} with the repeats (${gaps} nats)${skipped}`;
   });
   const headline = reproduces ? 'The direction of the paper reproduces at this scale' : partly ? 'The direction of the paper reproduces only in part at this scale' : 'The direction of the paper does not reproduce at this scale';
   return {
@@ -647,9 +658,12 @@ function whereGapIsClear(r: ReproductionResults): string[] {
   if (seeds.length < 2) return [];
   const at = (cs: readonly Comparison[]) => (cs.length === 0 ? 'none' : cs.map((c) => `R=${c.repeats}`).join(', '));
   const parts = r.plan.cells.map((cell) => {
-    const mine = r.comparisons.filter((c) => c.cell === cell);
+    const mine = r.comparisons.filter((c) => c.cell === cell && c.informative !== false);
+    const untrained = r.comparisons.filter((c) => c.cell === cell && c.informative === false);
     const clear = (c: Comparison) => Math.abs(c.gapBigNats) > 2 * c.gapBigStandardError;
-    return `${cell.toUpperCase()}: factorized clearly better (gap > 2 SE) at ${at(mine.filter((c) => clear(c) && c.gapBigNats > 0))}; dense clearly better at ${at(mine.filter((c) => clear(c) && c.gapBigNats < 0))}; within 2 SE at ${at(mine.filter((c) => !clear(c)))}`;
+    return `${cell.toUpperCase()}: factorized clearly better (gap > 2 SE) at ${at(mine.filter((c) => clear(c) && c.gapBigNats > 0))}; dense clearly better at ${at(mine.filter((c) => clear(c) && c.gapBigNats < 0))}; within 2 SE at ${at(mine.filter((c) => !clear(c)))}${
+      untrained.length > 0 ? `; neither below the memoryless loss at ${at(untrained)}` : ''
+    }`;
   });
   return [`**Where.** ${parts.join('. ')}. (Standard errors over ${seeds.length} seeds: with so few seeds a guide, not a test.)`, ''];
 }
@@ -674,7 +688,7 @@ export function resultsMarkdown(r: ReproductionResults, command: string): string
       const run = (size: ComparisonSize) => r.runs.find((x) => x.cell === c.cell && x.repeats === c.repeats && x.size === size) as RunResult;
       const cellText = (size: ComparisonSize, m: number, se: number) => `${fmt(m)} +- ${fmt(se)} (h=${run(size).hiddenSize}, ${run(size).parameters} params)`;
       const smallCells = small ? ` ${cellText('small', c.smallLossNats as number, c.smallLossStandardError as number)} |` : '';
-      return `| ${c.cell.toUpperCase()} | ${c.repeats} | ${copySequenceLength(c.repeats)} | ${fmt(c.memorylessNats)} | ${cellText('dense', c.denseLossNats, c.denseLossStandardError)} | ${cellText('big', c.bigLossNats, c.bigLossStandardError)} |${smallCells} ${fmt(c.gapBigNats)} +- ${fmt(c.gapBigStandardError)} |${small ? ` ${fmt(c.gapSmallNats as number)} |` : ''}`;
+      return `| ${c.cell.toUpperCase()} | ${c.repeats} | ${copySequenceLength(c.repeats)} | ${fmt(c.memorylessNats)} | ${cellText('dense', c.denseLossNats, c.denseLossStandardError)} | ${cellText('big', c.bigLossNats, c.bigLossStandardError)} |${smallCells} ${fmt(c.gapBigNats)} +- ${fmt(c.gapBigStandardError)}${c.informative === false ? ' (neither below memoryless)' : ''} |${small ? ` ${fmt(c.gapSmallNats as number)} |` : ''}`;
     }),
     '',
     `**Verdict.** ${r.verdict.summary}`,

@@ -83,6 +83,23 @@ describe('the copy-task reproduction', () => {
     expect(flipped.verdict.summary).toMatch(/^The direction of the paper does not reproduce at this scale\. GRU: factorized \(equal parameters\) not below dense at every repeat count; gap dense - factorized does not grow/);
   });
 
+  it('a repeat count where neither network gets below the memoryless loss is left out of the verdict (an LSTM still on its plateau at ln 256)', () => {
+    const runsDir = tempDir();
+    // R = 8's memoryless level is 8/9 ln 256 = 4.929: both networks at ln 256 + 0.003 there.
+    const finals: Record<string, number> = { 'dense-4': 3, 'big-4': 2.5, 'small-4': 2.8, 'dense-8': 5.548, 'big-8': 5.548, 'small-8': 5.548 };
+    for (const run of plannedRuns(PLAN)) fakeRun(join(runsDir, run.name), run, finals[`${run.size}-${run.repeats}`] as number);
+    const results = collectResults(PLAN, runsDir, 'test');
+    expect(results.comparisons.map((c) => c.informative)).toEqual([true, false]);
+    // One informative repeat count: below dense, but no growth can be shown.
+    expect(results.verdict).toMatchObject({ factorizedBelowDenseAtEqualParameters: { gru: true }, gapGrowsWithRepeats: { gru: false }, reproduces: false });
+    expect(results.verdict.summary).toMatch(/at R=8 neither network got below the memoryless loss, so those repeat counts compare nothing and are left out/);
+    // Neither learned anywhere: no comparison at all.
+    for (const run of plannedRuns(PLAN).filter((r) => r.repeats === 4)) fakeRun(join(runsDir, run.name), run, 5.548);
+    const none = collectResults(PLAN, runsDir, 'test');
+    expect(none.verdict).toMatchObject({ factorizedBelowDenseAtEqualParameters: { gru: false }, gapGrowsWithRepeats: { gru: false }, reproduces: false });
+    expect(none.verdict.summary).toMatch(/^The direction of the paper does not reproduce at this scale\. GRU: neither network got below the memoryless loss at any repeat count: no comparison\.$/);
+  });
+
   it('a run folder is to start, to resume or finished; an unfinished run stops the collection naming it', () => {
     const runsDir = tempDir();
     const run = plannedRuns(PLAN)[0]!;
