@@ -151,22 +151,28 @@ const BYTES_PER_STATE_VALUE = 8;
 const JACOBIAN_WORK_MATRICES = 12;
 /**
  * Quiet-machine wall seconds per unit of work on 2 cores (the audit's two threads), fitted on
- * the phases of the default audit of GRU(1024) measured by the lead on a quiet machine
- * (186 s with the single-vector Arnoldi, bench/AUDIT.md) with the Jacobian spectra scaled by
- * the measured speed-up of the thick restart (2.3x CPU per state, same process and states):
- * - {@link SECONDS_PER_STEP_WEIGHT}: trajectories, plus half of the moments, correlation,
- *   memory, step information and Lyapunov work (shared by the threads), the channel, the
- *   report and start-up, per N (T + B) G h (h + d) multiply-adds (about 40 s at h = 1024);
+ * the phases (timings.json) of the default audits of GRU(1024) and GRU(2048) in one run of
+ * `bench/audit-size.js --sizes 512,1024,2048` (bench/AUDIT.md, 2026-12-07 02:11-02:38 UTC, load
+ * 7-9), each run's phases scaled to a quiet machine: GRU(1024) to its quiet wall time (82.7 s,
+ * the lead's quiet run), GRU(2048) to 82.7 s x the run's CPU ratio 1150.3 / 189.7 = 501 s.
+ * Geometric means of the two sizes' coefficients:
+ * - {@link SECONDS_PER_STEP_WEIGHT}: what is left of the wall time after half of the two
+ *   shared items below (trajectories, moments, correlation, memory, step information, the
+ *   Lyapunov run, the channel, the report, start-up), per N (T + B) G h (h + d) multiply-adds
+ *   (2.5e-10 at h = 1024, 3.4e-10 at h = 2048, where the 100 MB of recurrent weights no longer
+ *   fit in the cache);
  * - {@link SECONDS_PER_JACOBIAN_STATE_SQUARE}: the iterative Jacobian spectra (thick-restarted
- *   Arnoldi and Lanczos, both threads) per sampled state and h^2 (about 33 s for 64 states);
+ *   Arnoldi and Lanczos, both threads, half counted) per sampled state and h^2 (3.8e-7 at
+ *   h = 1024, 6.0e-7 at 2048: 6 restart cycles against 4, and J no longer in the cache);
  * - {@link SECONDS_PER_EIGEN_CUBE}: one dense O(h^3) eigensolve (the full eigenvalues at up to
- *   4 states, rho(U_k) of each of the G + 1 recurrent gate matrices), both threads, per h^3
- *   (about 25 s for the 7 of a GRU(1024)).
- * An order of magnitude, for the start-up message only.
+ *   4 states, rho(U_k) of each of the G + 1 recurrent gate matrices), both threads, half
+ *   counted, per h^3 (3.0e-9 at h = 1024, 2.7e-9 at 2048).
+ * The estimates against the quiet wall times: GRU(512) 21 s (23.9 s measured), GRU(1024) 93 s
+ * (82.7 s), GRU(2048) 454 s (501 s). An order of magnitude, for the start-up message only.
  */
 export const SECONDS_PER_STEP_WEIGHT = 2.9e-10;
-export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 4.9e-7;
-export const SECONDS_PER_EIGEN_CUBE = 3.35e-9;
+export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 4.8e-7;
+export const SECONDS_PER_EIGEN_CUBE = 2.85e-9;
 
 /**
  * The memory and time an audit of `checkpoint` with `options` should take: per audited layer,

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compiledWatBase64 } from '../support/compileWat.js';
-import { WasmArena, gemm, setSimdEnabled, simdArena, simdKernels, simdSupported } from '../../src/linalg/internal/simd.js';
+import { WasmArena, gemm, instantiateSimdKernels, setSimdEnabled, simdArena, simdKernels, simdSupported } from '../../src/linalg/internal/simd.js';
 import { KERNELS_WASM_BASE64 } from '../../src/linalg/internal/wasm/kernelsWasm.js';
 import { simdFft } from '../../src/linalg/internal/simdFft.js';
 import { fft, ifft } from '../../src/linalg/fft.js';
@@ -184,6 +184,34 @@ describe('SIMD kernels (kernels.wat)', () => {
     expect(builds).toBe(1);
     expect(sameBits(next!.f64.subarray(at, at + 100), data)).toBe(true);
     expect(simdArena()).toBe(next);
+  });
+
+  it('residents larger than the retire limit do not retire the arena (no re-upload after every call); scratch above both does', () => {
+    // The GRU(2048) case at 1/100 scale: its stacked weights (201 MB) alone exceeded the
+    // 128 MiB limit, so every step's release retired the arena and the next step re-uploaded
+    // them. Limit 1 MiB here, residents 2 MiB: scratch scopes of 0.5 MiB leave the arena (and the
+    // one upload) in place; one of 3 MiB (more than the residents) retires it.
+    const kernels = instantiateSimdKernels();
+    if (!kernels) throw new Error('SIMD kernels unavailable');
+    const arena = new WasmArena(kernels, { retireBytes: 2 ** 20 });
+    const key = {};
+    const data = Float64Array.from({ length: 2 ** 18 }, (_, i) => i / 3);
+    let builds = 0;
+    const at = arena.resident(key, () => (builds++, data));
+    for (let call = 0; call < 3; call++) {
+      const m = arena.mark();
+      arena.alloc(2 ** 16);
+      arena.release(m);
+      expect(arena.retired).toBe(false);
+      expect(arena.resident(key, () => (builds++, data))).toBe(at);
+    }
+    expect(builds).toBe(1);
+    expect(kernels.memory.buffer.byteLength).toBeGreaterThan(2 ** 20);
+    expect(sameBits(arena.f64.subarray(at, at + data.length), data)).toBe(true);
+    const m = arena.mark();
+    arena.alloc(3 * 2 ** 17);
+    arena.release(m);
+    expect(arena.retired).toBe(true);
   });
 
   it('setSimdEnabled(false) disables them on this thread (callers fall back to their JS loops)', () => {

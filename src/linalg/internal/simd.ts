@@ -90,6 +90,11 @@ function load(): SimdKernels | null {
   }
 }
 
+/** A fresh instance of the kernels with its own memory, or null when unsupported (for tests of {@link WasmArena}). */
+export function instantiateSimdKernels(): SimdKernels | null {
+  return load();
+}
+
 /** True when this engine can run the SIMD kernels (whether or not they are enabled). */
 export function simdSupported(): boolean {
   if (loaded === undefined) loaded = load();
@@ -116,9 +121,14 @@ export function setSimdEnabled(on: boolean): boolean {
 /** Resident copies are kept while they fit in this many bytes; then all are dropped and re-uploaded on use. */
 const RESIDENT_CAP_BYTES = 96 * 2 ** 20;
 /**
- * When the outermost scratch scope is released with the memory grown beyond this, the arena is
- * retired (its memory is freed with it) and the next {@link simdArena} call starts a fresh
- * instance: large temporary buffers do not stay allocated for the life of the thread.
+ * When the outermost scratch scope is released with the scratch part of the memory (above the
+ * resident copies) grown beyond this, or beyond the resident copies' own size when they are
+ * larger, the arena is retired (its memory is freed with it) and the next {@link simdArena}
+ * call starts a fresh instance: large temporary buffers do not stay allocated for the life of
+ * the thread. The residents do not count: a retired arena takes them along, and weights that
+ * alone exceed the limit (a GRU(2048)'s stacked copies are 201 MB) were re-transposed and
+ * re-uploaded after every step (0.38 s of CPU per GRU(2048) step, 100x a GRU(1024) step, most
+ * of it in growing fresh memories: the default GRU(2048) audit ran for over 46 CPU minutes).
  */
 const RETIRE_BYTES = 128 * 2 ** 20;
 const PAGE_BYTES = 65536;
@@ -145,7 +155,14 @@ export class WasmArena {
   /** True once released with more than RETIRE_BYTES of memory: simdArena() then makes a new one. */
   retired = false;
 
-  constructor(readonly kernels: SimdKernels) {
+  /**
+   * @param limits - the scratch size that retires the arena (default {@link RETIRE_BYTES}; tests
+   *   use small ones)
+   */
+  constructor(
+    readonly kernels: SimdKernels,
+    private readonly limits: { readonly retireBytes: number } = { retireBytes: RETIRE_BYTES },
+  ) {
     this.view = new Float64Array(kernels.memory.buffer);
   }
 
@@ -166,11 +183,15 @@ export class WasmArena {
     return this.top;
   }
 
-  /** Frees every scratch region allocated since `mark`. */
+  /**
+   * Frees every scratch region allocated since `mark`; the outermost release retires the arena
+   * when the scratch high-water mark (memory above the residents) exceeds the retire limit and
+   * the residents' size (see {@link RETIRE_BYTES}).
+   */
   release(mark: number): void {
     this.live--;
     this.top = mark;
-    if (this.live === 0 && this.kernels.memory.buffer.byteLength > RETIRE_BYTES) this.retired = true;
+    if (this.live === 0 && this.kernels.memory.buffer.byteLength - this.residentTop > Math.max(this.limits.retireBytes, this.residentTop)) this.retired = true;
   }
 
   /** A scratch region of `count` float64 (contents undefined); returns its element index. */
