@@ -78,6 +78,25 @@ describe('block-diagonal structure', () => {
     expect(Math.abs(spectralRadius(m) - 3.2660614910418215e-242) / 3.2660614910418215e-242).toBeLessThan(1e-9);
   });
 
+  it('a graded 3-cycle whose eigenvalues (modulus 2.1e-166) lie far below its largest entry (0.87) converges (kept fresh-seed counterexample)', () => {
+    // Found by the fresh-seed pass (block-diagonal property above, 1 draw in 30 000): the QR
+    // iteration stalled ("did not deflate eigenvalue 3 of 3") because balancing shrank every
+    // entry to ~1e-166 and the shifts square them; src/linalg/eigenvalues.ts now rescales after
+    // balancing too. The eigenvalues are the cube roots of a12 a23 a31 = -9.5e-498:
+    //   import mpmath; mpmath.mp.dps = 1000
+    //   M = mpmath.matrix([[mpmath.mpf(v) for v in r] for r in A])   # A as below
+    //   max(abs(e) for e in mpmath.eig(M, left=False, right=False))   # 2.1187996561707114991e-166
+    // (numpy.linalg.eigvals: 2.1187996561707098e-166.) Balanced, the matrix is close to a scaled
+    // cyclic permutation (normal, eigenvalue condition ~1), so the error is O(eps) relative;
+    // 1e-12 leaves three orders of margin, and a stall throws.
+    const a = [[5.539756584174842e-181, 1.5141002988100468e-265, 1.1725021761003373e-247], [1.877024355458543e-295, 2.0368854498185727e-244, -0.8682147420170013], [7.235822095026256e-233, 0, -2e-323]];
+    const exact = 2.1187996561707114991e-166;
+    expect(Math.abs(spectralRadius(a) - exact) / exact).toBeLessThan(1e-12);
+    // the real root is -exact (to 1e-15 relative): the three roots are exact * (-1, e^(+-i pi/3))
+    const s = eigenvalues(a);
+    expect(Math.min(...Array.from(s.re)) / -2.1187996561707087293e-166).toBeCloseTo(1, 12);
+  });
+
   it('isBlockDiagonal accepts g equal rectangular blocks and rejects one off-block entry', () => {
     const m = blockDiagonal([[[1, 2, 3]], [[4, 5, 6]]]);
     expect(isBlockDiagonal(m, 2)).toBe(true);
