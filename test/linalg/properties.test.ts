@@ -97,6 +97,27 @@ describe('block-diagonal structure', () => {
     expect(Math.min(...Array.from(s.re)) / -2.1187996561707087293e-166).toBeCloseTo(1, 12);
   });
 
+  it('matrices on which the QR iteration stalled for 100 iterations converge after the rescue, backward stable (kept fresh-seed counterexamples)', () => {
+    // Both threw "did not deflate eigenvalue 4 (5) of 5 within 100 iterations" before the rescue
+    // of src/linalg/internal/hessenbergQR.ts (about 1 draw in 2 000 of the block-diagonal
+    // property). Reference radii from mpmath at 1200 digits:
+    //   M = mpmath.matrix([[mpmath.mpf(v) for v in r] for r in A]); max(abs(e) for e in mpmath.eig(M, left=False, right=False))
+    // (1) 2 x a signed permutation: eigenvalues -2, -2, 2, 2, 0 (double, so the standard shifts
+    // cycle); exact radius 1.9999999999999982792. A double eigenvalue split by rounding moves
+    // by O(sqrt(eps)) ~ 1e-8, hence 1e-6; the backward error is the law (1e-12 ||A||_F, as above).
+    const signedPermutation = [[-5.4e-323, -2, 2.050727492195714e-187, 3.995090594167319e-140, -1.9999999999999967], [-3.5e-323, 2.3309772699793903e-262, -3.2107058973964466e-21, 1.9999999999999984, -4.0113024334525344e-22], [6.283592093938084e-288, 9.4e-323, 5.611927058110695e-65, 1.4371754421093545e-305, 1.2833956926822915e-95], [4.076660322480723e-270, 5.497767654646962e-291, 1.2662678569368917e-188, 3.5348247490046973e-242, -1.9999999999999976], [-1.9999999999999971, 2.261244981890477e-135, 4.5514271368456974e-287, -1.999999999999997, -8.158114782515011e-188]];
+    // (2) graded: a pair +-3.6e-7 i beside three eigenvalues below 1e-170 (relative deflation of
+    // those is out of reach of float64); exact radius 3.614722614538489748e-7, a simple,
+    // well-separated pair, hence 1e-9 relative.
+    const graded = [[8.282374443423418e-193, -1.4688660915844571e-285, 5.09525900561833e-155, -7.596947957159187e-157, -2.1824078061836978e-110], [-9.391142303447546e-70, -1.456173542160469e-116, -9.585362846492188e-246, -1.4722219152487372e-260, -2.4771593597589106e-285], [6.147305914784981e-56, -7.14392717764683e-44, -4.2585519107138486e-253, 0.00018620560221058419, 1.7573914294836286e-138], [-8.984885289632373e-122, -2.4582592559441347e-262, -7.017092625000126e-10, 1.0210754505126129e-204, 1.4528692670893842e-241], [-1.454206340636883e-212, 3.0928723518220318e-145, 1.4996263095104822e-266, 3.848590964306042e-200, 2.287159916122956e-190]];
+    for (const [m, exact, tol] of [[signedPermutation, 1.9999999999999982792, 1e-6], [graded, 3.614722614538489748e-7, 1e-9]] as const) {
+      const s = eigenvalues(m);
+      const norm = frobeniusNorm(m);
+      for (let k = 0; k < m.length; k++) expect(smallestSingularValueShifted(m, s.re[k] as number, s.im[k] as number)).toBeLessThanOrEqual(1e-12 * norm);
+      expect(Math.abs(spectralRadius(m) - exact) / exact).toBeLessThan(tol);
+    }
+  });
+
   it('isBlockDiagonal accepts g equal rectangular blocks and rejects one off-block entry', () => {
     const m = blockDiagonal([[[1, 2, 3]], [[4, 5, 6]]]);
     expect(isBlockDiagonal(m, 2)).toBe(true);
