@@ -118,6 +118,17 @@ describe('block-diagonal structure', () => {
     }
   });
 
+  it('the backward-error check itself terminates on a matrix whose entries are all below 3e-27 (kept fresh-seed hang of the property above)', () => {
+    // Without the scaling in smallestSingularValueShifted, ml-matrix's SVD of the embedding of
+    // A - 0 I never returned (seed k = 95 of scripts/fresh-seed-rates.mjs laBackward; about 1
+    // CI run in 100 of this file would have hit the 15-minute hang guard). Eigenvalues: 0, 0 and
+    // a pair near -4.6e-87; each is exact for a matrix within 1e-12 ||A||_F.
+    const m = [[2.1908534452409366e-107, -7.015266513883116e-99, 4.4e-323, 0], [1.2878268721814559e-42, -9.240738134055482e-87, 4.766166919675033e-250, 4.037685049369258e-306], [1.0197999013658102e-289, 2e-323, 8e-323, -6e-323], [-2.1119120322353423e-27, 5.926677769069135e-247, 1.1618519321916939e-147, -1e-323]];
+    const s = eigenvalues(m);
+    const norm = frobeniusNorm(m);
+    for (let k = 0; k < m.length; k++) expect(smallestSingularValueShifted(m, s.re[k] as number, s.im[k] as number)).toBeLessThanOrEqual(1e-12 * norm);
+  });
+
   it('isBlockDiagonal accepts g equal rectangular blocks and rejects one off-block entry', () => {
     const m = blockDiagonal([[[1, 2, 3]], [[4, 5, 6]]]);
     expect(isBlockDiagonal(m, 2)).toBe(true);
@@ -311,7 +322,12 @@ describe('small known answers', () => {
   });
 });
 
-/** sigma_min(A - lambda I) for complex lambda = re + i im, via the real embedding [[B, C], [-C, B]]. */
+/**
+ * sigma_min(A - lambda I) for complex lambda = re + i im, via the real embedding [[B, C], [-C, B]].
+ * The embedding is scaled by a power of two (exact) so that its largest entry is about 1 before
+ * ml-matrix's SVD: that SVD (JAMA's, no iteration limit: mljs/matrix issue #70) never returned on
+ * an embedding whose entries were all below 1e-26 (a fresh-seed hang, kept below).
+ */
 function smallestSingularValueShifted(a: number[][], re: number, im: number): number {
   const n = a.length;
   const e = Array.from({ length: 2 * n }, () => new Array<number>(2 * n).fill(0));
@@ -324,6 +340,9 @@ function smallestSingularValueShifted(a: number[][], re: number, im: number): nu
     e[i]![n + i] = im;
     e[n + i]![i] = -im;
   }
-  const svd = new SingularValueDecomposition(new MlMatrix(e), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
-  return Math.min(...svd.diagonal);
+  const amax = Math.max(...e.map((row) => Math.max(...row.map(Math.abs))));
+  if (amax === 0) return 0;
+  const k = Math.max(-1000, Math.min(1000, Math.round(Math.log2(amax))));
+  const svd = new SingularValueDecomposition(new MlMatrix(e.map((row) => row.map((v) => v * 2 ** -k))), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
+  return Math.min(...svd.diagonal) * 2 ** k;
 }
