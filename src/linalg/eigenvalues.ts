@@ -61,24 +61,45 @@ function eigenvaluesOfBlock(a: DenseMatrix, start: number, size: number): Spectr
   for (let i = 0; i < size; i++) h.set(a.data.subarray((start + i) * n + start, (start + i) * n + start + size), i * size);
   // Scale by a power of two (exact) so that the largest entry is about 1: the QR shifts square
   // entries, and for matrices with entries near 1e-200 (or 1e200) those squares would
-  // underflow (overflow) and stall the iteration.
-  let amax = 0;
-  for (const v of h) if (Math.abs(v) > amax) amax = Math.abs(v);
-  if (amax === 0) return { re: new Float64Array(size), im: new Float64Array(size) };
-  const e = Math.round(Math.log2(amax));
-  const down = 2 ** -Math.max(-1000, Math.min(1000, e));
-  if (down !== 1) for (let i = 0; i < h.length; i++) h[i] = (h[i] as number) * down;
+  // underflow (overflow) and stall the iteration. Once before balancing (so that balancing
+  // works on normal numbers) and once after it: balancing a graded matrix can shrink every
+  // entry by a large factor. Example: a 3-cycle with entries 0.87, 1.5e-265 and 7.2e-233 has
+  // eigenvalues of modulus 2.1e-166 (the cube root of their product); balanced, every entry is
+  // near 1e-166, whose squares underflow, and the QR iteration stalled there (found by the
+  // fresh-seed pass; kept in test/linalg/properties.test.ts).
+  const before = scaleToUnitMax(h);
+  if (before === undefined) return { re: new Float64Array(size), im: new Float64Array(size) };
   balanceInPlace(h, size);
+  const after = scaleToUnitMax(h) as number;
   hessenbergInPlace(h, size);
   const s = hessenbergEigenvaluesInPlace(h, size);
-  if (down !== 1) {
-    const up = 1 / down;
+  // Undo the scalings in reverse order, one power of two at a time (each factor is representable).
+  for (const e of [after, before]) {
+    if (e === 0) continue;
+    const up = 2 ** e;
     for (let i = 0; i < size; i++) {
       s.re[i] = (s.re[i] as number) * up;
       s.im[i] = (s.im[i] as number) * up;
     }
   }
   return s;
+}
+
+/**
+ * Multiplies `h` in place by 2^-e, e = round(log2 max |h_ij|) clamped to [-1000, 1000], so that
+ * its largest entry lies in [0.7, 1.5) (exact: a power of two). Returns e, or undefined for a
+ * zero matrix.
+ */
+function scaleToUnitMax(h: Float64Array): number | undefined {
+  let amax = 0;
+  for (const v of h) if (Math.abs(v) > amax) amax = Math.abs(v);
+  if (amax === 0) return undefined;
+  const e = Math.max(-1000, Math.min(1000, Math.round(Math.log2(amax))));
+  if (e !== 0) {
+    const down = 2 ** -e;
+    for (let i = 0; i < h.length; i++) h[i] = (h[i] as number) * down;
+  }
+  return e;
 }
 
 /** max_i |lambda_i| over a spectrum (hypot, so no overflow for huge entries). */

@@ -78,6 +78,57 @@ describe('block-diagonal structure', () => {
     expect(Math.abs(spectralRadius(m) - 3.2660614910418215e-242) / 3.2660614910418215e-242).toBeLessThan(1e-9);
   });
 
+  it('a graded 3-cycle whose eigenvalues (modulus 2.1e-166) lie far below its largest entry (0.87) converges (kept fresh-seed counterexample)', () => {
+    // Found by the fresh-seed pass (block-diagonal property above, 1 draw in 30 000): the QR
+    // iteration stalled ("did not deflate eigenvalue 3 of 3") because balancing shrank every
+    // entry to ~1e-166 and the shifts square them; src/linalg/eigenvalues.ts now rescales after
+    // balancing too. The eigenvalues are the cube roots of a12 a23 a31 = -9.5e-498:
+    //   import mpmath; mpmath.mp.dps = 1000
+    //   M = mpmath.matrix([[mpmath.mpf(v) for v in r] for r in A])   # A as below
+    //   max(abs(e) for e in mpmath.eig(M, left=False, right=False))   # 2.1187996561707114991e-166
+    // (numpy.linalg.eigvals: 2.1187996561707098e-166.) Balanced, the matrix is close to a scaled
+    // cyclic permutation (normal, eigenvalue condition ~1), so the error is O(eps) relative;
+    // 1e-12 leaves three orders of margin, and a stall throws.
+    const a = [[5.539756584174842e-181, 1.5141002988100468e-265, 1.1725021761003373e-247], [1.877024355458543e-295, 2.0368854498185727e-244, -0.8682147420170013], [7.235822095026256e-233, 0, -2e-323]];
+    const exact = 2.1187996561707114991e-166;
+    expect(Math.abs(spectralRadius(a) - exact) / exact).toBeLessThan(1e-12);
+    // the real root is -exact (to 1e-15 relative): the three roots are exact * (-1, e^(+-i pi/3))
+    const s = eigenvalues(a);
+    expect(Math.min(...Array.from(s.re)) / -2.1187996561707087293e-166).toBeCloseTo(1, 12);
+  });
+
+  it('matrices on which the QR iteration stalled for 100 iterations converge after the rescue, backward stable (kept fresh-seed counterexamples)', () => {
+    // Both threw "did not deflate eigenvalue 4 (5) of 5 within 100 iterations" before the rescue
+    // of src/linalg/internal/hessenbergQR.ts (about 1 draw in 2 000 of the block-diagonal
+    // property). Reference radii from mpmath at 1200 digits:
+    //   M = mpmath.matrix([[mpmath.mpf(v) for v in r] for r in A]); max(abs(e) for e in mpmath.eig(M, left=False, right=False))
+    // (1) 2 x a signed permutation: eigenvalues -2, -2, 2, 2, 0 (double, so the standard shifts
+    // cycle); exact radius 1.9999999999999982792. A double eigenvalue split by rounding moves
+    // by O(sqrt(eps)) ~ 1e-8, hence 1e-6; the backward error is the law (1e-12 ||A||_F, as above).
+    const signedPermutation = [[-5.4e-323, -2, 2.050727492195714e-187, 3.995090594167319e-140, -1.9999999999999967], [-3.5e-323, 2.3309772699793903e-262, -3.2107058973964466e-21, 1.9999999999999984, -4.0113024334525344e-22], [6.283592093938084e-288, 9.4e-323, 5.611927058110695e-65, 1.4371754421093545e-305, 1.2833956926822915e-95], [4.076660322480723e-270, 5.497767654646962e-291, 1.2662678569368917e-188, 3.5348247490046973e-242, -1.9999999999999976], [-1.9999999999999971, 2.261244981890477e-135, 4.5514271368456974e-287, -1.999999999999997, -8.158114782515011e-188]];
+    // (2) graded: a pair +-3.6e-7 i beside three eigenvalues below 1e-170 (relative deflation of
+    // those is out of reach of float64); exact radius 3.614722614538489748e-7, a simple,
+    // well-separated pair, hence 1e-9 relative.
+    const graded = [[8.282374443423418e-193, -1.4688660915844571e-285, 5.09525900561833e-155, -7.596947957159187e-157, -2.1824078061836978e-110], [-9.391142303447546e-70, -1.456173542160469e-116, -9.585362846492188e-246, -1.4722219152487372e-260, -2.4771593597589106e-285], [6.147305914784981e-56, -7.14392717764683e-44, -4.2585519107138486e-253, 0.00018620560221058419, 1.7573914294836286e-138], [-8.984885289632373e-122, -2.4582592559441347e-262, -7.017092625000126e-10, 1.0210754505126129e-204, 1.4528692670893842e-241], [-1.454206340636883e-212, 3.0928723518220318e-145, 1.4996263095104822e-266, 3.848590964306042e-200, 2.287159916122956e-190]];
+    for (const [m, exact, tol] of [[signedPermutation, 1.9999999999999982792, 1e-6], [graded, 3.614722614538489748e-7, 1e-9]] as const) {
+      const s = eigenvalues(m);
+      const norm = frobeniusNorm(m);
+      for (let k = 0; k < m.length; k++) expect(smallestSingularValueShifted(m, s.re[k] as number, s.im[k] as number)).toBeLessThanOrEqual(1e-12 * norm);
+      expect(Math.abs(spectralRadius(m) - exact) / exact).toBeLessThan(tol);
+    }
+  });
+
+  it('the backward-error check itself terminates on a matrix whose entries are all below 3e-27 (kept fresh-seed hang of the property above)', () => {
+    // Without the scaling in smallestSingularValueShifted, ml-matrix's SVD of the embedding of
+    // A - 0 I never returned (seeds k = 95 and 366 of scripts/fresh-seed-rates.mjs laBackward: 2 of
+    // 380 CI runs of this file would have hit the 15-minute hang guard). Eigenvalues: 0, 0 and
+    // a pair near -4.6e-87; each is exact for a matrix within 1e-12 ||A||_F.
+    const m = [[2.1908534452409366e-107, -7.015266513883116e-99, 4.4e-323, 0], [1.2878268721814559e-42, -9.240738134055482e-87, 4.766166919675033e-250, 4.037685049369258e-306], [1.0197999013658102e-289, 2e-323, 8e-323, -6e-323], [-2.1119120322353423e-27, 5.926677769069135e-247, 1.1618519321916939e-147, -1e-323]];
+    const s = eigenvalues(m);
+    const norm = frobeniusNorm(m);
+    for (let k = 0; k < m.length; k++) expect(smallestSingularValueShifted(m, s.re[k] as number, s.im[k] as number)).toBeLessThanOrEqual(1e-12 * norm);
+  });
+
   it('isBlockDiagonal accepts g equal rectangular blocks and rejects one off-block entry', () => {
     const m = blockDiagonal([[[1, 2, 3]], [[4, 5, 6]]]);
     expect(isBlockDiagonal(m, 2)).toBe(true);
@@ -271,7 +322,12 @@ describe('small known answers', () => {
   });
 });
 
-/** sigma_min(A - lambda I) for complex lambda = re + i im, via the real embedding [[B, C], [-C, B]]. */
+/**
+ * sigma_min(A - lambda I) for complex lambda = re + i im, via the real embedding [[B, C], [-C, B]].
+ * The embedding is scaled by a power of two (exact) so that its largest entry is about 1 before
+ * ml-matrix's SVD: that SVD (JAMA's, no iteration limit: mljs/matrix issue #70) never returned on
+ * an embedding whose entries were all below 1e-26 (a fresh-seed hang, kept below).
+ */
 function smallestSingularValueShifted(a: number[][], re: number, im: number): number {
   const n = a.length;
   const e = Array.from({ length: 2 * n }, () => new Array<number>(2 * n).fill(0));
@@ -284,6 +340,9 @@ function smallestSingularValueShifted(a: number[][], re: number, im: number): nu
     e[i]![n + i] = im;
     e[n + i]![i] = -im;
   }
-  const svd = new SingularValueDecomposition(new MlMatrix(e), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
-  return Math.min(...svd.diagonal);
+  const amax = Math.max(...e.map((row) => Math.max(...row.map(Math.abs))));
+  if (amax === 0) return 0;
+  const k = Math.max(-1000, Math.min(1000, Math.round(Math.log2(amax))));
+  const svd = new SingularValueDecomposition(new MlMatrix(e.map((row) => row.map((v) => v * 2 ** -k))), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
+  return Math.min(...svd.diagonal) * 2 ** k;
 }

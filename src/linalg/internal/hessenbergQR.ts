@@ -8,6 +8,14 @@
  * one row-major Float64Array with row-wise inner loops, deflation tests as in LAPACK
  * dlahqr (|h_{l,l-1}| < eps (|h_{l-1,l-1}| + |h_{l,l}|)), Wilkinson's exceptional shift
  * after 10 and 30 stalled iterations, and a hard limit on iterations per eigenvalue.
+ * A block still undeflated after {@link RELATIVE_DEFLATION_ITERATIONS} iterations is rescued:
+ * exceptional shifts every 10 iterations (as dlahqr's KEXSH = 10), and the norm-wise deflation
+ * test |h_{l,l-1}| <= eps ||H|| (a perturbation of H no larger than the rounding errors of the
+ * Householder reduction, so the result stays backward stable, but a tiny eigenvalue of a graded
+ * matrix is then only accurate to eps ||H|| absolute), up to dlahqr's limit of
+ * 30 max(10, n) iterations. Two families of matrices need it (fast-check found both, test/linalg):
+ * signed permutations times 2 (eigenvalues of equal modulus, where the standard shifts cycle) and
+ * matrices with a cluster of eigenvalues near 1e-170 beside others near 1.
  *
  * References: J.H. Wilkinson, C. Reinsch, Handbook for Automatic Computation II, Linear
  * Algebra, Springer 1971, doi:10.1007/978-3-642-86940-2; G.H. Golub, C.F. Van Loan,
@@ -22,8 +30,8 @@ const EPS = 2 ** -52;
 const SAFE_MIN = 2 ** -1022;
 /** Bounds on the cumulative balancing factor of one index, far from overflow and underflow. */
 const BALANCE_MAX = 2 ** 500;
-/** Iterations without a deflation after which the QR iteration is declared stalled. */
-const MAX_ITERATIONS_PER_EIGENVALUE = 100;
+/** Iterations without a deflation after which the rescue (exceptional shifts every 10 iterations, norm-wise deflation) starts. */
+const RELATIVE_DEFLATION_ITERATIONS = 100;
 
 /**
  * Balances `a` (n x n, row-major, modified in place) by diagonal similarity with powers of 2
@@ -149,7 +157,7 @@ export function hessenbergInPlace(h: Float64Array, n: number): void {
  * double-shift QR iteration (EISPACK hqr).
  *
  * @returns real and imaginary parts, complex pairs adjacent (positive imaginary part first)
- * @throws ConvergenceError when an eigenvalue does not deflate within 100 iterations
+ * @throws ConvergenceError when an eigenvalue does not deflate within 30 max(10, n) iterations
  */
 export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re: Float64Array; im: Float64Array } {
   const d = new Float64Array(nn);
@@ -163,6 +171,7 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
     for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(H[i * nn + j] as number);
   }
   let iter = 0;
+  const maxIterations = 30 * Math.max(10, nn); // LAPACK dlahqr's ITMAX
   const at = (i: number, j: number): number => H[i * nn + j] as number;
   while (n >= low) {
     // Look for a single small subdiagonal element.
@@ -172,7 +181,9 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
       if (s === 0) s = norm;
       // LAPACK dlahqr: also deflate below smlnum = safmin (n / ulp), so exact zeros and
       // subnormal subdiagonals deflate even when the neighbouring diagonal is zero.
-      if (Math.abs(at(l, l - 1)) <= Math.max(EPS * s, SAFE_MIN * (nn / EPS))) break;
+      // Rescue after a stall: the norm-wise test (backward stable, see the module comment).
+      const rescue = iter >= RELATIVE_DEFLATION_ITERATIONS ? EPS * norm : 0;
+      if (Math.abs(at(l, l - 1)) <= Math.max(EPS * s, SAFE_MIN * (nn / EPS), rescue)) break;
       l--;
     }
     if (l === n) {
@@ -211,7 +222,7 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
         y = at(n - 1, n - 1);
         w = at(n, n - 1) * at(n - 1, n);
       }
-      if (iter === 10) {
+      if (iter === 10 || (iter > RELATIVE_DEFLATION_ITERATIONS && iter % 20 === 10)) {
         // Wilkinson's original ad hoc shift.
         exshift += x;
         for (let i = low; i <= n; i++) H[i * nn + i] = at(i, i) - x;
@@ -219,7 +230,7 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
         x = y = 0.75 * s;
         w = -0.4375 * s * s;
       }
-      if (iter === 30) {
+      if (iter === 30 || (iter >= RELATIVE_DEFLATION_ITERATIONS && iter % 20 === 0)) {
         // MATLAB's ad hoc shift.
         s = (y - x) / 2;
         s = s * s + w;
@@ -233,12 +244,12 @@ export function hessenbergEigenvaluesInPlace(H: Float64Array, nn: number): { re:
         }
       }
       iter++;
-      if (iter > MAX_ITERATIONS_PER_EIGENVALUE) {
+      if (iter > maxIterations) {
         const sub = Math.abs(at(n, n - 1));
         throw new ConvergenceError(
           `eigenvalues: the QR iteration did not deflate eigenvalue ${n + 1} of ${nn} within ` +
-            `${MAX_ITERATIONS_PER_EIGENVALUE} iterations (subdiagonal |h| = ${sub.toExponential(3)}, ` +
-            `needed below ${(EPS * (Math.abs(at(n - 1, n - 1)) + Math.abs(at(n, n)))).toExponential(3)})`,
+            `${maxIterations} iterations (subdiagonal |h| = ${sub.toExponential(3)}, ` +
+            `needed below ${Math.max(EPS * (Math.abs(at(n - 1, n - 1)) + Math.abs(at(n, n))), EPS * norm).toExponential(3)})`,
           iter,
           sub,
           EPS,
