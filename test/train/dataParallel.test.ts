@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GradientWorkerPool, TrainingWorkerError, meanOfParts, sliceBatch } from '../../src/train/dataParallel.js';
 import { ModelConfigError } from '../../src/train/modelConfig.js';
+import { REPRODUCTION_PLANS, plannedRuns, trainArguments } from '../../src/train/reproduce.js';
 import { CHECKPOINT_DIR, readLog } from '../../src/train/runDirectory.js';
 import { type CopyTrainingOptions, checkTrainingOptions } from '../../src/train/trainingConfig.js';
 import { root, runLrdkit, runModule } from '../support/runNode.js';
@@ -211,6 +212,26 @@ describe('lrdkit train --threads 2 (compiled CLI)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toBe('lrdkit train: --batch 6 is not divisible by --threads 4; expected a batch that splits into 4 equal slices (e.g. --batch 4)');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('lrdkit reproduce copy-task --threads', () => {
+  it('passes --threads to the runs it starts, not to those it resumes (they keep their own count)', () => {
+    const run = plannedRuns(REPRODUCTION_PLANS.quick)[0]!;
+    const fresh = trainArguments(run, '/x', 'wasm', false, 2);
+    expect(fresh.slice(-2)).toEqual(['--threads', '2']);
+    expect(trainArguments(run, '/x', 'wasm', true, 2)).not.toContain('--threads');
+    expect(trainArguments(run, '/x', 'wasm', false)).not.toContain('--threads');
+  });
+
+  it('refuses a thread count that does not divide the plan\'s batch (exit 2, nothing written)', async () => {
+    built();
+    const out = join(tempDir(), 'repro');
+    const r = await runLrdkit(['reproduce', 'copy-task', '--quick', '--threads', '3', '--out', out, '--quiet']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(/^lrdkit reproduce: --threads 3 does not divide the batch of 32 sequences of run gru-dense-h64-r16; expected a divisor of it$/);
     expect(existsSync(out)).toBe(false);
   });
 });
