@@ -19,6 +19,12 @@
  * checkpoint before returning, so no finished step is lost; after a crash, the steps since the
  * last periodic checkpoint are recomputed (to the same values).
  *
+ * Threads: by default a step runs on the calling thread ({@link trainStep}). With `threads` N > 1
+ * (opt-in) N worker threads compute the gradients of N slices of each batch and the optimizer
+ * runs on the calling thread (src/train/dataParallel.ts): the same seed and N give the same
+ * bytes, equal to one thread's to float32 rounding; N is recorded in run.json and a resumed run
+ * keeps it.
+ *
  * References: T. Tieleman & G. Hinton, Lecture 6.5 - RMSProp, COURSERA: Neural Networks for
  * Machine Learning, 2012; R. Pascanu, T. Mikolov, Y. Bengio, "On the difficulty of training
  * recurrent neural networks", ICML 2013 (gradient norm clipping).
@@ -141,6 +147,7 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
       mkdirSync(dir, { recursive: true });
       writeRunMetadata(dir, meta);
       truncateLog(dir, 0);
+      if (threads > 1) say(`data-parallel: ${threads} threads of ${B / threads} sequences per step`);
     }
     const checkpoint = async (step: number, elapsedSeconds: number) => {
       const state = { step, elapsedSeconds, rngState: dataRng.state(), optimizer: await engine.slots() };
