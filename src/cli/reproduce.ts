@@ -29,7 +29,7 @@ import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../tr
 import { copySequenceLength } from '../train/copyTask.js';
 import { modelParameterCount } from '../train/modelConfig.js';
 import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
-import { copyModelConfig } from '../train/trainingConfig.js';
+import { MAX_TRAINING_THREADS, TRAIN_DEFAULTS, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
 import { REPRODUCE_VIDEO_HELP, runReproduceVideo } from './reproduceVideo.js';
@@ -66,6 +66,7 @@ export const REPRODUCE_OPTIONS = {
   out: 'string',
   runs: 'string',
   jobs: 'string',
+  threads: 'string',
   backend: 'string',
   seed: 'string',
   only: 'string',
@@ -101,6 +102,8 @@ Options:
                    (DIR/audits/FOLDER/: audit.json, summary.md; verdicts in results.md)
   --runs DIR       training run folders (default DIR/runs; kept out of git)
   --jobs N         training runs at a time, child processes (default 2)
+  --threads N      data-parallel threads per training run (default 1; lrdkit train --threads);
+                   a run started earlier resumes on its own count
   --backend B      auto | ${TRAINING_BACKENDS.join(' | ')} (default auto)
   --quiet          no progress on stderr
   -h, --help       this help
@@ -158,6 +161,9 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   // Finished runs' summaries and trained layers, committed as the plan goes (the run folders are not).
   const archive = join(out, 'finished');
   const jobs = integerOption(o, 'jobs', 2, 1, 64, cmd);
+  const threads = integerOption(o, 'threads', 1, 1, MAX_TRAINING_THREADS, cmd);
+  const indivisible = plannedRuns(plan).find((r) => (r.options.batchSize ?? TRAIN_DEFAULTS.batchSize) % threads !== 0);
+  if (indivisible) throw new UsageError(`lrdkit reproduce: --threads ${threads} does not divide the batch of ${indivisible.options.batchSize ?? TRAIN_DEFAULTS.batchSize} sequences of run ${indivisible.name}; expected a divisor of it`);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
   const log = progress(o.quiet === true);
   if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, log);
@@ -181,7 +187,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     writeFileSync(join(runs, '.gitignore'), '*\n');
   }
   try {
-    await runReproduction({ plan, runsDirectory: runs, jobs, backend: selected, version, archiveDirectory: archive, onMessage: log });
+    await runReproduction({ plan, runsDirectory: runs, jobs, threads, backend: selected, version, archiveDirectory: archive, onMessage: log });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;

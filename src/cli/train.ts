@@ -12,11 +12,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, type TrainingBackend, ensureBackend } from '../train/backend.js';
+import { TrainingWorkerError } from '../train/dataParallel.js';
 import { ModelConfigError } from '../train/modelConfig.js';
 import { ProgressBar } from '../train/progress.js';
 import { RUN_FILE, STATE_JSON, findCheckpoint, readRunMetadata } from '../train/runDirectory.js';
 import { matchedModelWidth } from '../train/sizes.js';
-import { type CopyTrainingOptions, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
+import { type CopyTrainingOptions, MAX_TRAINING_THREADS, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 
 export const TRAIN_OPTIONS = {
@@ -37,6 +38,7 @@ export const TRAIN_OPTIONS = {
   'checkpoint-every': 'string',
   out: 'string',
   backend: 'string',
+  threads: 'string',
   resume: 'boolean',
   json: 'boolean',
   quiet: 'boolean',
@@ -79,6 +81,9 @@ Options:
   --checkpoint-every K   write a checkpoint every K steps and at the end (default ${TRAIN_DEFAULTS.checkpointEvery})
   --backend B            auto | ${TRAINING_BACKENDS.join(' | ')} (default auto: the first that starts,
                          in that order)
+  --threads N            data-parallel worker threads, each computing B / N sequences of every
+                         batch (default 1; B must be a multiple of N); N > 1 equals one thread to
+                         float32 rounding, not bit for bit, so a run resumes with its own N
   --resume               continue DIR from its checkpoint (options default to run.json's; the
                          curve is the one an uninterrupted run gives)
   --json                 print the summary as one JSON line instead of text
@@ -154,6 +159,12 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
   const clipRaw = o.clip;
   const clipNorm = clipRaw === 'none' ? null : numberOption(o, 'clip', previous ? (previous.optimizer?.clipNorm ?? TRAIN_DEFAULTS.clipNorm) as number : TRAIN_DEFAULTS.clipNorm, cmd);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
+  const threads = integerOption(o, 'threads', previous?.threads ?? 1, 1, MAX_TRAINING_THREADS, cmd);
+  if (previous && threads !== (previous.threads ?? 1)) {
+    throw new UsageError(`lrdkit ${cmd}: --resume --threads ${threads}: ${out} was trained on ${previous.threads ?? 1} thread(s) (run.json); expected the same count (the batch's float32 sums depend on it) or no --threads`);
+  }
+  const batchSize = integerOption(o, 'batch', previous?.batchSize ?? TRAIN_DEFAULTS.batchSize, 1, 1_000_000, cmd);
+  if (batchSize % threads !== 0) throw new UsageError(`lrdkit ${cmd}: --batch ${batchSize} is not divisible by --threads ${threads}; expected a batch that splits into ${threads} equal slices (e.g. --batch ${Math.max(threads, batchSize - (batchSize % threads))})`);
   const options = {
     kind,
     variant,
@@ -162,7 +173,7 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
     layers,
     repeats: integerOption(o, 'repeats', previous?.repeats ?? 1, 1, 100_000, cmd),
     steps: integerOption(o, 'steps', previous?.steps ?? 1, 1, 100_000_000, cmd),
-    batchSize: integerOption(o, 'batch', previous?.batchSize ?? TRAIN_DEFAULTS.batchSize, 1, 1_000_000, cmd),
+    batchSize,
     learningRate: numberOption(o, 'lr', previous?.learningRate ?? TRAIN_DEFAULTS.learningRate, cmd),
     clipNorm,
     seed: integerOption(o, 'seed', previous?.seed ?? TRAIN_DEFAULTS.seed, 0, 2 ** 31 - 1, cmd),
@@ -173,6 +184,7 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
     out,
     resume,
     backend,
+    threads,
   };
   try {
     checkTrainingOptions({ ...options, backend: 'auto' });
@@ -264,7 +276,12 @@ export async function runTrain(args: ParsedArgs, version: string): Promise<numbe
       process.stderr.write(`${e.message}\n`);
       return 1;
     }
+    if (e instanceof TrainingWorkerError) {
+      process.stderr.write(`lrdkit train: ${(e as Error).message}\n`);
+      return 1;
+    }
     if (e instanceof ModelConfigError) throw new UsageError(`lrdkit train: ${e.message}`);
+    if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit train: ${e.message}`);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

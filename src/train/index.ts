@@ -36,7 +36,9 @@ export {
 export type { MatchedModelWidth } from './sizes.js';
 export { matchedModelWidth } from './sizes.js';
 export type { CopyTrainingOptions, TrainResult } from './trainingConfig.js';
-export { RMSPROP, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
+export { MAX_TRAINING_THREADS, RMSPROP, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
+export type { DataParallelOptions, GradientPoolOptions, TrainingEngine } from './dataParallel.js';
+export { DataParallelTrainer, GradientWorkerPool, TrainingWorkerError, meanOfParts, sliceBatch } from './dataParallel.js';
 export type { LoadedCheckpoint, LogEntry, OptimizerSlots, RunMetadata, TrainingState } from './runDirectory.js';
 export {
   CHECKPOINT_DIR,

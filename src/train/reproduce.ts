@@ -225,10 +225,11 @@ export async function measureTrainingRate(plan: ReproductionPlan, steps = 2): Pr
 }
 
 /** `lrdkit train` arguments for a planned run. */
-export function trainArguments(run: PlannedRun, out: string, backend: string, resume: boolean): string[] {
+export function trainArguments(run: PlannedRun, out: string, backend: string, resume: boolean, threads = 1): string[] {
   const o = run.options;
   const args = ['train', '--task', 'copy', '--cell', o.kind, '--variant', o.variant, '--groups', String(o.groups), '--hidden', String(o.hiddenSize), '--layers', String(o.layers), '--repeats', String(o.repeats), '--steps', String(o.steps), '--batch', String(o.batchSize), '--lr', String(o.learningRate), '--clip', o.clipNorm === null || o.clipNorm === undefined ? 'none' : String(o.clipNorm), '--seed', String(o.seed), '--checkpoint-every', String(o.checkpointEvery), '--out', out, '--backend', backend, '--quiet'];
-  return resume ? [...args, '--resume'] : args;
+  // A resumed run keeps the thread count in its run.json (no --threads).
+  return resume ? [...args, '--resume'] : threads > 1 ? [...args, '--threads', String(threads)] : args;
 }
 
 /** A run's state on disk: finished, resumable (a checkpoint before the last step), or to start. */
@@ -269,6 +270,8 @@ export interface ReproductionOptions {
   readonly runsDirectory: string;
   /** Parallel child processes (1: in this process). */
   readonly jobs: number;
+  /** Data-parallel threads per run started by this call (default 1; a resumed run keeps its own count). */
+  readonly threads?: number;
   /** Backend name passed to the runs ('auto' or one backend). */
   readonly backend: string;
   readonly version: string;
@@ -310,14 +313,15 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
     }
     const t0 = performance.now();
     if (cli) {
-      const r = await trainInChild(cli, trainArguments(run, dir, o.backend, status === 'resume'));
+      const r = await trainInChild(cli, trainArguments(run, dir, o.backend, status === 'resume', o.threads ?? 1));
       if (r.code !== 0) {
         failures.push(`${run.name} (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         return;
       }
     } else {
       const { trainCopyTask } = await import('./trainer.js');
-      await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version });
+      const threads = status === 'resume' || (o.threads ?? 1) === 1 ? {} : { threads: o.threads };
+      await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version, ...threads });
     }
     if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
     done++;

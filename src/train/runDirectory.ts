@@ -77,6 +77,8 @@ export interface RunMetadata {
   readonly optimizer: { readonly name: 'rmsprop'; readonly decay: number; readonly momentum: number; readonly epsilon: number; readonly clipNorm: number | null };
   readonly checkpointEvery: number;
   readonly lrdkit: string;
+  /** Data-parallel threads (src/train/dataParallel.ts); absent: 1 (runs before issue 15 have none). */
+  readonly threads?: number;
 }
 
 /** One line of DIR/log.jsonl. */

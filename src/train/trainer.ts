@@ -19,6 +19,12 @@
  * checkpoint before returning, so no finished step is lost; after a crash, the steps since the
  * last periodic checkpoint are recomputed (to the same values).
  *
+ * Threads: by default a step runs on the calling thread ({@link trainStep}). With `threads` N > 1
+ * (opt-in) N worker threads compute the gradients of N slices of each batch and the optimizer
+ * runs on the calling thread (src/train/dataParallel.ts): the same seed and N give the same
+ * bytes, equal to one thread's to float32 rounding; N is recorded in run.json and a resumed run
+ * keeps it.
+ *
  * References: T. Tieleman & G. Hinton, Lecture 6.5 - RMSProp, COURSERA: Neural Networks for
  * Machine Learning, 2012; R. Pascanu, T. Mikolov, Y. Bengio, "On the difficulty of training
  * recurrent neural networks", ICML 2013 (gradient norm clipping).
@@ -31,14 +37,17 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { Rng, createRng } from '../processes/prng.js';
 import { sampleCopyBatch } from './copyTask.js';
-import { defaultComputeOptions } from './internal/sequence.js';
+import type { TrainingBackend } from './backend.js';
+import { DataParallelTrainer, type TrainingEngine } from './dataParallel.js';
+import { type ComputeOptions, defaultComputeOptions } from './internal/sequence.js';
 import { SequenceModel, type TokenBatch } from './model.js';
-import { ModelConfigError, initialModelWeights } from './modelConfig.js';
+import { type ModelConfig, ModelConfigError, type ModelWeights, cellsFromWeights, initialModelWeights } from './modelConfig.js';
 import { type TrainingOptimizer, createOptimizer } from './optimizer.js';
 import { type CopyTrainingOptions, type TrainResult, TrainingDivergedError, checkTrainingOptions, copyModelConfig, runMetadata } from './trainingConfig.js';
 import {
   LOG_FILE,
   type LogEntry,
+  type OptimizerSlots,
   RUN_FILE,
   appendLogEntry,
   readRunMetadata,
@@ -86,7 +95,10 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
   checkTrainingOptions(options);
   const dir = options.out;
   const config = copyModelConfig(options);
-  const meta = runMetadata(options);
+  const previous = options.resume ? readRunMetadata(dir) : null;
+  // A resumed run keeps its thread count unless one is given (then it must be the same).
+  const threads = options.threads ?? previous?.threads ?? 1;
+  const meta = runMetadata({ ...options, threads });
   const clipNorm = meta.optimizer.clipNorm;
   const B = meta.batchSize;
   const say = options.onMessage ?? (() => undefined);
@@ -94,14 +106,16 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
   let weights;
   let dataRng: Rng;
   let step0 = 0, elapsed0 = 0;
-  let slots: Awaited<ReturnType<typeof readTrainingCheckpoint>>['optimizer'] | null = null;
+  let slots: OptimizerSlots | null = null;
   let log: LogEntry[] = [];
-  if (options.resume) {
-    const previous = readRunMetadata(dir);
+  if (previous) {
     for (const k of RESUME_KEYS) {
       if (JSON.stringify(previous[k] ?? null) !== JSON.stringify(meta[k] ?? null)) {
         throw new CheckpointError(join(dir, RUN_FILE), k, `expected ${JSON.stringify(meta[k])} (the resumed run's setting), found ${JSON.stringify(previous[k])}`);
       }
+    }
+    if ((previous.threads ?? 1) !== threads) {
+      throw new CheckpointError(join(dir, RUN_FILE), 'threads', `expected ${threads} (the resumed run's setting), found ${previous.threads ?? 1}: a run resumes on the thread count it started with (the batch's float32 sums depend on it)`);
     }
     if (previous.backend !== meta.backend) say(`note: the run started on backend ${previous.backend} and resumes on ${meta.backend}; its curve may differ from an uninterrupted ${previous.backend} run in the last float32 digits`);
     const ckpt = await readTrainingCheckpoint(dir, config);
@@ -113,49 +127,32 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
     }
     elapsed0 = ckpt.elapsedSeconds;
     slots = ckpt.optimizer;
-    log = truncateLog(dir, step0);
-    writeRunMetadata(dir, { ...meta, backend: previous.backend, steps: Math.max(options.steps, previous.steps) });
-    say(`resuming ${dir} from step ${step0} (checkpoint), ${options.steps - step0} steps to go`);
   } else {
     if (existsSync(join(dir, RUN_FILE))) throw new CheckpointError(join(dir, RUN_FILE), 'run.json', 'expected a new run directory, found an existing run (pass --resume to continue it, or choose another --out)');
     if (existsSync(dir) && readdirSync(dir).length > 0) throw new CheckpointError(dir, 'directory', `expected an empty or new directory for a new run, found ${readdirSync(dir).length} entries`);
-    const seed = meta.seed;
-    weights = initialModelWeights(config, createRng(seed).fork(1));
-    dataRng = createRng(seed).fork(2);
-    mkdirSync(dir, { recursive: true });
-    writeRunMetadata(dir, meta);
-    truncateLog(dir, 0);
+    weights = initialModelWeights(config, createRng(meta.seed).fork(1));
+    dataRng = createRng(meta.seed).fork(2);
   }
 
-  const model = new SequenceModel(config, weights, options.compute ?? defaultComputeOptions());
-  const optimizer = createOptimizer(meta.learningRate);
-  const vars = model.variables as tf.Variable[];
+  // Started before anything is written: a thread that cannot start leaves no partial run.
+  const engine: TrainingEngine = threads === 1
+    ? await singleThreadEngine(config, weights, options.compute ?? defaultComputeOptions(), meta.learningRate, slots)
+    : await DataParallelTrainer.start({ config, backend: meta.backend as TrainingBackend, threads, weights, slots, learningRate: meta.learningRate, compute: options.compute ?? null });
   try {
-    if (slots) {
-      const s = slots;
-      const named = [
-        { name: 'iter', tensor: tf.scalar(s.iterations, 'int32') as tf.Tensor },
-        ...vars.map((v, i) => ({ name: `${v.name}/rms`, tensor: tf.tensor(s.meanSquares[i] as Float32Array, v.shape) })),
-        ...vars.map((v, i) => ({ name: `${v.name}/momentum`, tensor: tf.tensor(s.moments[i] as Float32Array, v.shape) })),
-      ];
-      await optimizer.setWeights(named);
-      tf.dispose(named.map((n) => n.tensor)); // the optimizer's slot variables keep the data
+    if (previous) {
+      log = truncateLog(dir, step0);
+      writeRunMetadata(dir, { ...meta, backend: previous.backend, steps: Math.max(options.steps, previous.steps) });
+      say(`resuming ${dir} from step ${step0} (checkpoint), ${options.steps - step0} steps to go${threads > 1 ? ` on ${threads} threads` : ''}`);
+    } else {
+      mkdirSync(dir, { recursive: true });
+      writeRunMetadata(dir, meta);
+      truncateLog(dir, 0);
+      if (threads > 1) say(`data-parallel: ${threads} threads of ${B / threads} sequences per step`);
     }
     const checkpoint = async (step: number, elapsedSeconds: number) => {
-      const w = await optimizer.getWeights();
-      const [iter, ...rest] = w;
-      const n = vars.length;
-      if (rest.length !== 2 * n) throw new Error(`train: expected ${2 * n} RMSProp slots, found ${rest.length}`);
-      const data = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
-      const state = {
-        step,
-        elapsedSeconds,
-        rngState: dataRng.state(),
-        optimizer: { iterations: (iter as { name: string; tensor: tf.Tensor }).tensor.dataSync()[0] as number, meanSquares: rest.slice(0, n).map((x) => data(x.tensor)), moments: rest.slice(n).map((x) => data(x.tensor)) },
-      };
-      tf.dispose((iter as { name: string; tensor: tf.Tensor }).tensor);
-      const current = model.weights();
-      writeTrainingCheckpoint(dir, config, current, model.cells(), state, {
+      const state = { step, elapsedSeconds, rngState: dataRng.state(), optimizer: await engine.slots() };
+      const current = engine.weights();
+      writeTrainingCheckpoint(dir, config, current, cellsFromWeights(config, current), state, {
         seed: meta.seed,
         repeats: meta.repeats,
         kind: config.kind,
@@ -163,7 +160,7 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
         groups: config.groups,
         hiddenSize: config.hiddenSize,
         layers: config.layers,
-        training: { batchSize: B, learningRate: meta.learningRate, backend: meta.backend, parameters: meta.parameters, steps: meta.steps },
+        training: { batchSize: B, learningRate: meta.learningRate, backend: meta.backend, parameters: meta.parameters, steps: meta.steps, ...(threads > 1 ? { threads } : {}) },
       });
     };
 
@@ -174,7 +171,7 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
     for (let step = step0 + 1; step <= options.steps; step++) {
       const t0 = performance.now();
       const batch = sampleCopyBatch(dataRng, B, meta.repeats);
-      const loss = trainStep(model, optimizer, batch, clipNorm);
+      const loss = await engine.step(batch, clipNorm);
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(`train: the loss became ${loss} at step ${step} (${dir}); the last checkpoint is kept; try a smaller --lr or --clip`);
       const seconds = (performance.now() - t0) / 1000;
       const elapsedSeconds = elapsed0 + (performance.now() - start) / 1000;
@@ -206,9 +203,52 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
       elapsedSeconds: last ? last.elapsedSeconds : elapsed0,
     };
   } finally {
+    await engine.dispose();
+  }
+}
+
+/**
+ * The engine of one thread (the default): the model's variables and the optimizer of
+ * {@link createOptimizer} on the active backend, one {@link trainStep} per step.
+ */
+async function singleThreadEngine(config: ModelConfig, weights: ModelWeights, compute: ComputeOptions, learningRate: number, slots: OptimizerSlots | null): Promise<TrainingEngine> {
+  const model = new SequenceModel(config, weights, compute);
+  const optimizer = createOptimizer(learningRate);
+  const vars = model.variables as tf.Variable[];
+  const dispose = async () => {
     optimizer.dispose();
     model.dispose();
+  };
+  try {
+    if (slots) {
+      const s = slots;
+      const named = [
+        { name: 'iter', tensor: tf.scalar(s.iterations, 'int32') as tf.Tensor },
+        ...vars.map((v, i) => ({ name: `${v.name}/rms`, tensor: tf.tensor(s.meanSquares[i] as Float32Array, v.shape) })),
+        ...vars.map((v, i) => ({ name: `${v.name}/momentum`, tensor: tf.tensor(s.moments[i] as Float32Array, v.shape) })),
+      ];
+      await optimizer.setWeights(named);
+      tf.dispose(named.map((n) => n.tensor)); // the optimizer's slot variables keep the data
+    }
+  } catch (e) {
+    await dispose();
+    throw e;
   }
+  return {
+    step: async (batch, clipNorm) => trainStep(model, optimizer, batch, clipNorm),
+    weights: () => model.weights(),
+    slots: async () => {
+      const w = await optimizer.getWeights();
+      const [iter, ...rest] = w;
+      const n = vars.length;
+      if (rest.length !== 2 * n) throw new Error(`train: expected ${2 * n} RMSProp slots, found ${rest.length}`);
+      const data = (t: tf.Tensor) => Float32Array.from(t.dataSync() as Float32Array);
+      const state: OptimizerSlots = { iterations: (iter as { name: string; tensor: tf.Tensor }).tensor.dataSync()[0] as number, meanSquares: rest.slice(0, n).map((x) => data(x.tensor)), moments: rest.slice(n).map((x) => data(x.tensor)) };
+      tf.dispose((iter as { name: string; tensor: tf.Tensor }).tensor);
+      return state;
+    },
+    dispose,
+  };
 }
 
 /** The run directory's files (for messages). */

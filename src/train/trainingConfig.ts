@@ -14,6 +14,9 @@ import type { LogEntry, RunMetadata } from './runDirectory.js';
 /** RMSProp's fixed hyper-parameters (TF.js defaults, epsilon fixed so that it does not depend on the backend). */
 export const RMSPROP = { decay: 0.9, momentum: 0, epsilon: 1e-7 } as const;
 
+/** The most data-parallel training threads (src/train/dataParallel.ts) a run may ask for. */
+export const MAX_TRAINING_THREADS = 64;
+
 /** Defaults of {@link trainCopyTask}. */
 export const TRAIN_DEFAULTS = { layers: 2, batchSize: 32, learningRate: 0.01, seed: 0, clipNorm: 1, checkpointEvery: 100 } as const;
 
@@ -48,6 +51,13 @@ export interface CopyTrainingOptions {
   /** lrdkit's version, recorded in run.json. */
   readonly version?: string;
   readonly compute?: ComputeOptions;
+  /**
+   * Data-parallel threads (default 1: the single-thread path, unchanged). N > 1 splits every
+   * batch into N equal slices computed by N worker threads (src/train/dataParallel.ts): equal to
+   * one thread to float32 rounding, not bit for bit; recorded in run.json. A resume without it
+   * uses the recorded count.
+   */
+  readonly threads?: number;
   /** Called after every step (throwing aborts the run without a checkpoint, like a crash). */
   readonly onProgress?: (p: ProgressState) => void;
   /** Notes for the user (resume, checkpoints). */
@@ -102,6 +112,8 @@ export function runMetadata(o: CopyTrainingOptions): RunMetadata {
     optimizer: { name: 'rmsprop', ...RMSPROP, clipNorm: o.clipNorm === undefined ? TRAIN_DEFAULTS.clipNorm : o.clipNorm },
     checkpointEvery: o.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery,
     lrdkit: o.version ?? 'unknown',
+    // Only N > 1 is written, so that the default run.json is the one earlier versions wrote.
+    ...(o.threads !== undefined && o.threads > 1 ? { threads: o.threads } : {}),
   };
 }
 
@@ -111,6 +123,12 @@ export function checkTrainingOptions(o: CopyTrainingOptions): void {
   positiveInteger(o.repeats, 'repeats');
   positiveInteger(o.batchSize ?? TRAIN_DEFAULTS.batchSize, 'batchSize');
   positiveInteger(o.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery, 'checkpointEvery');
+  if (o.threads !== undefined) {
+    positiveInteger(o.threads, 'threads');
+    if (o.threads > MAX_TRAINING_THREADS) throw new ModelConfigError(`train: threads is ${o.threads}, expected at most ${MAX_TRAINING_THREADS}`);
+    const B = o.batchSize ?? TRAIN_DEFAULTS.batchSize;
+    if (B % o.threads !== 0) throw new ModelConfigError(`train: batchSize ${B} is not divisible by threads ${o.threads}; expected a batch that splits into ${o.threads} equal slices`);
+  }
   const lr = o.learningRate ?? TRAIN_DEFAULTS.learningRate;
   if (!(lr > 0 && Number.isFinite(lr))) throw new ModelConfigError(`train: learningRate is ${lr}, expected a positive number`);
   const clip = o.clipNorm === undefined ? TRAIN_DEFAULTS.clipNorm : o.clipNorm;
