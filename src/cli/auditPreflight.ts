@@ -150,29 +150,41 @@ const BYTES_PER_STATE_VALUE = 8;
 /** Dense n x n float64 work matrices alive at once in the Jacobian and Lyapunov phases. */
 const JACOBIAN_WORK_MATRICES = 12;
 /**
- * Quiet-machine wall seconds per unit of work on 2 cores (the audit's two threads), fitted on
- * the phases (timings.json) of the default audits of GRU(1024) and GRU(2048) in one run of
- * `bench/audit-size.js --sizes 512,1024,2048` (bench/AUDIT.md, 2026-12-07 02:11-02:38 UTC, load
- * 7-9), each run's phases scaled to a quiet machine: GRU(1024) to its quiet wall time (82.7 s,
- * the lead's quiet run), GRU(2048) to 82.7 s x the run's CPU ratio 1150.3 / 189.7 = 501 s.
- * Geometric means of the two sizes' coefficients:
- * - {@link SECONDS_PER_STEP_WEIGHT}: what is left of the wall time after half of the two
- *   shared items below (trajectories, moments, correlation, memory, step information, the
- *   Lyapunov run, the channel, the report, start-up), per N (T + B) G h (h + d) multiply-adds
- *   (2.5e-10 at h = 1024, 3.4e-10 at h = 2048, where the 100 MB of recurrent weights no longer
- *   fit in the cache);
+ * Quiet-machine wall seconds per unit of work on 2 cores (the audit's two threads), at sizes up
+ * to h = 1024, and how each grows beyond it. Basis: the lead's two quiet runs on merged main
+ * (bench/AUDIT.md notes, 2026-12-07 03:18-03:30 UTC, load 0.2-1.5, nothing else running):
+ * GRU(1024) 88.4 s wall, GRU(2048) 582.4 s wall. Each run's wall time is split into the three
+ * terms below by its phases (timings.json; the Jacobian and eigenvalue phases are compute seconds
+ * of both threads, half counted as wall): GRU(2048) from its quiet phases (jacobian 459 s,
+ * eigenvalues 223 s, the rest 241.4 s of wall); GRU(1024) from the proportions of its phases in
+ * the loaded run of `bench/audit-size.js --sizes 512,1024,2048` (02:11-02:38 UTC), scaled to
+ * 88.4 s. Per unit of work:
+ * - {@link SECONDS_PER_STEP_WEIGHT}: the wall time outside the two items below (trajectories,
+ *   moments, correlation, memory, step information, the Lyapunov run, the channel, the report,
+ *   start-up) per N (T + B) G h (h + d) multiply-adds: 2.96e-10 at h = 1024, 4.54e-10 at 2048;
  * - {@link SECONDS_PER_JACOBIAN_STATE_SQUARE}: the iterative Jacobian spectra (thick-restarted
- *   Arnoldi and Lanczos, both threads, half counted) per sampled state and h^2 (3.8e-7 at
- *   h = 1024, 6.0e-7 at 2048: 6 restart cycles against 4, and J no longer in the cache);
+ *   Arnoldi and Lanczos) per sampled state and h^2: 5.21e-7 at 1024, 8.55e-7 at 2048 (6
+ *   restart cycles against 4);
  * - {@link SECONDS_PER_EIGEN_CUBE}: one dense O(h^3) eigensolve (the full eigenvalues at up to
- *   4 states, rho(U_k) of each of the G + 1 recurrent gate matrices), both threads, half
- *   counted, per h^3 (3.0e-9 at h = 1024, 2.7e-9 at 2048).
- * The estimates against the quiet wall times: GRU(512) 21 s (23.9 s measured), GRU(1024) 93 s
- * (82.7 s), GRU(2048) 454 s (501 s). An order of magnitude, for the start-up message only.
+ *   4 states, rho(U_k) of each of the G + 1 recurrent gate matrices) per h^3: 1.72e-9 at 1024,
+ *   1.85e-9 at 2048.
+ * Past h = 1024 the float64 recurrent weights (27 MB at 1024, 104 MB at 2048) and the Jacobian
+ * (8 MB, 34 MB) leave the caches, so the per-unit costs grow: each coefficient is multiplied by
+ * (h / 1024)^p with p from the 1024 -> 2048 growth ({@link CACHE_GROWTH_EXPONENTS}: 0.62, 0.71,
+ * 0.11). The model then reproduces both quiet runs (88.4 s, 582.4 s) and puts GRU(512) at 21 s
+ * (23.9 s measured on a quiet machine at 3a7a4b3). Beyond 2048 the exponents are an
+ * extrapolation: an order of magnitude, for the start-up message only.
  */
-export const SECONDS_PER_STEP_WEIGHT = 2.9e-10;
-export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 4.8e-7;
-export const SECONDS_PER_EIGEN_CUBE = 2.85e-9;
+export const SECONDS_PER_STEP_WEIGHT = 2.96e-10;
+export const SECONDS_PER_JACOBIAN_STATE_SQUARE = 5.21e-7;
+export const SECONDS_PER_EIGEN_CUBE = 1.72e-9;
+/** Growth exponents of the three per-unit costs past h = 1024 (steps, Jacobian, eigensolves). */
+export const CACHE_GROWTH_EXPONENTS = { stepWeight: 0.62, jacobianStateSquare: 0.71, eigenCube: 0.11 } as const;
+
+/** The factor (h / 1024)^p for sizes past 1024, 1 below. */
+function cacheGrowth(stateSize: number, exponent: number): number {
+  return Math.max(1, stateSize / 1024) ** exponent;
+}
 
 /**
  * The memory and time an audit of `checkpoint` with `options` should take: per audited layer,
@@ -196,7 +208,11 @@ export function estimateAudit(checkpoint: Checkpoint, options: Pick<AuditOptions
     const g2 = Math.max(1, cell.groups) ** 2;
     const gateMatrices = cell.kind === 'gru' ? 3 : 4;
     const cubes = (Math.min(options.jacobianStates, 4) * n ** 3 + gateMatrices * cell.hiddenSize ** 3) / g2;
-    seconds += SECONDS_PER_STEP_WEIGHT * N * T * weights + SECONDS_PER_JACOBIAN_STATE_SQUARE * options.jacobianStates * n * n + SECONDS_PER_EIGEN_CUBE * cubes;
+    const p = CACHE_GROWTH_EXPONENTS;
+    seconds +=
+      SECONDS_PER_STEP_WEIGHT * cacheGrowth(n, p.stepWeight) * N * T * weights +
+      SECONDS_PER_JACOBIAN_STATE_SQUARE * cacheGrowth(n, p.jacobianStateSquare) * options.jacobianStates * n * n +
+      SECONDS_PER_EIGEN_CUBE * cacheGrowth(n, p.eigenCube) * cubes;
   });
   return { bytes, seconds };
 }
