@@ -26,8 +26,9 @@ const EPS = 2 ** -52;
  * not modified): the smaller of two inverse-iteration residuals (module comment).
  *
  * @example
- * // H = [[2, 1], [0, 3]]: 2 is an exact eigenvalue, 2.5 is at distance 0.5 .. 0.6
- * hessenbergEigenvalueResidual(Float64Array.of(2, 1, 0, 3), 2, 2, 0); // ~1e-16
+ * // H = [[2, 1], [0, 3]]: 2 is an exact eigenvalue; sigma_min(H - 2.5 I) = 0.20710678...
+ * hessenbergEigenvalueResidual(Float64Array.of(2, 1, 0, 3), 2, 2, 0); // 5.9e-16 (the pivot eps ||H||_F)
+ * hessenbergEigenvalueResidual(Float64Array.of(2, 1, 0, 3), 2, 2.5, 0); // 0.20720...
  */
 export function hessenbergEigenvalueResidual(h: Float64Array, n: number, re: number, im: number): number {
   let fro = 0;
