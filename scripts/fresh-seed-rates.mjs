@@ -60,7 +60,8 @@ function sminShifted(a, re, im) {
   const amax = Math.max(...e.map((row) => Math.max(...row.map(Math.abs))));
   if (amax === 0) return 0;
   const k = Math.max(-1000, Math.min(1000, Math.round(Math.log2(amax))));
-  const svd = new SingularValueDecomposition(new MlMatrix(e.map((row) => row.map((v) => v * 2 ** -k))), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
+  // and entries below 2^-500 of the largest set to 0, as the test does (it hung on subnormals beside normal entries, seed 1304)
+  const svd = new SingularValueDecomposition(new MlMatrix(e.map((row) => row.map((v) => (Math.abs(v * 2 ** -k) < 2 ** -500 ? 0 : v * 2 ** -k)))), { computeLeftSingularVectors: false, computeRightSingularVectors: false });
   return Math.min(...svd.diagonal) * 2 ** k;
 }
 const entry = fc.double({ min: -2, max: 2, noNaN: true });
