@@ -43,10 +43,14 @@ interface RecurrentExports {
   lstmBackward(dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
 }
 
-let instance: RecurrentExports | null = null;
+/** The recurrent kernels' functions after the memory: recurrent.wat's exports, or the native addon's bound to that memory. */
+export type RecurrentKernelFunctions = Omit<RecurrentExports, 'memory'>;
 
-/** The compiled kernels (instantiated once per thread). */
-export function recurrentKernels(): RecurrentExports {
+let instance: RecurrentExports | null = null;
+let active: RecurrentExports | null = null;
+
+/** The WebAssembly kernels (instantiated once per thread). */
+function wasmKernels(): RecurrentExports {
   if (!instance) {
     // The project's lib settings do not type WebAssembly; Node 20 runs SIMD128 (the wasm backend needs it too).
     const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { readonly exports: unknown } } }).WebAssembly;
@@ -54,6 +58,22 @@ export function recurrentKernels(): RecurrentExports {
     instance = new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as RecurrentExports;
   }
   return instance;
+}
+
+/** The kernels in use: the WebAssembly ones unless {@link useRecurrentKernels} installed others. */
+export function recurrentKernels(): RecurrentExports {
+  return active ?? wasmKernels();
+}
+
+/**
+ * Chooses the implementation of the kernels' functions for this thread: `null` the WebAssembly
+ * exports (the default), else a factory given the WebAssembly memory (where the operands stay
+ * laid out as before) that returns functions with recurrent.wat's signatures and semantics, e.g.
+ * the native addon's (./nativeKernels.ts).
+ */
+export function useRecurrentKernels(make: ((memory: WasmMemory) => RecurrentKernelFunctions) | null): void {
+  const wasm = wasmKernels();
+  active = make ? { ...make(wasm.memory), memory: wasm.memory } : null;
 }
 
 /** Sizes of a layer over a sequence: g blocks of hb units, T steps, batch B. */

@@ -1,0 +1,239 @@
+/*
+ * lrdkit's float32 training kernels, the body compiled once per instruction set by
+ * lrdkit_kernels.c (which defines FN(name), the wide vector type VF of VW floats, and the
+ * target attributes before including this file). The functions are the C twins of
+ * src/train/internal/wasm/recurrent.wat's exports: same operands, same layout (pointers are
+ * float pointers into the kernels' memory, strides in floats), same equations, same order of
+ * summation in every product (increasing s). They differ from the WebAssembly only in that
+ * the compiler may fuse a multiply and an add into one FMA (one rounding instead of two) and
+ * in the width of the products' vectors, which does not change any sum's order.
+ *
+ * Equations (src/cells, Keras GRU reset_after = true and Keras LSTM):
+ *   GRU:  hu = h U + c;  z = sigma(xp_z + hu_z);  r = sigma(xp_r + hu_r)
+ *         n = tanh(xp_n + r hu_n);  h' = n + z (h - n)
+ *   LSTM: a = xp + h U;  i, f, o = sigma(a_i, a_f, a_o);  g = tanh(a_g);  c' = f c + i g;  h' = o tanh(c')
+ * sigma(x) = 1 / (1 + exp(-x)), tanh(x) = 2 sigma(2x) - 1, exp: Cephes' expf as in recurrent.wat.
+ */
+
+/* ---- exp, sigma, tanh on 4 lanes (the operations of recurrent.wat's $exp4) ---- */
+
+static inline V4 FN(sel4)(V4I mask, V4 a, V4 b) { return (V4)((mask & (V4I)a) | (~mask & (V4I)b)); }
+
+static inline V4 FN(exp4)(V4 x) {
+  const V4 lo = V4C(-87.0f), hi = V4C(88.0f), big = V4C(12582912.0f);
+  x = FN(sel4)(x < lo, lo, x);
+  x = FN(sel4)(hi < x, hi, x);
+  V4 k = x * V4C(1.44269504088896341f) + big;
+  V4 fx = k - big;
+  V4 r = x - fx * V4C(0.693359375f);
+  r = r + fx * V4C(2.12194440e-4f);
+  V4 y = V4C(1.9875691500e-4f);
+  y = y * r + V4C(1.3981999507e-3f);
+  y = y * r + V4C(8.3334519073e-3f);
+  y = y * r + V4C(4.1665795894e-2f);
+  y = y * r + V4C(1.6666665459e-1f);
+  y = y * r + V4C(5.0000001201e-1f);
+  y = (y * (r * r) + r) + V4C(1.0f);
+  V4I e = ((V4I)k + 127) << 23;
+  return y * (V4)e;
+}
+
+static inline V4 FN(sigmoid4)(V4 x) { return V4C(1.0f) / (V4C(1.0f) + FN(exp4)(-x)); }
+static inline V4 FN(tanh4)(V4 x) { return V4C(2.0f) * FN(sigmoid4)(x + x) - V4C(1.0f); }
+
+/* ---- gemm: C[p][q] = init + sum_{s < K} S[p sp + s ss] V[s ldv + q], p < P, q < Q ----
+ * P, Q multiples of 4; init = C (accum), else the row vector bias (non-null) or 0.
+ * Register tiles of 4 rows x NV vectors, the S value broadcast; columns in blocks of QB and
+ * the sum in chunks of KB (the partial sums go through C in float32, which is what the
+ * accumulator holds anyway, so blocking does not change a bit). */
+
+#define TILE(NAME, VT, W, NV)                                                                         \
+  static inline void NAME(const float *s, long sp, long ss, const float *v, long ldv, float *c,      \
+                          long ldc, long K, int accum, const float *bias) {                           \
+    VT a[4][NV];                                                                                      \
+    for (int i = 0; i < 4; i++)                                                                       \
+      for (int j = 0; j < NV; j++) {                                                                  \
+        if (accum) a[i][j] = LOADU(VT, c + i * ldc + j * W);                                          \
+        else if (bias) a[i][j] = LOADU(VT, bias + j * W);                                             \
+        else a[i][j] = (VT){0};                                                                       \
+      }                                                                                               \
+    for (long k = 0; k < K; k++) {                                                                    \
+      VT b[NV];                                                                                       \
+      for (int j = 0; j < NV; j++) b[j] = LOADU(VT, v + j * W);                                       \
+      for (int i = 0; i < 4; i++) {                                                                   \
+        const float x = s[i * sp];                                                                    \
+        for (int j = 0; j < NV; j++) a[i][j] += x * b[j];                                             \
+      }                                                                                               \
+      s += ss;                                                                                        \
+      v += ldv;                                                                                       \
+    }                                                                                                 \
+    for (int i = 0; i < 4; i++)                                                                       \
+      for (int j = 0; j < NV; j++) STOREU(VT, c + i * ldc + j * W, a[i][j]);                          \
+  }
+
+TILE(FN(tileWide3), VF, VW, 3)
+TILE(FN(tileWide1), VF, VW, 1)
+TILE(FN(tile4), V4, 4, 1)
+
+#define GEMM_QB 192
+#define GEMM_KB 256
+
+static void FN(gemm)(const float *S, long sp, long ss, const float *V, long ldv, float *C, long ldc,
+                     long P, long Q, long K, int accum, const float *bias) {
+  for (long q0 = 0; q0 < Q; q0 += GEMM_QB) {
+    const long w = Q - q0 < GEMM_QB ? Q - q0 : GEMM_QB;
+    for (long k0 = 0; k0 == 0 || k0 < K; k0 += GEMM_KB) {
+      const long kb = K - k0 < GEMM_KB ? K - k0 : GEMM_KB;
+      const int acc = k0 > 0 ? 1 : accum;
+      const float *bs = k0 > 0 || !bias ? 0 : bias + q0;
+      for (long p = 0; p < P; p += 4) {
+        const float *s = S + p * sp + k0 * ss, *v = V + k0 * ldv + q0;
+        float *c = C + p * ldc + q0;
+        long q = 0;
+        for (; q + 3 * VW <= w; q += 3 * VW) FN(tileWide3)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+        for (; q + VW <= w; q += VW) FN(tileWide1)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+        for (; q + 4 <= w; q += 4) FN(tile4)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+      }
+    }
+  }
+}
+
+/* sigma / tanh of n floats (n a multiple of 4), for the accuracy tests. */
+static void FN(sigmoid)(const float *src, float *dst, long n) {
+  for (long i = 0; i < n; i += 4) STOREU(V4, dst + i, FN(sigmoid4)(LOADU(V4, src + i)));
+}
+static void FN(tanh)(const float *src, float *dst, long n) {
+  for (long i = 0; i < n; i += 4) STOREU(V4, dst + i, FN(tanh4)(LOADU(V4, src + i)));
+}
+
+/* dU = sum_{t >= 1} h_{t-1}^T d_t ([n, G n]) and, when db, db = sum over the T B rows of d_t. */
+static void FN(weightGradients)(const float *h, const float *d, float *du, float *db, long T, long B, long n, long G) {
+  const long gn = G * n;
+  FN(gemm)(h, 1, n, d + B * gn, gn, du, gn, n, gn, (T - 1) * B, 0, 0);
+  if (!db) return;
+  for (long i = 0; i < gn; i += 4) {
+    V4 acc = V4C(0.0f);
+    for (long k = 0; k < T * B; k++) acc = acc + LOADU(V4, d + k * gn + i);
+    STOREU(V4, db + i, acc);
+  }
+}
+
+/* ---- GRU ---- */
+
+static void FN(gruForward)(const float *xp, const float *u, const float *c, float *h, float *s, float *hu, long T, long B, long n) {
+  const long g3 = 3 * n;
+  for (long t = 0; t < T; t++) {
+    FN(gemm)(t ? h + (t - 1) * B * n : h, n, 1, u, g3, hu, g3, B, g3, t ? n : 0, 0, c);
+    for (long b = 0; b < B; b++) {
+      const long row = t * B + b;
+      const float *xr = xp + row * g3, *hur = hu + b * g3;
+      float *sr = s + row * 4 * n, *hr = h + row * n;
+      for (long j = 0; j < n; j += 4) {
+        const V4 z = FN(sigmoid4)(LOADU(V4, xr + j) + LOADU(V4, hur + j));
+        const V4 r = FN(sigmoid4)(LOADU(V4, xr + n + j) + LOADU(V4, hur + n + j));
+        const V4 hn = LOADU(V4, hur + 2 * n + j);
+        const V4 nn = FN(tanh4)(LOADU(V4, xr + 2 * n + j) + r * hn);
+        const V4 hp = t ? LOADU(V4, hr + j - B * n) : V4C(0.0f);
+        STOREU(V4, sr + j, z);
+        STOREU(V4, sr + n + j, r);
+        STOREU(V4, sr + 2 * n + j, nn);
+        STOREU(V4, sr + 3 * n + j, hn);
+        STOREU(V4, hr + j, nn + z * (hp - nn));
+      }
+    }
+  }
+}
+
+static void FN(gruBackward)(const float *dy, const float *h, const float *s, const float *ut, float *dxp, float *dhu,
+                            float *carry, float *du, float *dc, long T, long B, long n) {
+  const long g3 = 3 * n;
+  const V4 one = V4C(1.0f);
+  for (long j = 0; j < B * n; j++) carry[j] = 0.0f;
+  for (long t = T - 1; t >= 0; t--) {
+    for (long b = 0; b < B; b++) {
+      const long row = t * B + b, gr = row * g3;
+      const float *sr = s + row * 4 * n, *hr = h + row * n, *yr = dy + row * n;
+      float *cr = carry + b * n;
+      for (long j = 0; j < n; j += 4) {
+        const V4 dh = LOADU(V4, yr + j) + LOADU(V4, cr + j);
+        const V4 z = LOADU(V4, sr + j), r = LOADU(V4, sr + n + j), nn = LOADU(V4, sr + 2 * n + j);
+        const V4 hp = t ? LOADU(V4, hr + j - B * n) : V4C(0.0f);
+        const V4 dan = (dh * (one - z)) * (one - nn * nn);
+        const V4 daz = (dh * (hp - nn)) * (z * (one - z));
+        const V4 dar = (dan * LOADU(V4, sr + 3 * n + j)) * (r * (one - r));
+        STOREU(V4, dxp + gr + j, daz);
+        STOREU(V4, dxp + gr + n + j, dar);
+        STOREU(V4, dxp + gr + 2 * n + j, dan);
+        STOREU(V4, dhu + gr + j, daz);
+        STOREU(V4, dhu + gr + n + j, dar);
+        STOREU(V4, dhu + gr + 2 * n + j, dan * r);
+        STOREU(V4, cr + j, dh * z);
+      }
+    }
+    if (t) FN(gemm)(dhu + t * B * g3, g3, 1, ut, n, carry, n, B, n, g3, 1, 0);
+  }
+  FN(weightGradients)(h, dhu, du, dc, T, B, n, 3);
+}
+
+/* ---- LSTM ---- */
+
+static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s, float *hu, long T, long B, long n) {
+  const long g4 = 4 * n;
+  for (long t = 0; t < T; t++) {
+    FN(gemm)(t ? h + (t - 1) * B * n : h, n, 1, u, g4, hu, g4, B, g4, t ? n : 0, 0, 0);
+    for (long b = 0; b < B; b++) {
+      const long row = t * B + b;
+      const float *xr = xp + row * g4, *hur = hu + b * g4;
+      float *sr = s + row * 6 * n, *hr = h + row * n;
+      for (long j = 0; j < n; j += 4) {
+        const V4 i = FN(sigmoid4)(LOADU(V4, xr + j) + LOADU(V4, hur + j));
+        const V4 f = FN(sigmoid4)(LOADU(V4, xr + n + j) + LOADU(V4, hur + n + j));
+        const V4 g = FN(tanh4)(LOADU(V4, xr + 2 * n + j) + LOADU(V4, hur + 2 * n + j));
+        const V4 o = FN(sigmoid4)(LOADU(V4, xr + 3 * n + j) + LOADU(V4, hur + 3 * n + j));
+        const V4 cp = t ? LOADU(V4, sr + j - B * 6 * n + 4 * n) : V4C(0.0f);
+        const V4 c = f * cp + i * g;
+        const V4 tc = FN(tanh4)(c);
+        STOREU(V4, sr + j, i);
+        STOREU(V4, sr + n + j, f);
+        STOREU(V4, sr + 2 * n + j, g);
+        STOREU(V4, sr + 3 * n + j, o);
+        STOREU(V4, sr + 4 * n + j, c);
+        STOREU(V4, sr + 5 * n + j, tc);
+        STOREU(V4, hr + j, o * tc);
+      }
+    }
+  }
+}
+
+static void FN(lstmBackward)(const float *dy, const float *h, const float *s, const float *ut, float *dxp, float *carry,
+                             float *dcell, float *du, long T, long B, long n) {
+  const long g4 = 4 * n;
+  const V4 one = V4C(1.0f);
+  for (long j = 0; j < B * n; j++) carry[j] = dcell[j] = 0.0f;
+  for (long t = T - 1; t >= 0; t--) {
+    for (long b = 0; b < B; b++) {
+      const long row = t * B + b;
+      const float *sr = s + row * 6 * n, *yr = dy + row * n;
+      float *dr = dxp + row * g4, *cr = carry + b * n, *er = dcell + b * n;
+      for (long j = 0; j < n; j += 4) {
+        const V4 dh = LOADU(V4, yr + j) + LOADU(V4, cr + j);
+        const V4 i = LOADU(V4, sr + j), f = LOADU(V4, sr + n + j), g = LOADU(V4, sr + 2 * n + j);
+        const V4 o = LOADU(V4, sr + 3 * n + j), tc = LOADU(V4, sr + 5 * n + j);
+        const V4 cp = t ? LOADU(V4, sr + j - B * 6 * n + 4 * n) : V4C(0.0f);
+        const V4 dct = LOADU(V4, er + j) + (dh * o) * (one - tc * tc);
+        STOREU(V4, dr + j, (dct * g) * (i * (one - i)));
+        STOREU(V4, dr + n + j, (dct * cp) * (f * (one - f)));
+        STOREU(V4, dr + 2 * n + j, (dct * i) * (one - g * g));
+        STOREU(V4, dr + 3 * n + j, (dh * tc) * (o * (one - o)));
+        STOREU(V4, er + j, dct * f);
+      }
+    }
+    if (t) FN(gemm)(dxp + t * B * g4, g4, 1, ut, n, carry, n, B, n, g4, 0, 0);
+  }
+  FN(weightGradients)(h, dxp, du, 0, T, B, n, 4);
+}
+
+/* The kernels of this instruction set, for the dispatch table. */
+static const struct Kernels FN(kernels) = {
+  FN(gemm), FN(sigmoid), FN(tanh), FN(gruForward), FN(gruBackward), FN(lstmForward), FN(lstmBackward),
+};

@@ -1,0 +1,432 @@
+/*
+ * lrdkit's optional native CPU kernels: a Node-API addon, compiled at install time by
+ * scripts/build-native.mjs with the system C compiler (never required: without it lrdkit
+ * trains on its WebAssembly kernels, which give the same numbers up to FMA rounding).
+ *
+ * What it exports (all operands are byte offsets into one memory, the first argument: an
+ * ArrayBuffer or a typed array over one, read afresh on every call because a WebAssembly
+ * memory.grow detaches the old buffer):
+ * - gemm, sigmoid, tanh, padRows, gruForward, gruBackward, lstmForward, lstmBackward: the
+ *   exports of src/train/internal/wasm/recurrent.wat with the same arguments after the memory
+ *   (kernels_body.h);
+ * - matmul: a batched C = op(A) op(B) (+ bias) for TF.js's BatchMatMul / _FusedMatMul on the
+ *   wasm backend's heap (src/train/internal/nativeKernels.ts);
+ * - isa (the instruction set in use), isas (those this CPU runs), useIsa(name).
+ *
+ * Method. kernels_body.h is compiled twice on x86-64: with
+ * __attribute__((target("avx2,fma"))) (8-wide vectors, fused multiply-add) and for the
+ * baseline (SSE2); on other machines once for the baseline. The CPU is asked at load time
+ * (__builtin_cpu_supports) which to use; no -march=native, so the binary is right for any CPU
+ * of the architecture it was built for. Every call runs single-threaded with fixed blocking,
+ * so a given input, machine and instruction set always gives the same bytes. Every operand's
+ * extent is checked against the memory's length before any access (a bad offset throws a
+ * RangeError instead of corrupting memory).
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef float V4 __attribute__((vector_size(16), aligned(4)));
+typedef int32_t V4I __attribute__((vector_size(16), aligned(4)));
+#define V4C(x) ((V4){(x), (x), (x), (x)})
+#define LOADU(VT, p) (*(const VT *)(p))
+#define STOREU(VT, p, x) (*(VT *)(p) = (x))
+
+struct Kernels {
+  void (*gemm)(const float *, long, long, const float *, long, float *, long, long, long, long, int, const float *);
+  void (*sigmoid)(const float *, float *, long);
+  void (*tanh)(const float *, float *, long);
+  void (*gruForward)(const float *, const float *, const float *, float *, float *, float *, long, long, long);
+  void (*gruBackward)(const float *, const float *, const float *, const float *, float *, float *, float *, float *, float *, long, long, long);
+  void (*lstmForward)(const float *, const float *, float *, float *, float *, long, long, long);
+  void (*lstmBackward)(const float *, const float *, const float *, const float *, float *, float *, float *, float *, long, long, long);
+};
+
+/* The portable build: 4-wide vectors (SSE2 on x86-64, NEON on arm64), no FMA on x86-64. */
+#define FN(name) name##_portable
+#define VF V4
+#define VW 4
+#include "kernels_body.h"
+#undef FN
+#undef VF
+#undef VW
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_AVX2 1
+typedef float V8 __attribute__((vector_size(32), aligned(4)));
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define FN(name) name##_avx2
+#define VF V8
+#define VW 8
+#undef TILE
+#undef GEMM_QB
+#undef GEMM_KB
+#include "kernels_body.h"
+#undef FN
+#undef VF
+#undef VW
+#pragma GCC pop_options
+#endif
+
+static const struct Kernels *active = &kernels_portable;
+static const char *activeName = "portable";
+
+static int isaSupported(const char *name) {
+  if (!strcmp(name, "portable")) return 1;
+#ifdef HAVE_AVX2
+  if (!strcmp(name, "avx2-fma")) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+#endif
+  return 0;
+}
+
+static int selectIsa(const char *name) {
+  if (!isaSupported(name)) return 0;
+#ifdef HAVE_AVX2
+  if (!strcmp(name, "avx2-fma")) {
+    active = &kernels_avx2;
+    activeName = "avx2-fma";
+    return 1;
+  }
+#endif
+  active = &kernels_portable;
+  activeName = "portable";
+  return 1;
+}
+
+/* ---- argument handling ---- */
+
+#define MAX_ARGS 14
+
+typedef struct {
+  napi_env env;
+  uint8_t *base;
+  size_t length;
+  int64_t v[MAX_ARGS];
+  const char *name;
+  int failed;
+} Call;
+
+static int fail(Call *c, const char *code, const char *message) {
+  if (!c->failed) napi_throw_range_error(c->env, code, message);
+  c->failed = 1;
+  return 0;
+}
+
+/* Reads the memory and `count` integer arguments after it. */
+static int readArgs(Call *c, napi_callback_info info, size_t count) {
+  napi_value argv[MAX_ARGS + 1];
+  size_t argc = MAX_ARGS + 1;
+  char msg[160];
+  if (napi_get_cb_info(c->env, info, &argc, argv, NULL, NULL) != napi_ok) return fail(c, NULL, "lrdkit native: cannot read the arguments");
+  if (argc != count + 1) {
+    snprintf(msg, sizeof msg, "lrdkit native %s: expected %zu arguments (memory and %zu integers), found %zu", c->name, count + 1, count, argc);
+    return fail(c, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+  }
+  bool is;
+  void *data = NULL;
+  size_t length = 0;
+  if (napi_is_arraybuffer(c->env, argv[0], &is) == napi_ok && is) {
+    napi_get_arraybuffer_info(c->env, argv[0], &data, &length);
+  } else if (napi_is_typedarray(c->env, argv[0], &is) == napi_ok && is) {
+    /* A view: offsets count from its buffer's start (a view over a SharedArrayBuffer reaches
+       the kernels this way); the extent is that of the view. */
+    static const size_t bytesPer[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8};
+    napi_typedarray_type type;
+    size_t elements, offset;
+    napi_value ab;
+    napi_get_typedarray_info(c->env, argv[0], &type, &elements, &data, &ab, &offset);
+    data = (uint8_t *)data - offset;
+    length = offset + elements * ((size_t)type < sizeof bytesPer / sizeof bytesPer[0] ? bytesPer[type] : 1);
+  } else {
+    snprintf(msg, sizeof msg, "lrdkit native %s: the first argument must be an ArrayBuffer or a typed array", c->name);
+    return fail(c, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+  }
+  c->base = data;
+  c->length = length;
+  for (size_t i = 0; i < count; i++) {
+    if (napi_get_value_int64(c->env, argv[i + 1], &c->v[i]) != napi_ok) {
+      snprintf(msg, sizeof msg, "lrdkit native %s: argument %zu is not a number", c->name, i + 2);
+      return fail(c, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+    }
+  }
+  return 1;
+}
+
+/* A float pointer for byte offset `off` whose operand spans `bytes`; fails when outside the memory. */
+static float *at(Call *c, int64_t off, int64_t bytes, const char *operand) {
+  if (c->failed) return NULL;
+  if (off < 0 || bytes < 0 || (off & 3) || (uint64_t)off + (uint64_t)bytes > c->length) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "lrdkit native %s: operand %s at byte %lld (%lld bytes) is outside the memory of %zu bytes or not 4-byte aligned",
+             c->name, operand, (long long)off, (long long)bytes, c->length);
+    fail(c, "ERR_LRDKIT_NATIVE_BOUNDS", msg);
+    return NULL;
+  }
+  return (float *)(c->base + off);
+}
+
+static int sizes(Call *c, int64_t T, int64_t B, int64_t n) {
+  char msg[200];
+  if (T < 1 || B < 0 || n < 0 || (B & 3) || (n & 3)) {
+    snprintf(msg, sizeof msg, "lrdkit native %s: expected T >= 1 and B, n multiples of 4, found T = %lld, B = %lld, n = %lld", c->name, (long long)T, (long long)B, (long long)n);
+    return fail(c, "ERR_LRDKIT_NATIVE_SIZES", msg);
+  }
+  return 1;
+}
+
+static napi_value undefinedValue(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+#define CALL(NAME, COUNT)                       \
+  Call c = {env, NULL, 0, {0}, NAME, 0};        \
+  if (!readArgs(&c, info, COUNT)) return NULL;  \
+  const int64_t *a = c.v;
+
+/* gemm(mem, S, sp, ss, V, ldv, C, ldc, P, Q, K, accum, bias): strides in bytes, as recurrent.wat. */
+static napi_value jsGemm(napi_env env, napi_callback_info info) {
+  CALL("gemm", 12)
+  const int64_t sp = a[1], ss = a[2], ldv = a[4], ldc = a[6], P = a[7], Q = a[8], K = a[9];
+  if (P < 0 || Q < 0 || K < 0 || (P & 3) || (Q & 3) || sp < 0 || ss < 0 || ldv < 0 || ldc < 0 || ((sp | ss | ldv | ldc) & 3)) {
+    fail(&c, "ERR_LRDKIT_NATIVE_SIZES", "lrdkit native gemm: expected P, Q multiples of 4, K >= 0 and non-negative strides that are multiples of 4 bytes");
+    return NULL;
+  }
+  if (P == 0 || Q == 0) return undefinedValue(env);
+  const float *S = at(&c, a[0], K ? (P - 1) * sp + (K - 1) * ss + 4 : 0, "S");
+  const float *V = at(&c, a[3], K ? (K - 1) * ldv + Q * 4 : 0, "V");
+  float *C = at(&c, a[5], (P - 1) * ldc + Q * 4, "C");
+  const float *bias = a[11] ? at(&c, a[11], Q * 4, "bias") : NULL;
+  if (c.failed) return NULL;
+  active->gemm(S, sp / 4, ss / 4, V, ldv / 4, C, ldc / 4, P, Q, K, (int)a[10], bias);
+  return undefinedValue(env);
+}
+
+static napi_value activation(napi_env env, napi_callback_info info, int which) {
+  CALL(which ? "tanh" : "sigmoid", 3)
+  if (a[2] < 0 || (a[2] & 3)) {
+    fail(&c, "ERR_LRDKIT_NATIVE_SIZES", "lrdkit native sigmoid/tanh: n must be a non-negative multiple of 4");
+    return NULL;
+  }
+  const float *src = at(&c, a[0], a[2] * 4, "src");
+  float *dst = at(&c, a[1], a[2] * 4, "dst");
+  if (c.failed) return NULL;
+  (which ? active->tanh : active->sigmoid)(src, dst, a[2]);
+  return undefinedValue(env);
+}
+static napi_value jsSigmoid(napi_env env, napi_callback_info info) { return activation(env, info, 0); }
+static napi_value jsTanh(napi_env env, napi_callback_info info) { return activation(env, info, 1); }
+
+/* padRows(mem, flatRows, paddedRows, T, B, Bp, parts, hb, n, toPadded). */
+static napi_value jsPadRows(napi_env env, napi_callback_info info) {
+  CALL("padRows", 9)
+  const int64_t T = a[2], B = a[3], Bp = a[4], parts = a[5], hb = a[6], n = a[7];
+  if (T < 0 || B < 0 || Bp < B || parts < 0 || hb < 0 || n < hb) {
+    fail(&c, "ERR_LRDKIT_NATIVE_SIZES", "lrdkit native padRows: expected non-negative sizes with Bp >= B and n >= hb");
+    return NULL;
+  }
+  float *flat = at(&c, a[0], T * B * parts * hb * 4, "flatRows");
+  float *padded = at(&c, a[1], T * Bp * parts * n * 4, "paddedRows");
+  if (c.failed) return NULL;
+  for (int64_t t = 0; t < T; t++)
+    for (int64_t b = 0; b < B; b++)
+      for (int64_t p = 0; p < parts; p++) {
+        float *f = flat + ((t * B + b) * parts + p) * hb, *q = padded + ((t * Bp + b) * parts + p) * n;
+        if (a[8]) memcpy(q, f, hb * 4);
+        else memcpy(f, q, hb * 4);
+      }
+  return undefinedValue(env);
+}
+
+/* gruForward(mem, xp, u, c, h, s, hu, T, B, n). */
+static napi_value jsGruForward(napi_env env, napi_callback_info info) {
+  CALL("gruForward", 9)
+  const int64_t T = a[6], B = a[7], n = a[8];
+  if (!sizes(&c, T, B, n)) return NULL;
+  const float *xp = at(&c, a[0], T * B * 3 * n * 4, "xp"), *u = at(&c, a[1], n * 3 * n * 4, "u"), *cb = at(&c, a[2], 3 * n * 4, "c");
+  float *h = at(&c, a[3], T * B * n * 4, "h"), *s = at(&c, a[4], T * B * 4 * n * 4, "s"), *hu = at(&c, a[5], B * 3 * n * 4, "hu");
+  if (c.failed) return NULL;
+  active->gruForward(xp, u, cb, h, s, hu, T, B, n);
+  return undefinedValue(env);
+}
+
+/* gruBackward(mem, dy, h, s, ut, dxp, dhu, carry, du, dc, T, B, n). */
+static napi_value jsGruBackward(napi_env env, napi_callback_info info) {
+  CALL("gruBackward", 12)
+  const int64_t T = a[9], B = a[10], n = a[11];
+  if (!sizes(&c, T, B, n)) return NULL;
+  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = at(&c, a[2], T * B * 4 * n * 4, "s");
+  const float *ut = at(&c, a[3], 3 * n * n * 4, "ut");
+  float *dxp = at(&c, a[4], T * B * 3 * n * 4, "dxp"), *dhu = at(&c, a[5], T * B * 3 * n * 4, "dhu"), *carry = at(&c, a[6], B * n * 4, "carry");
+  float *du = at(&c, a[7], n * 3 * n * 4, "du"), *dc = a[8] ? at(&c, a[8], 3 * n * 4, "dc") : NULL;
+  if (c.failed) return NULL;
+  active->gruBackward(dy, h, s, ut, dxp, dhu, carry, du, dc, T, B, n);
+  return undefinedValue(env);
+}
+
+/* lstmForward(mem, xp, u, h, s, hu, T, B, n). */
+static napi_value jsLstmForward(napi_env env, napi_callback_info info) {
+  CALL("lstmForward", 8)
+  const int64_t T = a[5], B = a[6], n = a[7];
+  if (!sizes(&c, T, B, n)) return NULL;
+  const float *xp = at(&c, a[0], T * B * 4 * n * 4, "xp"), *u = at(&c, a[1], n * 4 * n * 4, "u");
+  float *h = at(&c, a[2], T * B * n * 4, "h"), *s = at(&c, a[3], T * B * 6 * n * 4, "s"), *hu = at(&c, a[4], B * 4 * n * 4, "hu");
+  if (c.failed) return NULL;
+  active->lstmForward(xp, u, h, s, hu, T, B, n);
+  return undefinedValue(env);
+}
+
+/* lstmBackward(mem, dy, h, s, ut, dxp, carry, dcell, du, T, B, n). */
+static napi_value jsLstmBackward(napi_env env, napi_callback_info info) {
+  CALL("lstmBackward", 11)
+  const int64_t T = a[8], B = a[9], n = a[10];
+  if (!sizes(&c, T, B, n)) return NULL;
+  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = at(&c, a[2], T * B * 6 * n * 4, "s");
+  const float *ut = at(&c, a[3], 4 * n * n * 4, "ut");
+  float *dxp = at(&c, a[4], T * B * 4 * n * 4, "dxp"), *carry = at(&c, a[5], B * n * 4, "carry"), *dcell = at(&c, a[6], B * n * 4, "dcell");
+  float *du = at(&c, a[7], n * 4 * n * 4, "du");
+  if (c.failed) return NULL;
+  active->lstmBackward(dy, h, s, ut, dxp, carry, dcell, du, T, B, n);
+  return undefinedValue(env);
+}
+
+/* ---- matmul: C[i] = op(A[i]) op(B[i]) (+ bias) for i < batch ----
+ * matmul(mem, a, b, c, bias, batch, M, N, K, transposeA, transposeB, strideA, strideB):
+ * A [M, K] (transposed: stored [K, M]), B [K, N] (transposed: [N, K]), C [batch, M, N]
+ * contiguous, bias [N] or 0, per-item strides of A and B in floats (0: one matrix for every
+ * item). Operands whose shape the gemm cannot take directly (M or N not a multiple of 4, B
+ * transposed) are copied into zero-padded scratch first; the sums are the gemm's. */
+
+static __thread float *scratch = NULL;
+static __thread size_t scratchFloats = 0;
+
+static float *scratchFor(size_t floats) {
+  if (floats > scratchFloats) {
+    free(scratch);
+    scratch = malloc(floats * sizeof(float));
+    scratchFloats = scratch ? floats : 0;
+  }
+  return scratch;
+}
+
+static napi_value jsMatmul(napi_env env, napi_callback_info info) {
+  CALL("matmul", 12)
+  const int64_t batch = a[4], M = a[5], N = a[6], K = a[7], tA = a[8], tB = a[9], strideA = a[10], strideB = a[11];
+  if (batch < 0 || M < 0 || N < 0 || K < 0 || strideA < 0 || strideB < 0) {
+    fail(&c, "ERR_LRDKIT_NATIVE_SIZES", "lrdkit native matmul: negative size or stride");
+    return NULL;
+  }
+  if (batch == 0 || M == 0 || N == 0) return undefinedValue(env);
+  const float *A = at(&c, a[0], ((batch - 1) * strideA + M * K) * 4, "a");
+  const float *Bm = at(&c, a[1], ((batch - 1) * strideB + K * N) * 4, "b");
+  float *C = at(&c, a[2], batch * M * N * 4, "c");
+  const float *bias = a[3] ? at(&c, a[3], N * 4, "bias") : NULL;
+  if (c.failed) return NULL;
+  const int64_t Mp = (M + 3) & ~3, Np = (N + 3) & ~3;
+  const int padA = Mp != M, packB = Np != N || tB, padC = Mp != M || Np != N;
+  float *work = scratchFor((size_t)((padA ? Mp * K : 0) + (packB ? K * Np : 0) + (padC ? Mp * Np : 0) + (bias && Np != N ? Np : 0)) + 4);
+  if (!work) {
+    fail(&c, "ERR_LRDKIT_NATIVE_MEMORY", "lrdkit native matmul: out of memory for the padded operands");
+    return NULL;
+  }
+  float *Ap = work, *Bp = Ap + (padA ? Mp * K : 0), *Cp = Bp + (packB ? K * Np : 0), *biasP = Cp + (padC ? Mp * Np : 0);
+  if (bias && Np != N) {
+    memcpy(biasP, bias, N * 4);
+    memset(biasP + N, 0, (Np - N) * 4);
+    bias = biasP;
+  }
+  for (int64_t i = 0; i < batch; i++) {
+    const float *Ai = A + i * strideA, *Bi = Bm + i * strideB;
+    const float *S = Ai;
+    long sp = tA ? 1 : K, ss = tA ? M : 1;
+    if (padA) { /* rows of op(A), zero rows below */
+      for (int64_t m = 0; m < Mp; m++)
+        for (int64_t k = 0; k < K; k++) Ap[m * K + k] = m < M ? (tA ? Ai[k * M + m] : Ai[m * K + k]) : 0.0f;
+      S = Ap;
+      sp = K;
+      ss = 1;
+    }
+    const float *V = Bi;
+    if (packB) {
+      for (int64_t k = 0; k < K; k++)
+        for (int64_t q = 0; q < Np; q++) Bp[k * Np + q] = q < N ? (tB ? Bi[q * K + k] : Bi[k * N + q]) : 0.0f;
+      V = Bp;
+    }
+    float *Ci = C + i * M * N, *out = padC ? Cp : Ci;
+    active->gemm(S, sp, ss, V, Np, out, Np, Mp, Np, K, 0, bias);
+    if (padC)
+      for (int64_t m = 0; m < M; m++) memcpy(Ci + m * N, Cp + m * Np, N * 4);
+  }
+  return undefinedValue(env);
+}
+
+static napi_value jsUseIsa(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t argc = 1;
+  char name[32] = {0};
+  size_t len = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lrdkit native useIsa: expected one string (portable or avx2-fma)");
+    return NULL;
+  }
+  if (!selectIsa(name)) {
+    char msg[120];
+    snprintf(msg, sizeof msg, "lrdkit native useIsa: instruction set '%s' is not available on this CPU or build", name);
+    napi_throw_error(env, "ERR_LRDKIT_NATIVE_ISA", msg);
+    return NULL;
+  }
+  napi_value out;
+  napi_create_string_utf8(env, activeName, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+static napi_value jsIsa(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_string_utf8(env, activeName, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+static napi_value jsIsas(napi_env env, napi_callback_info info) {
+  (void)info;
+  static const char *all[] = {"portable", "avx2-fma"};
+  napi_value out;
+  napi_create_array(env, &out);
+  uint32_t k = 0;
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    if (isaSupported(all[i])) {
+      napi_value s;
+      napi_create_string_utf8(env, all[i], NAPI_AUTO_LENGTH, &s);
+      napi_set_element(env, out, k++, s);
+    }
+  return out;
+}
+
+static int initialised = 0;
+
+NAPI_MODULE_INIT() {
+  if (!initialised) { /* the best instruction set, once per process (worker threads share it) */
+    initialised = 1;
+    if (!selectIsa("avx2-fma")) selectIsa("portable");
+  }
+  static const struct { const char *name; napi_callback fn; } fns[] = {
+      {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},
+      {"gruForward", jsGruForward}, {"gruBackward", jsGruBackward}, {"lstmForward", jsLstmForward},
+      {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
+  };
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    napi_value f;
+    napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f);
+    napi_set_named_property(env, exports, fns[i].name, f);
+  }
+  return exports;
+}

@@ -1,0 +1,217 @@
+/**
+ * The optional native CPU kernels for training (`lrdkit train --kernels native`): a Node-API
+ * addon compiled at install time from native/lrdkit_kernels.c by scripts/build-native.mjs with
+ * the system C compiler, playing the part @tensorflow/tfjs-node plays for TF.js. Without it
+ * (no compiler, or a failed build) lrdkit trains on its WebAssembly kernels, which are always
+ * there; asking for `native` then fails with one message naming how to build it.
+ *
+ * What `native` changes, and nothing else:
+ * - the whole-sequence recurrent kernels (./wholeSequence.ts) call the addon's C twins of
+ *   recurrent.wat's exports on the same WebAssembly memory, with the same layout and equations;
+ * - TF.js's BatchMatMul and _FusedMatMul (linear activation) on the wasm backend (the input
+ *   products of the upper layers, the readout and their gradients) run the addon's gemm on the
+ *   wasm heap instead of XNNPACK.
+ *
+ * Method. The addon picks at load time the widest instruction set the CPU runs (avx2-fma:
+ * 8-wide vectors with fused multiply-add; else portable C), recorded in the run's metadata.
+ * Products are register-tiled (4 rows x 24 columns), summed in increasing k like the
+ * WebAssembly gemm; FMA rounds each product-sum once instead of twice, so results differ from
+ * the wasm kernels by float32 rounding (relative 1e-6 level, tested), and the default `wasm`
+ * path, which reproduces the committed results bit for bit, is untouched. Each call is
+ * single-threaded with fixed blocking: same input, machine and instruction set, same bytes.
+ *
+ * @example
+ * ```ts
+ * const { kernels, isa } = useTrainingKernels('native'); // throws NativeKernelsUnavailableError without the addon
+ * // kernels === 'native', isa === 'avx2-fma' on an x86-64 CPU with AVX2 and FMA
+ * ```
+ *
+ * @internal
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import type { WasmMemory } from '../../linalg/internal/simd.js';
+import { type RecurrentKernelFunctions, useRecurrentKernels } from './wholeSequence.js';
+
+/** Which kernels train: lrdkit's WebAssembly ones (default) or the native addon. */
+export type TrainingKernels = 'wasm' | 'native';
+
+/** The accepted values of `--kernels`. */
+export const TRAINING_KERNELS: readonly TrainingKernels[] = ['wasm', 'native'];
+
+/** The addon's exports (native/lrdkit_kernels.c); offsets in bytes into `mem`. */
+export interface NativeAddon {
+  gemm(mem: ArrayBufferLike | ArrayBufferView, S: number, sp: number, ss: number, V: number, ldv: number, C: number, ldc: number, P: number, Q: number, K: number, accum: number, bias: number): void;
+  sigmoid(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
+  tanh(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
+  padRows(mem: ArrayBufferLike | ArrayBufferView, flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
+  gruForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
+  gruBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
+  lstmForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
+  lstmBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /** C [batch, M, N] = op(A) op(B) (+ bias [N]); strides per batch item in floats (0: broadcast). */
+  matmul(mem: ArrayBufferLike | ArrayBufferView, a: number, b: number, c: number, bias: number, batch: number, M: number, N: number, K: number, transposeA: number, transposeB: number, strideA: number, strideB: number): void;
+  /** The instruction set in use ('avx2-fma' or 'portable'). */
+  isa(): string;
+  /** The instruction sets this CPU and build run. */
+  isas(): string[];
+  /** Switches the instruction set (for tests and benchmarks); returns it. */
+  useIsa(name: string): string;
+}
+
+/** `--kernels native` was asked for but the addon is not built or does not load (the CLI exits 2). */
+export class NativeKernelsUnavailableError extends Error {
+  override name = 'NativeKernelsUnavailableError';
+}
+
+/** The package root (this file is src/train/internal/ or dist/train/internal/). */
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where scripts/build-native.mjs writes the addon. */
+export const NATIVE_ADDON_PATH = join(PACKAGE_ROOT, 'native', 'build', 'lrdkit_kernels.node');
+
+/** How to get the addon, for messages. */
+export const NATIVE_BUILD_HINT = 'build them with `npm run native` (needs a C compiler: cc or gcc, and Node-API headers)';
+
+let loaded: { addon: NativeAddon } | { addon: null; reason: string } | null = null;
+
+/** The addon, loaded once per thread, or why it is unavailable. */
+export function loadNativeAddon(): { addon: NativeAddon } | { addon: null; reason: string } {
+  if (loaded) return loaded;
+  if (!existsSync(NATIVE_ADDON_PATH)) loaded = { addon: null, reason: `${NATIVE_ADDON_PATH} does not exist` };
+  else {
+    try {
+      loaded = { addon: createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon };
+    } catch (e) {
+      loaded = { addon: null, reason: `${NATIVE_ADDON_PATH} failed to load (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
+    }
+  }
+  return loaded;
+}
+
+/** The addon, or {@link NativeKernelsUnavailableError} naming why and how to build it. */
+export function nativeAddon(): NativeAddon {
+  const l = loadNativeAddon();
+  if (!l.addon) throw new NativeKernelsUnavailableError(`--kernels native: the native kernels are not available (${l.reason}); ${NATIVE_BUILD_HINT}, or train with --kernels wasm`);
+  return l.addon;
+}
+
+/** The addon's recurrent kernels bound to a WebAssembly memory (its buffer is read on every call: memory.grow detaches it). */
+export function nativeRecurrentKernels(addon: NativeAddon): (memory: WasmMemory) => RecurrentKernelFunctions {
+  return (memory) => ({
+    gemm: (...a) => addon.gemm(memory.buffer, ...a),
+    sigmoid: (...a) => addon.sigmoid(memory.buffer, ...a),
+    tanh: (...a) => addon.tanh(memory.buffer, ...a),
+    padRows: (...a) => addon.padRows(memory.buffer, ...a),
+    gruForward: (...a) => addon.gruForward(memory.buffer, ...a),
+    gruBackward: (...a) => addon.gruBackward(memory.buffer, ...a),
+    lstmForward: (...a) => addon.lstmForward(memory.buffer, ...a),
+    lstmBackward: (...a) => addon.lstmBackward(memory.buffer, ...a),
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// BatchMatMul and _FusedMatMul on the wasm backend's heap.
+
+type TensorInfo = tf.TensorInfo;
+type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backend: unknown; attrs: Record<string, unknown> };
+
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/** The product's sizes, or null where the native kernel does not apply (then TF.js's own runs). */
+function productSizes(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): { batch: number; M: number; N: number; K: number; strideA: number; strideB: number; outShape: number[] } | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const ra = a.shape.length, rb = b.shape.length;
+  const M = (transposeA ? a.shape[ra - 1] : a.shape[ra - 2]) as number, K = (transposeA ? a.shape[ra - 2] : a.shape[ra - 1]) as number;
+  const kb = (transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) as number, N = (transposeB ? b.shape[rb - 2] : b.shape[rb - 1]) as number;
+  if (K !== kb) return null;
+  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((x, y) => x * y, 1), batchB = outerB.reduce((x, y) => x * y, 1);
+  // Equal outer shapes, or one side a single matrix; other broadcasts go to TF.js.
+  let outer: number[];
+  if (outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i])) outer = [...outerA];
+  else if (batchB === 1 && outerB.every((d) => d === 1) && outerB.length <= outerA.length) outer = [...outerA];
+  else if (batchA === 1 && outerA.every((d) => d === 1) && outerA.length <= outerB.length) outer = [...outerB];
+  else return null;
+  const batch = Math.max(batchA, batchB);
+  return { batch, M, N, K, strideA: batchA === 1 ? 0 : M * K, strideB: batchB === 1 ? 0 : K * N, outShape: [...outer, M, N] };
+}
+
+function nativeMatMulKernel(addon: NativeAddon, fallback: tf.KernelFunc, fused: boolean) {
+  return (args: KernelArgs): TensorInfo => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const transposeA = Boolean(args.attrs.transposeA), transposeB = Boolean(args.attrs.transposeB);
+    const z = productSizes(a, b, transposeA, transposeB);
+    const bias = fused ? args.inputs.bias : undefined;
+    const unsupported = fused && ((args.attrs.activation ?? 'linear') !== 'linear' || args.inputs.preluActivationWeights
+      || (bias && (bias.dtype !== 'float32' || bias.shape.reduce((x, y) => x * y, 1) !== z?.N || (bias.shape[bias.shape.length - 1] ?? 1) !== z?.N)));
+    if (!z || unsupported) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    const backend = args.backend as WasmHeapBackend;
+    const out = backend.makeOutput(z.outShape, 'float32');
+    // Views after the allocation: it may grow the heap.
+    const o = backend.typedArrayFromHeap(out), av = backend.typedArrayFromHeap(a), bv = backend.typedArrayFromHeap(b);
+    const biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
+    const mem = o.buffer instanceof ArrayBuffer ? o.buffer : new Uint8Array(o.buffer);
+    addon.matmul(mem, av.byteOffset, bv.byteOffset, o.byteOffset, biasAt, z.batch, z.M, z.N, z.K, transposeA ? 1 : 0, transposeB ? 1 : 0, z.strideA, z.strideB);
+    return out;
+  };
+}
+
+const PRODUCT_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+let tfjsProducts: Map<string, tf.KernelFunc> | null = null;
+
+function routeProducts(addon: NativeAddon | null): void {
+  if (addon) {
+    if (!tfjsProducts) {
+      const originals = new Map<string, tf.KernelFunc>();
+      for (const name of PRODUCT_KERNELS) {
+        const k = tf.getKernel(name, 'wasm');
+        if (k) originals.set(name, k.kernelFunc);
+      }
+      tfjsProducts = originals;
+    }
+    for (const [name, fallback] of tfjsProducts) {
+      tf.unregisterKernel(name, 'wasm');
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: nativeMatMulKernel(addon, fallback, name === '_FusedMatMul') as unknown as tf.KernelFunc });
+    }
+  } else if (tfjsProducts) {
+    for (const [name, kernelFunc] of tfjsProducts) {
+      tf.unregisterKernel(name, 'wasm');
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc });
+    }
+    tfjsProducts = null;
+  }
+}
+
+/** What {@link useTrainingKernels} installed. */
+export interface TrainingKernelsInUse {
+  readonly kernels: TrainingKernels;
+  /** The addon's instruction set; null for wasm. */
+  readonly isa: string | null;
+}
+
+/**
+ * Installs the training kernels for this thread: `wasm` (the default; lrdkit's WebAssembly
+ * recurrent kernels and TF.js's own products) or `native` (the addon's recurrent kernels and
+ * products). Call after the TF.js backend is selected (the products are rerouted on the wasm
+ * backend's registry, which loads with the backend).
+ *
+ * @throws NativeKernelsUnavailableError for `native` without the addon
+ */
+export function useTrainingKernels(kernels: TrainingKernels): TrainingKernelsInUse {
+  if (kernels === 'wasm') {
+    useRecurrentKernels(null);
+    routeProducts(null);
+    return { kernels, isa: null };
+  }
+  const addon = nativeAddon();
+  useRecurrentKernels(nativeRecurrentKernels(addon));
+  routeProducts(addon);
+  return { kernels, isa: addon.isa() };
+}
