@@ -6,7 +6,8 @@
  * compiler exists and the addon is not built, so these lists cannot silently shrink.
  */
 import { spawnSync } from 'node:child_process';
-import { type NativeAddon, loadNativeAddon, nativeRecurrentKernels } from '../../src/train/internal/nativeKernels.js';
+import { type NativeAddon, loadNativeAddon } from '../../src/train/internal/nativeAddon.js';
+import { nativeRecurrentKernels } from '../../src/train/internal/nativeKernels.js';
 import { useRecurrentKernels } from '../../src/train/internal/wholeSequence.js';
 
 /** Whether a C compiler runs here (what scripts/build-native.mjs looks for: $CC, cc, gcc, clang). */

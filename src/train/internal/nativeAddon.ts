@@ -1,0 +1,79 @@
+/**
+ * Loading the optional native kernel addon (native/build/lrdkit_kernels.node, built by
+ * scripts/build-native.mjs), without TF.js: the CLI checks `--kernels native` with it before
+ * anything starts. What the addon computes and how it is used: ./nativeKernels.ts.
+ *
+ * @example
+ * ```ts
+ * const l = loadNativeAddon();
+ * // l.addon?.isa() === 'avx2-fma' on an x86-64 CPU with AVX2 and FMA; l.addon === null and l.reason says why without it
+ * ```
+ *
+ * @internal
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The addon's exports (native/lrdkit_kernels.c); offsets in bytes into `mem`. */
+export interface NativeAddon {
+  gemm(mem: ArrayBufferLike | ArrayBufferView, S: number, sp: number, ss: number, V: number, ldv: number, C: number, ldc: number, P: number, Q: number, K: number, accum: number, bias: number): void;
+  sigmoid(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
+  tanh(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
+  padRows(mem: ArrayBufferLike | ArrayBufferView, flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
+  gruForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
+  gruBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
+  lstmForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
+  lstmBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /** C [batch, M, N] = op(A) op(B) (+ bias [N]); strides per batch item in floats (0: broadcast). */
+  matmul(mem: ArrayBufferLike | ArrayBufferView, a: number, b: number, c: number, bias: number, batch: number, M: number, N: number, K: number, transposeA: number, transposeB: number, strideA: number, strideB: number): void;
+  /** The instruction set in use ('avx2-fma' or 'portable'). */
+  isa(): string;
+  /** The instruction sets this CPU and build run. */
+  isas(): string[];
+  /** Switches the instruction set (for tests and benchmarks); returns it. */
+  useIsa(name: string): string;
+}
+
+/** `--kernels native` was asked for but the addon is not built or does not load (the CLI exits 2). */
+export class NativeKernelsUnavailableError extends Error {
+  override name = 'NativeKernelsUnavailableError';
+}
+
+/** The package root (this file is src/train/internal/ or dist/train/internal/). */
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Where scripts/build-native.mjs writes the addon. */
+export const NATIVE_ADDON_PATH = join(PACKAGE_ROOT, 'native', 'build', 'lrdkit_kernels.node');
+
+/** How to get the addon, for messages. */
+export const NATIVE_BUILD_HINT = 'build them with `npm run native` (needs a C compiler: cc or gcc, and Node-API headers)';
+
+let loaded: { addon: NativeAddon } | { addon: null; reason: string } | null = null;
+
+/**
+ * The addon, loaded once per thread, or why it is unavailable. The environment variable
+ * LRDKIT_NATIVE_ADDON names another file to load instead of {@link NATIVE_ADDON_PATH} (tests use
+ * a missing file to see the failure where the addon is built).
+ */
+export function loadNativeAddon(): { addon: NativeAddon } | { addon: null; reason: string } {
+  if (loaded) return loaded;
+  const path = process.env.LRDKIT_NATIVE_ADDON || NATIVE_ADDON_PATH;
+  if (!existsSync(path)) loaded = { addon: null, reason: `${path} does not exist` };
+  else {
+    try {
+      loaded = { addon: createRequire(import.meta.url)(path) as NativeAddon };
+    } catch (e) {
+      loaded = { addon: null, reason: `${path} failed to load (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
+    }
+  }
+  return loaded;
+}
+
+/** The addon, or {@link NativeKernelsUnavailableError} naming why and how to build it. */
+export function nativeAddon(): NativeAddon {
+  const l = loadNativeAddon();
+  if (!l.addon) throw new NativeKernelsUnavailableError(`--kernels native: the native kernels are not available (${l.reason}); ${NATIVE_BUILD_HINT}, or train with --kernels wasm`);
+  return l.addon;
+}
