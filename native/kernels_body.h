@@ -75,8 +75,12 @@ TILE(FN(tileWide3), VF, VW, 3)
 TILE(FN(tileWide1), VF, VW, 1)
 TILE(FN(tile4), V4, 4, 1)
 
+#ifndef GEMM_QB
 #define GEMM_QB 192
+#endif
+#ifndef GEMM_KB
 #define GEMM_KB 256
+#endif
 
 static void FN(gemm)(const float *S, long sp, long ss, const float *V, long ldv, float *C, long ldc,
                      long P, long Q, long K, int accum, const float *bias) {

@@ -63,8 +63,8 @@ typedef float V8 __attribute__((vector_size(32), aligned(4)));
 #define VF V8
 #define VW 8
 #undef TILE
-#undef GEMM_QB
-#undef GEMM_KB
+
+
 #include "kernels_body.h"
 #undef FN
 #undef VF

@@ -124,6 +124,11 @@ function routeProducts(addon: NativeAddon | null): void {
   }
 }
 
+/** Whether TF.js's products on the wasm backend run on the native gemm (./blockOps.ts then passes transposes as flags). */
+export function nativeProductsActive(): boolean {
+  return tfjsProducts !== null && tf.getBackend() === 'wasm';
+}
+
 /** What {@link useTrainingKernels} installed. */
 export interface TrainingKernelsInUse {
   readonly kernels: TrainingKernels;
