@@ -84,19 +84,43 @@ TILE(FN(tile4), V4, 4, 1)
 
 static void FN(gemm)(const float *S, long sp, long ss, const float *V, long ldv, float *C, long ldc,
                      long P, long Q, long K, int accum, const float *bias) {
+  /* With several row strips, each K x QB block of V is first copied into column strips of the
+     tiles' widths (contiguous K x width), so that a tile streams its operand from L1. */
+  const int pack = P >= 64 && K > 0;
   for (long q0 = 0; q0 < Q; q0 += GEMM_QB) {
     const long w = Q - q0 < GEMM_QB ? Q - q0 : GEMM_QB;
     for (long k0 = 0; k0 == 0 || k0 < K; k0 += GEMM_KB) {
       const long kb = K - k0 < GEMM_KB ? K - k0 : GEMM_KB;
       const int acc = k0 > 0 ? 1 : accum;
       const float *bs = k0 > 0 || !bias ? 0 : bias + q0;
+      const float *vb = V + k0 * ldv + q0;
+      float *packed = pack ? packScratch((size_t)(kb * w)) : 0;
+      if (packed) {
+        float *d = packed;
+        long q = 0;
+        for (; q + 3 * VW <= w; q += 3 * VW, d += kb * 3 * VW)
+          for (long k = 0; k < kb; k++) memcpy(d + k * 3 * VW, vb + k * ldv + q, 3 * VW * sizeof(float));
+        for (; q + VW <= w; q += VW, d += kb * VW)
+          for (long k = 0; k < kb; k++) memcpy(d + k * VW, vb + k * ldv + q, VW * sizeof(float));
+        for (; q + 4 <= w; q += 4, d += kb * 4)
+          for (long k = 0; k < kb; k++) memcpy(d + k * 4, vb + k * ldv + q, 4 * sizeof(float));
+      }
       for (long p = 0; p < P; p += 4) {
-        const float *s = S + p * sp + k0 * ss, *v = V + k0 * ldv + q0;
+        const float *s = S + p * sp + k0 * ss, *v = packed ? packed : vb;
         float *c = C + p * ldc + q0;
         long q = 0;
-        for (; q + 3 * VW <= w; q += 3 * VW) FN(tileWide3)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
-        for (; q + VW <= w; q += VW) FN(tileWide1)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
-        for (; q + 4 <= w; q += 4) FN(tile4)(s, sp, ss, v + q, ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+        for (; q + 3 * VW <= w; q += 3 * VW) {
+          FN(tileWide3)(s, sp, ss, packed ? v : v + q, packed ? 3 * VW : ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+          if (packed) v += kb * 3 * VW;
+        }
+        for (; q + VW <= w; q += VW) {
+          FN(tileWide1)(s, sp, ss, packed ? v : v + q, packed ? VW : ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+          if (packed) v += kb * VW;
+        }
+        for (; q + 4 <= w; q += 4) {
+          FN(tile4)(s, sp, ss, packed ? v : v + q, packed ? 4 : ldv, c + q, ldc, kb, acc, bs ? bs + q : 0);
+          if (packed) v += kb * 4;
+        }
       }
     }
   }

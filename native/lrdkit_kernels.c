@@ -45,6 +45,19 @@ struct Kernels {
   void (*lstmBackward)(const float *, const float *, const float *, const float *, float *, float *, float *, float *, long, long, long);
 };
 
+/* Scratch for the gemm's packed operand: per thread, grown as needed, never freed (one block). */
+static __thread float *packBuffer = NULL;
+static __thread size_t packFloats = 0;
+
+static float *packScratch(size_t floats) {
+  if (floats > packFloats) {
+    free(packBuffer);
+    packBuffer = malloc(floats * sizeof(float));
+    packFloats = packBuffer ? floats : 0;
+  }
+  return packBuffer; /* NULL: the gemm reads V in place */
+}
+
 /* The portable build: 4-wide vectors (SSE2 on x86-64, NEON on arm64), no FMA on x86-64. */
 #define FN(name) name##_portable
 #define VF V4
