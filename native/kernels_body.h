@@ -15,31 +15,50 @@
  * sigma(x) = 1 / (1 + exp(-x)), tanh(x) = 2 sigma(2x) - 1, exp: Cephes' expf as in recurrent.wat.
  */
 
-/* ---- exp, sigma, tanh on 4 lanes (the operations of recurrent.wat's $exp4) ---- */
+#define SPLAT(VT, x) ((VT){0} + (x))
 
-static inline V4 FN(sel4)(V4I mask, V4 a, V4 b) { return (V4)((mask & (V4I)a) | (~mask & (V4I)b)); }
+/* exp, sigma, tanh for a vector type VT (int twin VTI): the operations of recurrent.wat's
+   $exp4 lane by lane, so a lane's result does not depend on the vector width. */
+#define ACTIVATIONS(VT, VTI, SUF)                                                        \
+  static inline VT FN(sel##SUF)(VTI mask, VT a, VT b) { return (VT)((mask & (VTI)a) | (~mask & (VTI)b)); } \
+  static inline VT FN(exp##SUF)(VT x) {                                                  \
+    const VT lo = SPLAT(VT, -87.0f), hi = SPLAT(VT, 88.0f), big = SPLAT(VT, 12582912.0f); \
+    x = FN(sel##SUF)(x < lo, lo, x);                                                     \
+    x = FN(sel##SUF)(hi < x, hi, x);                                                     \
+    VT k = x * SPLAT(VT, 1.44269504088896341f) + big;                                    \
+    VT fx = k - big;                                                                     \
+    VT r = x - fx * SPLAT(VT, 0.693359375f);                                             \
+    r = r + fx * SPLAT(VT, 2.12194440e-4f);                                              \
+    VT y = SPLAT(VT, 1.9875691500e-4f);                                                  \
+    y = y * r + SPLAT(VT, 1.3981999507e-3f);                                             \
+    y = y * r + SPLAT(VT, 8.3334519073e-3f);                                             \
+    y = y * r + SPLAT(VT, 4.1665795894e-2f);                                             \
+    y = y * r + SPLAT(VT, 1.6666665459e-1f);                                             \
+    y = y * r + SPLAT(VT, 5.0000001201e-1f);                                             \
+    y = (y * (r * r) + r) + SPLAT(VT, 1.0f);                                             \
+    VTI e = ((VTI)k + 127) << 23;                                                        \
+    return y * (VT)e;                                                                    \
+  }                                                                                      \
+  static inline VT FN(sigmoid##SUF)(VT x) { return SPLAT(VT, 1.0f) / (SPLAT(VT, 1.0f) + FN(exp##SUF)(-x)); } \
+  static inline VT FN(tanh##SUF)(VT x) { return SPLAT(VT, 2.0f) * FN(sigmoid##SUF)(x + x) - SPLAT(VT, 1.0f); }
 
-static inline V4 FN(exp4)(V4 x) {
-  const V4 lo = V4C(-87.0f), hi = V4C(88.0f), big = V4C(12582912.0f);
-  x = FN(sel4)(x < lo, lo, x);
-  x = FN(sel4)(hi < x, hi, x);
-  V4 k = x * V4C(1.44269504088896341f) + big;
-  V4 fx = k - big;
-  V4 r = x - fx * V4C(0.693359375f);
-  r = r + fx * V4C(2.12194440e-4f);
-  V4 y = V4C(1.9875691500e-4f);
-  y = y * r + V4C(1.3981999507e-3f);
-  y = y * r + V4C(8.3334519073e-3f);
-  y = y * r + V4C(4.1665795894e-2f);
-  y = y * r + V4C(1.6666665459e-1f);
-  y = y * r + V4C(5.0000001201e-1f);
-  y = (y * (r * r) + r) + V4C(1.0f);
-  V4I e = ((V4I)k + 127) << 23;
-  return y * (V4)e;
-}
+ACTIVATIONS(V4, V4I, 4)
+#if VW > 4
+ACTIVATIONS(VF, VFI, W)
+#endif
 
-static inline V4 FN(sigmoid4)(V4 x) { return V4C(1.0f) / (V4C(1.0f) + FN(exp4)(-x)); }
-static inline V4 FN(tanh4)(V4 x) { return V4C(2.0f) * FN(sigmoid4)(x + x) - V4C(1.0f); }
+/* A gate loop over j < n (a multiple of 4): VW lanes at a time where the build is wider than 4,
+   then 4 lanes. BODY(VT, W, SUF) handles lanes j .. j + W - 1. */
+#if VW > 4
+#define LANES(BODY)                                  \
+  long j = 0;                                        \
+  for (; j + VW <= n; j += VW) { BODY(VF, VW, W) }   \
+  for (; j < n; j += 4) { BODY(V4, 4, 4) }
+#else
+#define LANES(BODY)                                  \
+  long j = 0;                                        \
+  for (; j < n; j += 4) { BODY(V4, 4, 4) }
+#endif
 
 /* ---- gemm: C[p][q] = init + sum_{s < K} S[p sp + s ss] V[s ldv + q], p < P, q < Q ----
  * P, Q multiples of 4; init = C (accum), else the row vector bias (non-null) or 0.
@@ -156,18 +175,18 @@ static void FN(gruForward)(const float *xp, const float *u, const float *c, floa
       const long row = t * B + b;
       const float *xr = xp + row * g3, *hur = hu + b * g3;
       float *sr = s + row * 4 * n, *hr = h + row * n;
-      for (long j = 0; j < n; j += 4) {
-        const V4 z = FN(sigmoid4)(LOADU(V4, xr + j) + LOADU(V4, hur + j));
-        const V4 r = FN(sigmoid4)(LOADU(V4, xr + n + j) + LOADU(V4, hur + n + j));
-        const V4 hn = LOADU(V4, hur + 2 * n + j);
-        const V4 nn = FN(tanh4)(LOADU(V4, xr + 2 * n + j) + r * hn);
-        const V4 hp = t ? LOADU(V4, hr + j - B * n) : V4C(0.0f);
-        STOREU(V4, sr + j, z);
-        STOREU(V4, sr + n + j, r);
-        STOREU(V4, sr + 2 * n + j, nn);
-        STOREU(V4, sr + 3 * n + j, hn);
-        STOREU(V4, hr + j, nn + z * (hp - nn));
-      }
+#define GRU_FORWARD(VT, W_, SUF)                                                          \
+  const VT z = FN(sigmoid##SUF)(LOADU(VT, xr + j) + LOADU(VT, hur + j));                     \
+  const VT r = FN(sigmoid##SUF)(LOADU(VT, xr + n + j) + LOADU(VT, hur + n + j));             \
+  const VT hn = LOADU(VT, hur + 2 * n + j);                                                  \
+  const VT nn = FN(tanh##SUF)(LOADU(VT, xr + 2 * n + j) + r * hn);                           \
+  const VT hp = t ? LOADU(VT, hr + j - B * n) : SPLAT(VT, 0.0f);                             \
+  STOREU(VT, sr + j, z);                                                                     \
+  STOREU(VT, sr + n + j, r);                                                                 \
+  STOREU(VT, sr + 2 * n + j, nn);                                                            \
+  STOREU(VT, sr + 3 * n + j, hn);                                                            \
+  STOREU(VT, hr + j, nn + z * (hp - nn));
+      LANES(GRU_FORWARD)
     }
   }
 }
@@ -175,28 +194,28 @@ static void FN(gruForward)(const float *xp, const float *u, const float *c, floa
 static void FN(gruBackward)(const float *dy, const float *h, const float *s, const float *ut, float *dxp, float *dhu,
                             float *carry, float *du, float *dc, long T, long B, long n) {
   const long g3 = 3 * n;
-  const V4 one = V4C(1.0f);
   for (long j = 0; j < B * n; j++) carry[j] = 0.0f;
   for (long t = T - 1; t >= 0; t--) {
     for (long b = 0; b < B; b++) {
       const long row = t * B + b, gr = row * g3;
       const float *sr = s + row * 4 * n, *hr = h + row * n, *yr = dy + row * n;
       float *cr = carry + b * n;
-      for (long j = 0; j < n; j += 4) {
-        const V4 dh = LOADU(V4, yr + j) + LOADU(V4, cr + j);
-        const V4 z = LOADU(V4, sr + j), r = LOADU(V4, sr + n + j), nn = LOADU(V4, sr + 2 * n + j);
-        const V4 hp = t ? LOADU(V4, hr + j - B * n) : V4C(0.0f);
-        const V4 dan = (dh * (one - z)) * (one - nn * nn);
-        const V4 daz = (dh * (hp - nn)) * (z * (one - z));
-        const V4 dar = (dan * LOADU(V4, sr + 3 * n + j)) * (r * (one - r));
-        STOREU(V4, dxp + gr + j, daz);
-        STOREU(V4, dxp + gr + n + j, dar);
-        STOREU(V4, dxp + gr + 2 * n + j, dan);
-        STOREU(V4, dhu + gr + j, daz);
-        STOREU(V4, dhu + gr + n + j, dar);
-        STOREU(V4, dhu + gr + 2 * n + j, dan * r);
-        STOREU(V4, cr + j, dh * z);
-      }
+#define GRU_BACKWARD(VT, W_, SUF)                                                         \
+  const VT one = SPLAT(VT, 1.0f);                                                            \
+  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
+  const VT z = LOADU(VT, sr + j), r = LOADU(VT, sr + n + j), nn = LOADU(VT, sr + 2 * n + j); \
+  const VT hp = t ? LOADU(VT, hr + j - B * n) : SPLAT(VT, 0.0f);                             \
+  const VT dan = (dh * (one - z)) * (one - nn * nn);                                         \
+  const VT daz = (dh * (hp - nn)) * (z * (one - z));                                         \
+  const VT dar = (dan * LOADU(VT, sr + 3 * n + j)) * (r * (one - r));                        \
+  STOREU(VT, dxp + gr + j, daz);                                                             \
+  STOREU(VT, dxp + gr + n + j, dar);                                                         \
+  STOREU(VT, dxp + gr + 2 * n + j, dan);                                                     \
+  STOREU(VT, dhu + gr + j, daz);                                                             \
+  STOREU(VT, dhu + gr + n + j, dar);                                                         \
+  STOREU(VT, dhu + gr + 2 * n + j, dan * r);                                                 \
+  STOREU(VT, cr + j, dh * z);
+      LANES(GRU_BACKWARD)
     }
     if (t) FN(gemm)(dhu + t * B * g3, g3, 1, ut, n, carry, n, B, n, g3, 1, 0);
   }
@@ -213,22 +232,22 @@ static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s,
       const long row = t * B + b;
       const float *xr = xp + row * g4, *hur = hu + b * g4;
       float *sr = s + row * 6 * n, *hr = h + row * n;
-      for (long j = 0; j < n; j += 4) {
-        const V4 i = FN(sigmoid4)(LOADU(V4, xr + j) + LOADU(V4, hur + j));
-        const V4 f = FN(sigmoid4)(LOADU(V4, xr + n + j) + LOADU(V4, hur + n + j));
-        const V4 g = FN(tanh4)(LOADU(V4, xr + 2 * n + j) + LOADU(V4, hur + 2 * n + j));
-        const V4 o = FN(sigmoid4)(LOADU(V4, xr + 3 * n + j) + LOADU(V4, hur + 3 * n + j));
-        const V4 cp = t ? LOADU(V4, sr + j - B * 6 * n + 4 * n) : V4C(0.0f);
-        const V4 c = f * cp + i * g;
-        const V4 tc = FN(tanh4)(c);
-        STOREU(V4, sr + j, i);
-        STOREU(V4, sr + n + j, f);
-        STOREU(V4, sr + 2 * n + j, g);
-        STOREU(V4, sr + 3 * n + j, o);
-        STOREU(V4, sr + 4 * n + j, c);
-        STOREU(V4, sr + 5 * n + j, tc);
-        STOREU(V4, hr + j, o * tc);
-      }
+#define LSTM_FORWARD(VT, W_, SUF)                                                         \
+  const VT i = FN(sigmoid##SUF)(LOADU(VT, xr + j) + LOADU(VT, hur + j));                     \
+  const VT f = FN(sigmoid##SUF)(LOADU(VT, xr + n + j) + LOADU(VT, hur + n + j));             \
+  const VT g = FN(tanh##SUF)(LOADU(VT, xr + 2 * n + j) + LOADU(VT, hur + 2 * n + j));        \
+  const VT o = FN(sigmoid##SUF)(LOADU(VT, xr + 3 * n + j) + LOADU(VT, hur + 3 * n + j));     \
+  const VT cp = t ? LOADU(VT, sr + j - B * 6 * n + 4 * n) : SPLAT(VT, 0.0f);                 \
+  const VT c = f * cp + i * g;                                                               \
+  const VT tc = FN(tanh##SUF)(c);                                                            \
+  STOREU(VT, sr + j, i);                                                                     \
+  STOREU(VT, sr + n + j, f);                                                                 \
+  STOREU(VT, sr + 2 * n + j, g);                                                             \
+  STOREU(VT, sr + 3 * n + j, o);                                                             \
+  STOREU(VT, sr + 4 * n + j, c);                                                             \
+  STOREU(VT, sr + 5 * n + j, tc);                                                            \
+  STOREU(VT, hr + j, o * tc);
+      LANES(LSTM_FORWARD)
     }
   }
 }
@@ -236,25 +255,25 @@ static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s,
 static void FN(lstmBackward)(const float *dy, const float *h, const float *s, const float *ut, float *dxp, float *carry,
                              float *dcell, float *du, long T, long B, long n) {
   const long g4 = 4 * n;
-  const V4 one = V4C(1.0f);
   for (long j = 0; j < B * n; j++) carry[j] = dcell[j] = 0.0f;
   for (long t = T - 1; t >= 0; t--) {
     for (long b = 0; b < B; b++) {
       const long row = t * B + b;
       const float *sr = s + row * 6 * n, *yr = dy + row * n;
       float *dr = dxp + row * g4, *cr = carry + b * n, *er = dcell + b * n;
-      for (long j = 0; j < n; j += 4) {
-        const V4 dh = LOADU(V4, yr + j) + LOADU(V4, cr + j);
-        const V4 i = LOADU(V4, sr + j), f = LOADU(V4, sr + n + j), g = LOADU(V4, sr + 2 * n + j);
-        const V4 o = LOADU(V4, sr + 3 * n + j), tc = LOADU(V4, sr + 5 * n + j);
-        const V4 cp = t ? LOADU(V4, sr + j - B * 6 * n + 4 * n) : V4C(0.0f);
-        const V4 dct = LOADU(V4, er + j) + (dh * o) * (one - tc * tc);
-        STOREU(V4, dr + j, (dct * g) * (i * (one - i)));
-        STOREU(V4, dr + n + j, (dct * cp) * (f * (one - f)));
-        STOREU(V4, dr + 2 * n + j, (dct * i) * (one - g * g));
-        STOREU(V4, dr + 3 * n + j, (dh * tc) * (o * (one - o)));
-        STOREU(V4, er + j, dct * f);
-      }
+#define LSTM_BACKWARD(VT, W_, SUF)                                                        \
+  const VT one = SPLAT(VT, 1.0f);                                                            \
+  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
+  const VT i = LOADU(VT, sr + j), f = LOADU(VT, sr + n + j), g = LOADU(VT, sr + 2 * n + j);  \
+  const VT o = LOADU(VT, sr + 3 * n + j), tc = LOADU(VT, sr + 5 * n + j);                    \
+  const VT cp = t ? LOADU(VT, sr + j - B * 6 * n + 4 * n) : SPLAT(VT, 0.0f);                 \
+  const VT dct = LOADU(VT, er + j) + (dh * o) * (one - tc * tc);                             \
+  STOREU(VT, dr + j, (dct * g) * (i * (one - i)));                                           \
+  STOREU(VT, dr + n + j, (dct * cp) * (f * (one - f)));                                      \
+  STOREU(VT, dr + 2 * n + j, (dct * i) * (one - g * g));                                     \
+  STOREU(VT, dr + 3 * n + j, (dh * tc) * (o * (one - o)));                                   \
+  STOREU(VT, er + j, dct * f);
+      LANES(LSTM_BACKWARD)
     }
     if (t) FN(gemm)(dxp + t * B * g4, g4, 1, ut, n, carry, n, B, n, g4, 0, 0);
   }

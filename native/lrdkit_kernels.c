@@ -61,26 +61,38 @@ static float *packScratch(size_t floats) {
 /* The portable build: 4-wide vectors (SSE2 on x86-64, NEON on arm64), no FMA on x86-64. */
 #define FN(name) name##_portable
 #define VF V4
+#define VFI V4I
 #define VW 4
 #include "kernels_body.h"
 #undef FN
 #undef VF
+#undef VFI
 #undef VW
 
 #if defined(__x86_64__) || defined(__i386__)
 #define HAVE_AVX2 1
 typedef float V8 __attribute__((vector_size(32), aligned(4)));
+typedef int32_t V8I __attribute__((vector_size(32), aligned(4)));
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 #define FN(name) name##_avx2
 #define VF V8
+#define VFI V8I
 #define VW 8
+#undef SPLAT
+#undef ACTIVATIONS
+#undef LANES
+#undef GRU_FORWARD
+#undef GRU_BACKWARD
+#undef LSTM_FORWARD
+#undef LSTM_BACKWARD
 #undef TILE
 
 
 #include "kernels_body.h"
 #undef FN
 #undef VF
+#undef VFI
 #undef VW
 #pragma GCC pop_options
 #endif
@@ -381,6 +393,118 @@ static napi_value jsMatmul(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+/* ---- the fused kernels around the recurrent layers (src/train/internal/kernels.ts), on typed
+ * arrays (each its own memory: the cpu backend's tensors are separate arrays). Same loops, same
+ * order of additions and the same float64 arithmetic as the JavaScript they replace, so the
+ * results are the same bits. ---- */
+
+/* A Float32Array argument with at least `floats` elements, or NULL (a TypeError is thrown). */
+static float *floatArray(napi_env env, napi_value v, size_t floats, const char *kernel, const char *name) {
+  bool is = false;
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  void *data = NULL;
+  napi_value ab;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
+      napi_get_typedarray_info(env, v, &type, &length, &data, &ab, &offset) != napi_ok || type != napi_float32_array || length < floats) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "lrdkit native %s: %s must be a Float32Array of at least %zu elements", kernel, name, floats);
+    napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+    return NULL;
+  }
+  return (float *)data;
+}
+
+/* Reads `count` arrays then `ints` integers and `doubles` numbers. */
+static int arrayArgs(napi_env env, napi_callback_info info, size_t count, napi_value *arrays, size_t ints, int64_t *iv, size_t doubles, double *dv, const char *kernel) {
+  napi_value argv[12];
+  size_t argc = 12;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != count + ints + doubles) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "lrdkit native %s: expected %zu arguments, found %zu", kernel, count + ints + doubles, argc);
+    napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+    return 0;
+  }
+  for (size_t i = 0; i < count; i++) arrays[i] = argv[i];
+  for (size_t i = 0; i < ints; i++)
+    if (napi_get_value_int64(env, argv[count + i], &iv[i]) != napi_ok || iv[i] < 0) {
+      napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native: sizes must be non-negative integers");
+      return 0;
+    }
+  for (size_t i = 0; i < doubles; i++)
+    if (napi_get_value_double(env, argv[count + ints + i], &dv[i]) != napi_ok) {
+      napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native: expected a number");
+      return 0;
+    }
+  return 1;
+}
+
+/* segmentSumAxis1(x [g, n, k], ids [n], out [g, v, k], g, n, v, k): out = 0, then out[b, ids[i]] += x[b, i]
+   (ids outside [0, v) or not integers dropped). */
+static napi_value jsSegmentSumAxis1(napi_env env, napi_callback_info info) {
+  napi_value a[3];
+  int64_t z[4];
+  if (!arrayArgs(env, info, 3, a, 4, z, 0, NULL, "segmentSumAxis1")) return NULL;
+  const int64_t g = z[0], n = z[1], v = z[2], k = z[3];
+  const float *x = floatArray(env, a[0], g * n * k, "segmentSumAxis1", "x");
+  const float *ids = x ? floatArray(env, a[1], n, "segmentSumAxis1", "ids") : NULL;
+  float *out = ids ? floatArray(env, a[2], g * v * k, "segmentSumAxis1", "out") : NULL;
+  if (!out) return NULL;
+  memset(out, 0, g * v * k * sizeof(float));
+  for (int64_t b = 0; b < g; b++)
+    for (int64_t i = 0; i < n; i++) {
+      const float id = ids[i];
+      if (!(id >= 0 && id < (float)v) || (float)(int64_t)id != id) continue;
+      const float *src = x + (b * n + i) * k;
+      float *dst = out + (b * v + (int64_t)id) * k;
+      for (int64_t j = 0; j < k; j++) dst[j] += src[j];
+    }
+  return undefinedValue(env);
+}
+
+/* gatherAxis1(table [g, v, k], ids [n], out [g, n, k], g, v, n, k): rows of the table (ids checked by the caller). */
+static napi_value jsGatherAxis1(napi_env env, napi_callback_info info) {
+  napi_value a[3];
+  int64_t z[4];
+  if (!arrayArgs(env, info, 3, a, 4, z, 0, NULL, "gatherAxis1")) return NULL;
+  const int64_t g = z[0], v = z[1], n = z[2], k = z[3];
+  const float *table = floatArray(env, a[0], g * v * k, "gatherAxis1", "table");
+  const float *ids = table ? floatArray(env, a[1], n, "gatherAxis1", "ids") : NULL;
+  float *out = ids ? floatArray(env, a[2], g * n * k, "gatherAxis1", "out") : NULL;
+  if (!out) return NULL;
+  for (int64_t i = 0; i < n; i++)
+    if (!(ids[i] >= 0 && ids[i] < (float)v) || (float)(int64_t)ids[i] != ids[i]) {
+      napi_throw_range_error(env, "ERR_LRDKIT_NATIVE_BOUNDS", "lrdkit native gatherAxis1: an id outside [0, v)");
+      return NULL;
+    }
+  for (int64_t b = 0; b < g; b++)
+    for (int64_t i = 0; i < n; i++) memcpy(out + (b * n + i) * k, table + (b * v + (int64_t)ids[i]) * k, k * sizeof(float));
+  return undefinedValue(env);
+}
+
+/* crossEntropyGrad(p [n, v], targets [n], out [n, v], n, v, scale): out = scale p, out[i, y_i] = scale (p - 1),
+   in float64 rounded once to float32 (the JavaScript's arithmetic). */
+static napi_value jsCrossEntropyGrad(napi_env env, napi_callback_info info) {
+  napi_value a[3];
+  int64_t z[2];
+  double scale;
+  if (!arrayArgs(env, info, 3, a, 2, z, 1, &scale, "crossEntropyGrad")) return NULL;
+  const int64_t n = z[0], v = z[1];
+  const float *p = floatArray(env, a[0], n * v, "crossEntropyGrad", "p");
+  const float *targets = p ? floatArray(env, a[1], n, "crossEntropyGrad", "targets") : NULL;
+  float *out = targets ? floatArray(env, a[2], n * v, "crossEntropyGrad", "out") : NULL;
+  if (!out) return NULL;
+  for (int64_t i = 0; i < n; i++) {
+    const float *pi = p + i * v;
+    float *oi = out + i * v;
+    for (int64_t j = 0; j < v; j++) oi[j] = (float)(scale * (double)pi[j]);
+    const int64_t y = (int64_t)targets[i];
+    if (y >= 0 && y < v) oi[y] = (float)(scale * ((double)pi[y] - 1.0));
+  }
+  return undefinedValue(env);
+}
+
 static napi_value jsUseIsa(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t argc = 1;
@@ -434,7 +558,8 @@ NAPI_MODULE_INIT() {
   static const struct { const char *name; napi_callback fn; } fns[] = {
       {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},
       {"gruForward", jsGruForward}, {"gruBackward", jsGruBackward}, {"lstmForward", jsLstmForward},
-      {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
+      {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"segmentSumAxis1", jsSegmentSumAxis1},
+      {"gatherAxis1", jsGatherAxis1}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

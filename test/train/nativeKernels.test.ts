@@ -8,13 +8,15 @@
  *   finite-difference checks of both are in wholeSequence.test.ts);
  * - bad operands throw instead of touching memory;
  * - TF.js's BatchMatMul / _FusedMatMul routed to the native gemm against float64 products and
- *   XNNPACK's, across transposes, batches and broadcasts.
+ *   XNNPACK's, across transposes, batches and broadcasts;
+ * - the row gather, segment sum and cross-entropy gradient in C: the JavaScript kernels' bits.
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/processes/prng.js';
 import { NATIVE_ADDON_PATH, NativeKernelsUnavailableError, loadNativeAddon } from '../../src/train/internal/nativeAddon.js';
+import { registerFusedKernels, runFused } from '../../src/train/internal/kernels.js';
 import { useTrainingKernels } from '../../src/train/internal/nativeKernels.js';
 import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from '../../src/train/internal/wholeSequence.js';
 import { useWasm } from './helpers.js';
@@ -187,5 +189,32 @@ if (NATIVE_ADDON) {
         if (!(s.bias && (s.ta || s.tb))) expect(relativeError(nat.values, xnn.values)).toBeLessThan(1e-5);
       });
     }
+  });
+
+  describe('the fused kernels around the layers in C give the JavaScript kernels\' bits', () => {
+    it('LrdkitSegmentSumAxis1 (ids out of range and non-integers dropped), LrdkitGatherAxis1, LrdkitCrossEntropyGrad', () => {
+      registerFusedKernels();
+      const rng = createRng(77);
+      const x = tf.tensor3d(uniform(3 * 50 * 7, 2, rng), [3, 50, 7]);
+      const ids = tf.tensor1d(Float32Array.from({ length: 50 }, (_, i) => (i === 3 ? -1 : i === 8 ? 2.5 : i === 9 ? 60 : (rng.nextUint32() % 11))));
+      const table = tf.tensor3d(uniform(3 * 11 * 7, 1, rng), [3, 11, 7]);
+      const gatherIds = tf.tensor1d(Float32Array.from({ length: 50 }, () => rng.nextUint32() % 11));
+      const logits = tf.tensor2d(uniform(40 * 13, 3, rng), [40, 13]);
+      const p = tf.softmax(logits);
+      const targets = tf.tensor1d(Float32Array.from({ length: 40 }, () => rng.nextUint32() % 13));
+      const dy = tf.scalar(0.7);
+      const all = () => [
+        runFused('LrdkitSegmentSumAxis1', { x, ids }, { numSegments: 11 }),
+        runFused('LrdkitGatherAxis1', { table, ids: gatherIds }),
+        runFused('LrdkitCrossEntropyGrad', { p, targets, dy }),
+      ].map(([t]) => Float32Array.from(t!.dataSync() as Float32Array));
+      useTrainingKernels('wasm');
+      const js = all();
+      useTrainingKernels('native');
+      const c = all();
+      useTrainingKernels('wasm');
+      expect(c).toEqual(js);
+      expect(js[0]!.some((v) => v !== 0)).toBe(true);
+    });
   });
 }

@@ -92,6 +92,21 @@ export function blockMatMul(x: tf.Tensor3D, w: tf.Tensor3D, strategy: BlockStrat
 }
 
 /**
+ * P + b for blocks P [g, M, N] and row biases b [g, 1, N]: tf.add, except with the native
+ * products, where the bias gradient sum_rows dY is formed as the product 1^T dY of a row of ones
+ * (one native call) instead of TF.js's Sum over the middle axis (a transpose and a reduction on
+ * wasm). The same sum either way, to float32 rounding.
+ */
+export function addRowBias(p: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
+  if (!nativeProductsActive()) return tf.add(p, bias) as tf.Tensor3D;
+  const op = customOp((a: tf.Tensor3D, b: tf.Tensor3D) => ({
+    value: tf.add(a, b) as tf.Tensor3D,
+    gradFunc: (dy: tf.Tensor3D) => [dy, tf.matMul(tf.ones([dy.shape[0], 1, dy.shape[1]]), dy)],
+  }));
+  return op(p, bias);
+}
+
+/**
  * Differentiable rank-2 affine map X W (+ b) ([M, K] x [K, N] (+ [N])) with gradients
  * dX = dY W^T, dW = X^T dY (explicit transposes, plain products) and db = 1^T dY (a product with a
  * row of ones: tf.sum over rows transposes first on wasm). The bias

@@ -28,6 +28,12 @@ export interface NativeAddon {
   lstmBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
   /** C [batch, M, N] = op(A) op(B) (+ bias [N]); strides per batch item in floats (0: broadcast). */
   matmul(mem: ArrayBufferLike | ArrayBufferView, a: number, b: number, c: number, bias: number, batch: number, M: number, N: number, K: number, transposeA: number, transposeB: number, strideA: number, strideB: number): void;
+  /** out [g, v, k] = segment sums of x [g, n, k] by ids [n] (./kernels.ts's LrdkitSegmentSumAxis1, the same bits). */
+  segmentSumAxis1(x: Float32Array, ids: Float32Array, out: Float32Array, g: number, n: number, v: number, k: number): void;
+  /** out [g, n, k] = rows ids of table [g, v, k] (LrdkitGatherAxis1). */
+  gatherAxis1(table: Float32Array, ids: Float32Array, out: Float32Array, g: number, v: number, n: number, k: number): void;
+  /** out = scale (p - onehot(targets)) in float64 rounded to float32 (LrdkitCrossEntropyGrad, the same bits). */
+  crossEntropyGrad(p: Float32Array, targets: Float32Array, out: Float32Array, n: number, v: number, scale: number): void;
   /** The instruction set in use ('avx2-fma' or 'portable'). */
   isa(): string;
   /** The instruction sets this CPU and build run. */

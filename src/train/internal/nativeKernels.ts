@@ -124,6 +124,16 @@ function routeProducts(addon: NativeAddon | null): void {
   }
 }
 
+let addonInUse: NativeAddon | null = null;
+
+/**
+ * The addon while `native` kernels are installed (./kernels.ts then runs its row gather, segment
+ * sum and cross-entropy gradient in C: the same loops and arithmetic, the same bits), else null.
+ */
+export function nativeAddonInUse(): NativeAddon | null {
+  return addonInUse;
+}
+
 /** Whether TF.js's products on the wasm backend run on the native gemm (./blockOps.ts then passes transposes as flags). */
 export function nativeProductsActive(): boolean {
   return tfjsProducts !== null && tf.getBackend() === 'wasm';
@@ -148,10 +158,12 @@ export function useTrainingKernels(kernels: TrainingKernels): TrainingKernelsInU
   if (kernels === 'wasm') {
     useRecurrentKernels(null);
     routeProducts(null);
+    addonInUse = null;
     return { kernels, isa: null };
   }
   const addon = nativeAddon();
   useRecurrentKernels(nativeRecurrentKernels(addon));
   routeProducts(addon);
+  addonInUse = addon;
   return { kernels, isa: addon.isa() };
 }
