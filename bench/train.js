@@ -175,6 +175,30 @@ for (const c of configs) {
   c.torch = {};
 }
 
+/**
+ * One timing block of configuration c on the installed kernels: a model and optimizer built for
+ * it (not kept across rounds: 24 models' optimizer slots and saved activations would crowd the
+ * wasm heap), warm-up steps, then `timedSteps` timed steps (wall and process CPU seconds), and
+ * with `profile` the TF.js kernel calls of one more step.
+ */
+async function timeSteps(c, profile) {
+  const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
+  for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
+  const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
+  let kernelCalls = null;
+  if (profile) {
+    const p = await tf.profile(() => {
+      trainStep(model, optimizer, c.batch, CLIP);
+    });
+    kernelCalls = p.kernels.filter((k) => k.name !== 'forward').length;
+  }
+  model.dispose();
+  optimizer.dispose();
+  return { wall, cpuSeconds: (cu.user + cu.system) / 1e6, kernelCalls };
+}
+
 let reference = null;
 const load = [];
 for (let round = 0; round < rounds; round++) {
@@ -182,41 +206,24 @@ for (let round = 0; round < rounds; round++) {
   for (const c of configs) {
     if (withNative) {
       // The native kernels, before or after the WebAssembly ones (alternating by round).
-      const timeNative = () => {
+      const timeNative = async () => {
         useTrainingKernels('native');
-        const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
-        for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-        const t0 = performance.now(), c0 = process.cpuUsage();
-        for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-        const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
+        const { wall, cpuSeconds, kernelCalls } = await timeSteps(c, round === 0);
+        if (round === 0) c.nativeKernelCalls = kernelCalls;
         c.native.push((timedSteps * c.batchSize) / wall);
-        c.nativeCpu.push((timedSteps * c.batchSize) / ((cu.user + cu.system) / 1e6));
-        model.dispose();
-        optimizer.dispose();
+        c.nativeCpu.push((timedSteps * c.batchSize) / cpuSeconds);
         useTrainingKernels('wasm');
         process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit native ${c.name}: ${((timedSteps * c.batchSize) / wall).toFixed(0)} seq/s\n`);
       };
       if (round % 2 === 0) c.afterWasm = timeNative;
-      else timeNative();
+      else await timeNative();
     }
-    // Built per round (not kept: 24 models' optimizer slots and saved activations would crowd the wasm heap).
-    const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
-    for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-    const t0 = performance.now(), c0 = process.cpuUsage();
-    for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-    const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
+    const { wall, cpuSeconds, kernelCalls } = await timeSteps(c, round === 0);
     c.lrdkit.push((timedSteps * c.batchSize) / wall);
-    (c.lrdkitCpu ??= []).push((timedSteps * c.batchSize) / ((cu.user + cu.system) / 1e6));
-    if (round === 0) {
-      const profile = await tf.profile(() => {
-        trainStep(model, optimizer, c.batch, CLIP);
-      });
-      c.kernelCalls = profile.kernels.filter((k) => k.name !== 'forward').length;
-    }
-    model.dispose();
-    optimizer.dispose();
+    (c.lrdkitCpu ??= []).push((timedSteps * c.batchSize) / cpuSeconds);
+    if (round === 0) c.kernelCalls = kernelCalls;
     process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit ${c.name}: ${((timedSteps * c.batchSize) / wall).toFixed(0)} seq/s\n`);
-    c.afterWasm?.();
+    await c.afterWasm?.();
     c.afterWasm = undefined;
   }
   load.push(loadavg()[0]);
@@ -286,7 +293,7 @@ const rows = configs.map((c) => {
     firstLoss: { lrdkit: c.firstLoss, torch: firsts, relativeDifference: Math.max(...firsts.map((f) => Math.abs(c.firstLoss - f) / f), withNative ? Math.abs(c.nativeFirstLoss - c.firstLoss) / c.firstLoss : 0), ...(withNative ? { native: c.nativeFirstLoss } : {}) },
     ...(withNative ? (() => {
       const wall = median(c.native), cpu = median(c.nativeCpu);
-      return { native: { sequencesPerSecond: wall, range: [Math.min(...c.native), Math.max(...c.native)], sequencesPerCpuSecond: cpu, ratioFused: wall / torch[`fused${torchThreads[0]}`], cpuRatioFused: cpu / torchCpu[`fused${torchThreads[0]}`], cpuRatioLoop: cpu / torchCpu[`loop${torchThreads[0]}`], gflopsPerCpuSecond: (cpu * flopsPerSequence) / 1e9, fractionOfPeak: (cpu * flopsPerSequence) / 1e9 / peak1 } };
+      return { native: { kernelCalls: c.nativeKernelCalls, sequencesPerSecond: wall, range: [Math.min(...c.native), Math.max(...c.native)], sequencesPerCpuSecond: cpu, ratioFused: wall / torch[`fused${torchThreads[0]}`], cpuRatioFused: cpu / torchCpu[`fused${torchThreads[0]}`], cpuRatioLoop: cpu / torchCpu[`loop${torchThreads[0]}`], gflopsPerCpuSecond: (cpu * flopsPerSequence) / 1e9, fractionOfPeak: (cpu * flopsPerSequence) / 1e9 / peak1 } };
     })() : {}),
   };
 });
@@ -346,11 +353,11 @@ md.push('');
 if (withNative) {
   md.push(`The same configurations with \`--kernels native\` (the optional C addon, ${nativeIsa}), timed in the same rounds:`);
   md.push('');
-  md.push('| config | width | native seq/s wall (range) | vs wasm, wall | native seq per CPU s | vs wasm, per CPU s | vs torch fused (CPU) | vs torch fused (wall) | vs loop (CPU) | GFLOP per CPU s | % peak |');
-  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  md.push('| config | width | kernel calls / step | native seq/s wall (range) | vs wasm, wall | native seq per CPU s | vs wasm, per CPU s | vs torch fused (CPU) | vs torch fused (wall) | vs loop (CPU) | GFLOP per CPU s | % peak |');
+  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     const n = r.native;
-    md.push(`| ${r.name} | ${r.hiddenSize} | ${f0(n.sequencesPerSecond)} (${f0(n.range[0])}-${f0(n.range[1])}) | ${f2(n.sequencesPerSecond / r.lrdkitSequencesPerSecond)}x | ${f0(n.sequencesPerCpuSecond)} | ${f2(n.sequencesPerCpuSecond / r.lrdkitSequencesPerCpuSecond)}x | ${f2(n.cpuRatioFused)}x | ${f2(n.ratioFused)}x | ${f2(n.cpuRatioLoop)}x | ${f1(n.gflopsPerCpuSecond)} | ${f0(100 * n.fractionOfPeak)} |`);
+    md.push(`| ${r.name} | ${r.hiddenSize} | ${n.kernelCalls} | ${f0(n.sequencesPerSecond)} (${f0(n.range[0])}-${f0(n.range[1])}) | ${f2(n.sequencesPerSecond / r.lrdkitSequencesPerSecond)}x | ${f0(n.sequencesPerCpuSecond)} | ${f2(n.sequencesPerCpuSecond / r.lrdkitSequencesPerCpuSecond)}x | ${f2(n.cpuRatioFused)}x | ${f2(n.ratioFused)}x | ${f2(n.cpuRatioLoop)}x | ${f1(n.gflopsPerCpuSecond)} | ${f0(100 * n.fractionOfPeak)} |`);
   }
   md.push('');
 }

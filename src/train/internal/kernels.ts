@@ -15,6 +15,10 @@
  *
  * Every kernel is a pure function of its inputs (new output tensors, inputs untouched).
  *
+ * With `--kernels native` (./nativeKernels.ts) the recurrent kernels run the addon's C code on
+ * the same memory, and the row gather, its segment sum and the cross-entropy gradient run C
+ * loops with the JavaScript's order and arithmetic (the same bits); the rest is unchanged.
+ *
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';

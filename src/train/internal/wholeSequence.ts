@@ -18,6 +18,14 @@
  * Per training step, a layer is two TF.js kernel calls (forward, gradient) instead of the
  * per-step kernels' ~10 T.
  *
+ * Two implementations of the kernels, chosen per thread by {@link useRecurrentKernels}: the
+ * WebAssembly module (default, always there) and the optional native addon's C twins
+ * (native/kernels_body.h via ./nativeKernels.ts, `--kernels native`), which read and write the
+ * same WebAssembly memory in the same layout, so everything in this file is shared. The
+ * addon's portable path performs the module's operations in its order (the same bits on
+ * x86-64); its AVX2/FMA path fuses multiply-adds (one rounding less) and differs by float32
+ * rounding.
+ *
  * @example
  * ```ts
  * // One GRU unit (g = 1, hb = 1), batch 1, T = 2 steps with xp = [z, r, n] = [0, 0, 1], U = 0, c = 0:
