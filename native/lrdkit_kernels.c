@@ -271,6 +271,65 @@ static napi_value jsPadRows(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+static float *floatArray(napi_env env, napi_value v, size_t floats, const char *kernel, const char *name);
+
+/* padCopy(mem, padded, array, from, T, B, Bp, parts, hb, n, toPadded): padRows between the
+   kernels' memory (padded rows at byte `padded`) and a Float32Array elsewhere (flat rows from
+   float `from`) in one pass, without a staging copy: toPadded 1 writes every padded row, its
+   padding (units hb..n-1, rows B..Bp-1) zero; 0 copies the real parts back into the array. */
+static napi_value jsPadCopy(napi_env env, napi_callback_info info) {
+  napi_value argv[11];
+  size_t argc = 11;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  Call c = {env, NULL, 0, {0}, "padCopy", 0};
+  if (argc != 11) {
+    fail(&c, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native padCopy: expected 11 arguments");
+    return NULL;
+  }
+  bool is = false;
+  void *data = NULL;
+  if (napi_is_arraybuffer(env, argv[0], &is) != napi_ok || !is || napi_get_arraybuffer_info(env, argv[0], &data, &c.length) != napi_ok) {
+    fail(&c, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native padCopy: the first argument must be the kernels' ArrayBuffer");
+    return NULL;
+  }
+  c.base = data;
+  int64_t v[9];
+  v[0] = 0;
+  if (napi_get_value_int64(env, argv[1], &v[0]) != napi_ok) {
+    fail(&c, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native padCopy: padded is not a number");
+    return NULL;
+  }
+  for (int i = 1; i < 9; i++)
+    if (napi_get_value_int64(env, argv[i + 2], &v[i]) != napi_ok || v[i] < 0) {
+      fail(&c, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native padCopy: sizes must be non-negative integers");
+      return NULL;
+    }
+  const int64_t from = v[1], T = v[2], B = v[3], Bp = v[4], parts = v[5], hb = v[6], n = v[7], toPadded = v[8];
+  if (Bp < B || n < hb) {
+    fail(&c, "ERR_LRDKIT_NATIVE_SIZES", "lrdkit native padCopy: expected Bp >= B and n >= hb");
+    return NULL;
+  }
+  float *array = floatArray(env, argv[2], (size_t)(from + T * B * parts * hb), "padCopy", "array");
+  if (!array) return NULL;
+  float *padded = at(&c, v[0], T * Bp * parts * n * 4, "padded");
+  if (!padded) return NULL;
+  for (int64_t t = 0; t < T; t++)
+    for (int64_t b = 0; b < Bp; b++)
+      for (int64_t p = 0; p < parts; p++) {
+        float *q = padded + ((t * Bp + b) * parts + p) * n;
+        if (b >= B) {
+          if (toPadded) memset(q, 0, n * sizeof(float));
+          continue;
+        }
+        float *f = array + from + ((t * B + b) * parts + p) * hb;
+        if (toPadded) {
+          memcpy(q, f, hb * sizeof(float));
+          memset(q + hb, 0, (n - hb) * sizeof(float));
+        } else memcpy(f, q, hb * sizeof(float));
+      }
+  return undefinedValue(env);
+}
+
 /* gruForward(mem, xp, u, c, h, s, hu, T, B, n). */
 static napi_value jsGruForward(napi_env env, napi_callback_info info) {
   CALL("gruForward", 9)
@@ -559,7 +618,7 @@ NAPI_MODULE_INIT() {
       {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},
       {"gruForward", jsGruForward}, {"gruBackward", jsGruBackward}, {"lstmForward", jsLstmForward},
       {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"segmentSumAxis1", jsSegmentSumAxis1},
-      {"gatherAxis1", jsGatherAxis1}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
+      {"gatherAxis1", jsGatherAxis1}, {"padCopy", jsPadCopy}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

@@ -41,6 +41,7 @@ export function nativeRecurrentKernels(addon: NativeAddon): (memory: WasmMemory)
     sigmoid: (...a) => addon.sigmoid(memory.buffer, ...a),
     tanh: (...a) => addon.tanh(memory.buffer, ...a),
     padRows: (...a) => addon.padRows(memory.buffer, ...a),
+    padCopy: (...a) => addon.padCopy(memory.buffer, ...a),
     gruForward: (...a) => addon.gruForward(memory.buffer, ...a),
     gruBackward: (...a) => addon.gruBackward(memory.buffer, ...a),
     lstmForward: (...a) => addon.lstmForward(memory.buffer, ...a),

@@ -49,6 +49,12 @@ interface RecurrentExports {
   gruBackward(dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
   lstmForward(xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
   lstmBackward(dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /**
+   * Optional (the native addon has it, the WebAssembly module not): padRows between padded rows
+   * at byte `padded` of this memory and flat rows of `array` from float `from` in one pass
+   * (toPadded 1 also zeroes the padding), instead of a copy to a staging area and padRows.
+   */
+  padCopy?(padded: number, array: Float32Array, from: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
 }
 
 /** The recurrent kernels' functions after the memory: recurrent.wat's exports, or the native addon's bound to that memory. */
@@ -120,9 +126,14 @@ function padIn(view: Float32Array, to: number, src: Float32Array, from: number, 
     view.set(src.subarray(from, from + count), base);
     return;
   }
+  const k = recurrentKernels();
+  if (k.padCopy) {
+    k.padCopy(to, src, from, steps, B, Bp, parts, hb, n, 1);
+    return;
+  }
   view.fill(0, base, base + steps * Bp * parts * n);
   view.set(src.subarray(from, from + count), stage >> 2);
-  recurrentKernels().padRows(stage, to, steps, B, Bp, parts, hb, n, 1);
+  k.padRows(stage, to, steps, B, Bp, parts, hb, n, 1);
 }
 
 /** The inverse of {@link padIn}: real rows and units of the padded region at byte `from` into dst (through `stage`). */
@@ -132,7 +143,12 @@ function padOut(dst: Float32Array, to: number, view: Float32Array, from: number,
     dst.set(view.subarray(base, base + count), to);
     return;
   }
-  recurrentKernels().padRows(stage, from, steps, B, Bp, parts, hb, n, 0);
+  const k = recurrentKernels();
+  if (k.padCopy) {
+    k.padCopy(from, dst, to, steps, B, Bp, parts, hb, n, 0);
+    return;
+  }
+  k.padRows(stage, from, steps, B, Bp, parts, hb, n, 0);
   dst.set(view.subarray(stage >> 2, (stage >> 2) + count), to);
 }
 
