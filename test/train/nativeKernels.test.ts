@@ -129,6 +129,8 @@ if (NATIVE_ADDON) {
       expect(() => addon.gruForward(mem, 0, 0, 0, 0, 0, 0, 2, 3, 4)).toThrow(/multiples of 4/);
       expect(() => addon.lstmForward(mem, 0, 0, 0, 0, 0, 100, 32, 64)).toThrow(RangeError);
       expect(() => addon.matmul(mem, 0, 0, 0, 0, 1, 100, 100, 100, 0, 0, 0, 0)).toThrow(/operand a/);
+      expect(() => addon.padCopy(mem, 0, new Float32Array(8), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/array must be a Float32Array of at least 32 elements/);
+      expect(() => addon.padCopy(mem, 4000, new Float32Array(32), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/operand padded at byte 4000/);
     });
   });
 
