@@ -11,12 +11,13 @@
  *   (kernels_body.h);
  * - matmul: a batched C = op(A) op(B) (+ bias) for TF.js's BatchMatMul / _FusedMatMul on the
  *   wasm backend's heap (src/train/internal/nativeKernels.ts);
- * - isa (the instruction set in use), isas (those this CPU runs), useIsa(name).
+ * - isa (the instruction set in use: avx512, avx2-fma or portable), isas (those this CPU
+ *   runs), useIsa(name).
  *
- * Method. kernels_body.h is compiled twice on x86-64: with
- * __attribute__((target("avx2,fma"))) (8-wide vectors, fused multiply-add) and for the
- * baseline (SSE2); on other machines once for the baseline. The CPU is asked at load time
- * (__builtin_cpu_supports) which to use; no -march=native, so the binary is right for any CPU
+ * Method. kernels_body.h is compiled three times on x86-64: for the baseline (SSE2, 4-wide
+ * vectors, no FMA), with target("avx2,fma") (8-wide, fused multiply-add) and with
+ * target("avx512f,avx512vl,...") (16-wide); on other machines once for the baseline. The CPU is
+ * asked at load time (__builtin_cpu_supports) and the widest it runs is used (useIsa switches); no -march=native, so the binary is right for any CPU
  * of the architecture it was built for. Every call runs single-threaded with fixed blocking,
  * so a given input, machine and instruction set always gives the same bytes. Every operand's
  * extent is checked against the memory's length before any access (a bad offset throws a
@@ -95,6 +96,30 @@ typedef int32_t V8I __attribute__((vector_size(32), aligned(4)));
 #undef VFI
 #undef VW
 #pragma GCC pop_options
+
+/* AVX-512 (F, VL): 16-wide products and gates. */
+typedef float V16 __attribute__((vector_size(64), aligned(4)));
+typedef int32_t V16I __attribute__((vector_size(64), aligned(4)));
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx2,fma")
+#define FN(name) name##_avx512
+#define VF V16
+#define VFI V16I
+#define VW 16
+#undef SPLAT
+#undef ACTIVATIONS
+#undef LANES
+#undef GRU_FORWARD
+#undef GRU_BACKWARD
+#undef LSTM_FORWARD
+#undef LSTM_BACKWARD
+#undef TILE
+#include "kernels_body.h"
+#undef FN
+#undef VF
+#undef VFI
+#undef VW
+#pragma GCC pop_options
 #endif
 
 static const struct Kernels *active = &kernels_portable;
@@ -107,6 +132,10 @@ static int isaSupported(const char *name) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   }
+  if (!strcmp(name, "avx512")) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
 #endif
   return 0;
 }
@@ -117,6 +146,11 @@ static int selectIsa(const char *name) {
   if (!strcmp(name, "avx2-fma")) {
     active = &kernels_avx2;
     activeName = "avx2-fma";
+    return 1;
+  }
+  if (!strcmp(name, "avx512")) {
+    active = &kernels_avx512;
+    activeName = "avx512";
     return 1;
   }
 #endif
@@ -571,7 +605,7 @@ static napi_value jsUseIsa(napi_env env, napi_callback_info info) {
   size_t len = 0;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc != 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) {
-    napi_throw_type_error(env, NULL, "lrdkit native useIsa: expected one string (portable or avx2-fma)");
+    napi_throw_type_error(env, NULL, "lrdkit native useIsa: expected one string (portable, avx2-fma or avx512)");
     return NULL;
   }
   if (!selectIsa(name)) {
@@ -594,7 +628,7 @@ static napi_value jsIsa(napi_env env, napi_callback_info info) {
 
 static napi_value jsIsas(napi_env env, napi_callback_info info) {
   (void)info;
-  static const char *all[] = {"portable", "avx2-fma"};
+  static const char *all[] = {"portable", "avx2-fma", "avx512"};
   napi_value out;
   napi_create_array(env, &out);
   uint32_t k = 0;
@@ -612,7 +646,7 @@ static int initialised = 0;
 NAPI_MODULE_INIT() {
   if (!initialised) { /* the best instruction set, once per process (worker threads share it) */
     initialised = 1;
-    if (!selectIsa("avx2-fma")) selectIsa("portable");
+    if (!selectIsa("avx512") && !selectIsa("avx2-fma")) selectIsa("portable");
   }
   static const struct { const char *name; napi_callback fn; } fns[] = {
       {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},

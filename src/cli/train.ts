@@ -87,7 +87,7 @@ Options:
                          batch (default 1; B must be a multiple of N); N > 1 equals one thread to
                          float32 rounding, not bit for bit, so a run resumes with its own N
   --kernels K            wasm | native (default wasm): native runs the recurrent layers and the
-                         products on the optional C addon (AVX2/FMA where the CPU has them),
+                         products on the optional C addon (AVX-512/AVX2 where the CPU has them),
                          built at install or by \`npm run native\` (needs a C compiler); equal
                          to wasm to float32 rounding, recorded in run.json, kept on --resume
   --resume               continue DIR from its checkpoint (options default to run.json's; the

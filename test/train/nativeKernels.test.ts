@@ -40,11 +40,13 @@ describe('availability', () => {
       expect(loaded.addon!.isas()).toContain('portable');
     });
     if (process.platform === 'linux' && process.arch === 'x64') {
-      it('the AVX2/FMA path is offered exactly when /proc/cpuinfo lists avx2 and fma, and is then the default', () => {
+      it('the AVX2/FMA and AVX-512 paths are offered exactly when /proc/cpuinfo lists their flags, and the widest is the default', () => {
         const flags = new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/));
-        const both = flags.has('avx2') && flags.has('fma');
-        expect(NATIVE_ADDON!.isas().includes('avx2-fma')).toBe(both);
-        expect(useTrainingKernels('native').isa).toBe(both ? 'avx2-fma' : 'portable');
+        const avx2 = flags.has('avx2') && flags.has('fma');
+        const avx512 = avx2 && flags.has('avx512f') && flags.has('avx512vl');
+        expect(NATIVE_ADDON!.isas().includes('avx2-fma')).toBe(avx2);
+        expect(NATIVE_ADDON!.isas().includes('avx512')).toBe(avx512);
+        expect(useTrainingKernels('native').isa).toBe(avx512 ? 'avx512' : avx2 ? 'avx2-fma' : 'portable');
         useTrainingKernels('wasm');
       });
     }

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const l = loadNativeAddon();
- * // l.addon?.isa() === 'avx2-fma' on an x86-64 CPU with AVX2 and FMA; l.addon === null and l.reason says why without it
+ * // l.addon?.isa() === 'avx512' on an x86-64 CPU with AVX-512 (F, VL), 'avx2-fma' with AVX2 and FMA only; l.addon === null and l.reason says why without it
  * ```
  *
  * @internal
@@ -36,7 +36,7 @@ export interface NativeAddon {
   gatherAxis1(table: Float32Array, ids: Float32Array, out: Float32Array, g: number, v: number, n: number, k: number): void;
   /** out = scale (p - onehot(targets)) in float64 rounded to float32 (LrdkitCrossEntropyGrad, the same bits). */
   crossEntropyGrad(p: Float32Array, targets: Float32Array, out: Float32Array, n: number, v: number, scale: number): void;
-  /** The instruction set in use ('avx2-fma' or 'portable'). */
+  /** The instruction set in use ('avx512', 'avx2-fma' or 'portable'). */
   isa(): string;
   /** The instruction sets this CPU and build run. */
   isas(): string[];

@@ -12,9 +12,9 @@
  *   products of the upper layers, the readout and their gradients) run the addon's gemm on the
  *   wasm heap instead of XNNPACK.
  *
- * Method. The addon picks at load time the widest instruction set the CPU runs (avx2-fma:
- * 8-wide vectors with fused multiply-add; else portable C), recorded in the run's metadata.
- * Products are register-tiled (4 rows x 24 columns), summed in increasing k like the
+ * Method. The addon picks at load time the widest instruction set the CPU runs (avx512:
+ * 16-wide vectors, avx2-fma: 8-wide, both with fused multiply-add; else portable C), recorded
+ * in the run's metadata. Products are register-tiled (4 rows x 3 vectors), summed in increasing k like the
  * WebAssembly gemm; FMA rounds each product-sum once instead of twice, so results differ from
  * the wasm kernels by float32 rounding (relative 1e-6 level, tested), and the default `wasm`
  * path, which reproduces the committed results bit for bit, is untouched. Each call is
@@ -23,7 +23,7 @@
  * @example
  * ```ts
  * const { kernels, isa } = useTrainingKernels('native'); // throws NativeKernelsUnavailableError without the addon
- * // kernels === 'native', isa === 'avx2-fma' on an x86-64 CPU with AVX2 and FMA
+ * // kernels === 'native', isa === 'avx512' on this project's AMD EPYC (AVX-512), 'avx2-fma' on a CPU with AVX2 and FMA only
  * ```
  *
  * @internal
