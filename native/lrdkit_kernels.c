@@ -448,40 +448,57 @@ static napi_value jsMatmul(napi_env env, napi_callback_info info) {
   float *C = at(&c, a[2], batch * M * N * 4, "c");
   const float *bias = a[3] ? at(&c, a[3], N * 4, "bias") : NULL;
   if (c.failed) return NULL;
-  const int64_t Mp = (M + 3) & ~3, Np = (N + 3) & ~3;
-  const int padA = Mp != M, packB = Np != N || tB, padC = Mp != M || Np != N;
-  float *work = scratchFor((size_t)((padA ? Mp * K : 0) + (packB ? K * Np : 0) + (padC ? Mp * Np : 0) + (bias && Np != N ? Np : 0)) + 4);
+  /* The gemm takes row strips of 4 and column strips of 4: the Mq x Nq block of whole strips is
+     computed in place, the last M % 4 rows and N % 4 columns from zero-padded copies of just
+     those rows of op(A) and columns of op(B) into a small buffer, then copied out. op(B)
+     transposed is packed whole (the gemm reads it by rows). Every entry is the gemm's sum
+     whichever strip it falls in. */
+  const int64_t Mq = M & ~3, Nq = N & ~3, rm = M - Mq, rn = N - Nq, Np = (N + 3) & ~3;
+  const int64_t tmpFloats = (Mq * 4 > 4 * Np ? Mq * 4 : 4 * Np) + 16;
+  float *work = scratchFor((size_t)((rm ? 4 * K : 0) + (tB ? K * Np : rn ? K * 4 : 0) + tmpFloats + 4));
   if (!work) {
     fail(&c, "ERR_LRDKIT_NATIVE_MEMORY", "lrdkit native matmul: out of memory for the padded operands");
     return NULL;
   }
-  float *Ap = work, *Bp = Ap + (padA ? Mp * K : 0), *Cp = Bp + (packB ? K * Np : 0), *biasP = Cp + (padC ? Mp * Np : 0);
-  if (bias && Np != N) {
-    memcpy(biasP, bias, N * 4);
-    memset(biasP + N, 0, (Np - N) * 4);
-    bias = biasP;
-  }
+  float *Srem = work, *Vpack = Srem + (rm ? 4 * K : 0), *Ctmp = Vpack + (tB ? K * Np : rn ? K * 4 : 0), *biasRem = Ctmp + tmpFloats;
+  if (bias && rn)
+    for (int64_t q = 0; q < 4; q++) biasRem[q] = q < rn ? bias[Nq + q] : 0.0f;
+  const long sp = tA ? 1 : K, ss = tA ? M : 1;
   for (int64_t i = 0; i < batch; i++) {
     const float *Ai = A + i * strideA, *Bi = Bm + i * strideB;
-    const float *S = Ai;
-    long sp = tA ? 1 : K, ss = tA ? M : 1;
-    if (padA) { /* rows of op(A), zero rows below */
-      for (int64_t m = 0; m < Mp; m++)
-        for (int64_t k = 0; k < K; k++) Ap[m * K + k] = m < M ? (tA ? Ai[k * M + m] : Ai[m * K + k]) : 0.0f;
-      S = Ap;
-      sp = K;
-      ss = 1;
-    }
-    const float *V = Bi;
-    if (packB) {
+    float *Ci = C + i * M * N;
+    const float *V = Bi, *Vr = Vpack;
+    long ldv = N, ldvr = 4;
+    if (tB) { /* op(B) = B^T: packed [K, Np], zero columns beyond N */
       for (int64_t k = 0; k < K; k++)
-        for (int64_t q = 0; q < Np; q++) Bp[k * Np + q] = q < N ? (tB ? Bi[q * K + k] : Bi[k * N + q]) : 0.0f;
-      V = Bp;
+        for (int64_t q = 0; q < Np; q++) Vpack[k * Np + q] = q < N ? Bi[q * K + k] : 0.0f;
+      V = Vpack;
+      ldv = Np;
+      Vr = Vpack + Nq;
+      ldvr = Np;
+    } else if (rn) {
+      for (int64_t k = 0; k < K; k++)
+        for (int64_t q = 0; q < 4; q++) Vpack[k * 4 + q] = q < rn ? Bi[k * N + Nq + q] : 0.0f;
     }
-    float *Ci = C + i * M * N, *out = padC ? Cp : Ci;
-    active->gemm(S, sp, ss, V, Np, out, Np, Mp, Np, K, 0, bias);
-    if (padC)
-      for (int64_t m = 0; m < M; m++) memcpy(Ci + m * N, Cp + m * Np, N * 4);
+    if (Mq && Nq) active->gemm(Ai, sp, ss, V, ldv, Ci, N, Mq, Nq, K, 0, bias);
+    if (Mq && rn) {
+      active->gemm(Ai, sp, ss, Vr, ldvr, Ctmp, 4, Mq, 4, K, 0, bias ? biasRem : NULL);
+      for (int64_t m = 0; m < Mq; m++)
+        for (int64_t q = 0; q < rn; q++) Ci[m * N + Nq + q] = Ctmp[m * 4 + q];
+    }
+    if (rm) { /* the last rows of op(A), zero rows below */
+      for (int64_t r = 0; r < 4; r++)
+        for (int64_t k = 0; k < K; k++) Srem[r * K + k] = r < rm ? (tA ? Ai[k * M + Mq + r] : Ai[(Mq + r) * K + k]) : 0.0f;
+      if (Nq) {
+        active->gemm(Srem, K, 1, V, ldv, Ctmp, Nq, 4, Nq, K, 0, bias);
+        for (int64_t r = 0; r < rm; r++) memcpy(Ci + (Mq + r) * N, Ctmp + r * Nq, Nq * 4);
+      }
+      if (rn) {
+        active->gemm(Srem, K, 1, Vr, ldvr, Ctmp, 4, 4, 4, K, 0, bias ? biasRem : NULL);
+        for (int64_t r = 0; r < rm; r++)
+          for (int64_t q = 0; q < rn; q++) Ci[(Mq + r) * N + Nq + q] = Ctmp[r * 4 + q];
+      }
+    }
   }
   return undefinedValue(env);
 }
