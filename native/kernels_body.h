@@ -280,7 +280,64 @@ static void FN(lstmBackward)(const float *dy, const float *h, const float *s, co
   FN(weightGradients)(h, dxp, du, 0, T, B, n, 4);
 }
 
+/* Row-wise softmax of x [rows, cols]: e = exp(x - max) with the gates' exp, VW lanes at a time
+   (the last cols % VW in groups of 4 through a zero-padded copy, the padding's exp dropped),
+   the sum in a fixed order, then e times 1 / sum. */
+static void FN(softmax)(const float *x, float *y, long rows, long cols) {
+#if VW > 4
+#define SOFTMAX_VT VF
+#define SOFTMAX_VTI VFI
+#define SOFTMAX_EXP FN(expW)
+#define SOFTMAX_SEL FN(selW)
+#else
+#define SOFTMAX_VT V4
+#define SOFTMAX_VTI V4I
+#define SOFTMAX_EXP FN(exp4)
+#define SOFTMAX_SEL FN(sel4)
+#endif
+  for (long r = 0; r < rows; r++) {
+    const float *xr = x + r * cols;
+    float *yr = y + r * cols;
+    long j = 0;
+    float m = xr[0];
+    if (cols >= VW) {
+      SOFTMAX_VT mv = LOADU(SOFTMAX_VT, xr);
+      for (j = VW; j + VW <= cols; j += VW) {
+        const SOFTMAX_VT v = LOADU(SOFTMAX_VT, xr + j);
+        mv = SOFTMAX_SEL(v > mv, v, mv);
+      }
+      for (int q = 0; q < VW; q++) m = mv[q] > m ? mv[q] : m;
+    }
+    for (; j < cols; j++) m = xr[j] > m ? xr[j] : m;
+    SOFTMAX_VT acc = SPLAT(SOFTMAX_VT, 0.0f);
+    j = 0;
+    for (; j + VW <= cols; j += VW) {
+      const SOFTMAX_VT e = SOFTMAX_EXP(LOADU(SOFTMAX_VT, xr + j) - m);
+      STOREU(SOFTMAX_VT, yr + j, e);
+      acc = acc + e;
+    }
+    float sum = 0.0f;
+    for (int q = 0; q < VW; q++) sum += acc[q];
+    for (; j < cols; j += 4) {
+      float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+      const long k = cols - j < 4 ? cols - j : 4;
+      for (long q = 0; q < k; q++) t[q] = xr[j + q] - m;
+      const V4 e = FN(exp4)(LOADU(V4, t));
+      for (long q = 0; q < k; q++) {
+        yr[j + q] = e[q];
+        sum += e[q];
+      }
+    }
+    const float inv = 1.0f / sum;
+    for (long q = 0; q < cols; q++) yr[q] *= inv;
+  }
+#undef SOFTMAX_VT
+#undef SOFTMAX_VTI
+#undef SOFTMAX_EXP
+#undef SOFTMAX_SEL
+}
+
 /* The kernels of this instruction set, for the dispatch table. */
 static const struct Kernels FN(kernels) = {
-  FN(gemm), FN(sigmoid), FN(tanh), FN(gruForward), FN(gruBackward), FN(lstmForward), FN(lstmBackward),
+  FN(gemm), FN(sigmoid), FN(tanh), FN(gruForward), FN(gruBackward), FN(lstmForward), FN(lstmBackward), FN(softmax),
 };

@@ -44,6 +44,7 @@ struct Kernels {
   void (*gruBackward)(const float *, const float *, const float *, const float *, float *, float *, float *, float *, float *, long, long, long);
   void (*lstmForward)(const float *, const float *, float *, float *, float *, long, long, long);
   void (*lstmBackward)(const float *, const float *, const float *, const float *, float *, float *, float *, float *, long, long, long);
+  void (*softmax)(const float *, float *, long, long);
 };
 
 /* Scratch for the gemm's packed operand: per thread, grown as needed, never freed (one block). */
@@ -550,6 +551,18 @@ static int arrayArgs(napi_env env, napi_callback_info info, size_t count, napi_v
   return 1;
 }
 
+/* softmax(x [rows, cols], out [rows, cols], rows, cols): row-wise softmax (TF.js's Softmax on the last axis). */
+static napi_value jsSoftmax(napi_env env, napi_callback_info info) {
+  napi_value a[2];
+  int64_t z[2];
+  if (!arrayArgs(env, info, 2, a, 2, z, 0, NULL, "softmax")) return NULL;
+  const float *x = floatArray(env, a[0], z[0] * z[1], "softmax", "x");
+  float *out = x ? floatArray(env, a[1], z[0] * z[1], "softmax", "out") : NULL;
+  if (!out) return NULL;
+  if (z[1] > 0) active->softmax(x, out, z[0], z[1]);
+  return undefinedValue(env);
+}
+
 /* segmentSumAxis1(x [g, n, k], ids [n], out [g, v, k], g, n, v, k): out = 0, then out[b, ids[i]] += x[b, i]
    (ids outside [0, v) or not integers dropped). */
 static napi_value jsSegmentSumAxis1(napi_env env, napi_callback_info info) {
@@ -669,7 +682,7 @@ NAPI_MODULE_INIT() {
       {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},
       {"gruForward", jsGruForward}, {"gruBackward", jsGruBackward}, {"lstmForward", jsLstmForward},
       {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"segmentSumAxis1", jsSegmentSumAxis1},
-      {"gatherAxis1", jsGatherAxis1}, {"padCopy", jsPadCopy}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
+      {"gatherAxis1", jsGatherAxis1}, {"padCopy", jsPadCopy}, {"softmax", jsSoftmax}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

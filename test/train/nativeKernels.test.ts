@@ -195,6 +195,43 @@ if (NATIVE_ADDON) {
     }
   });
 
+  describe('Softmax on the wasm backend through the addon', () => {
+    for (const shape of [[37, 13], [6, 256], [2, 3, 7], [4, 1]]) {
+      it(`[${shape}] over the last axis: each probability within (cols + 8 + |x - max|) 2^-24 relative of the float64 softmax`, () => {
+        // Error budget per entry, in units u = 2^-24: x - max rounds to within |x - max| u
+        // absolutely, which exp turns into |x - max| u relative; exp itself within 2 ulp
+        // (Cephes), the product by 1 / sum and 1 / sum one rounding each, and the float32 sum of
+        // cols terms at most (cols - 1) u relative. XNNPACK's softmax is held to the same bound.
+        const rng = createRng(91 + shape.length);
+        const size = shape.reduce((x, y) => x * y, 1), cols = shape.at(-1) as number;
+        const x = uniform(size, 40, rng);
+        const run = () => tf.tidy(() => tf.softmax(tf.tensor(x, shape)).dataSync() as Float32Array).slice();
+        useTrainingKernels('wasm');
+        const results: [string, Float32Array][] = [['XNNPACK', run()]];
+        useTrainingKernels('native');
+        for (const isa of addon.isas()) {
+          addon.useIsa(isa);
+          results.push([`native ${isa}`, run()]);
+        }
+        restoreDefaultKernels();
+        useTrainingKernels('wasm');
+        const u = 2 ** -24;
+        for (const [who, got] of results) {
+          let worst = 0;
+          for (let r = 0; r < size / cols; r++) {
+            const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+            const m = Math.max(...row), e = row.map((v) => Math.exp(v - m)), sum = e.reduce((a, b) => a + b, 0);
+            e.forEach((v, j) => {
+              const p = v / sum, bound = (cols + 8 + Math.abs((row[j] as number) - m)) * u;
+              worst = Math.max(worst, Math.abs((got[r * cols + j] as number) - p) / p / bound);
+            });
+          }
+          expect(worst, `${who}, as a fraction of the bound`).toBeLessThanOrEqual(1);
+        }
+      });
+    }
+  });
+
   describe('the fused kernels around the layers in C give the JavaScript kernels\' bits', () => {
     it('LrdkitSegmentSumAxis1 (ids out of range and non-integers dropped), LrdkitGatherAxis1, LrdkitCrossEntropyGrad', () => {
       registerFusedKernels();

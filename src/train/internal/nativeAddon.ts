@@ -30,6 +30,8 @@ export interface NativeAddon {
   matmul(mem: ArrayBufferLike | ArrayBufferView, a: number, b: number, c: number, bias: number, batch: number, M: number, N: number, K: number, transposeA: number, transposeB: number, strideA: number, strideB: number): void;
   /** padRows between the kernels' memory (padded rows at byte `padded`) and a Float32Array (flat rows from float `from`), one pass. */
   padCopy(mem: ArrayBufferLike, padded: number, array: Float32Array, from: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
+  /** out = row-wise softmax of x [rows, cols] (the gates' exp, sum in a fixed order). */
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /** out [g, v, k] = segment sums of x [g, n, k] by ids [n] (./kernels.ts's LrdkitSegmentSumAxis1, the same bits). */
   segmentSumAxis1(x: Float32Array, ids: Float32Array, out: Float32Array, g: number, n: number, v: number, k: number): void;
   /** out [g, n, k] = rows ids of table [g, v, k] (LrdkitGatherAxis1). */

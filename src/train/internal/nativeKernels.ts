@@ -10,7 +10,8 @@
  *   recurrent.wat's exports on the same WebAssembly memory, with the same layout and equations;
  * - TF.js's BatchMatMul and _FusedMatMul (linear activation) on the wasm backend (the input
  *   products of the upper layers, the readout and their gradients) run the addon's gemm on the
- *   wasm heap instead of XNNPACK.
+ *   wasm heap instead of XNNPACK, and its Softmax over the last axis the addon's (the gates' exp);
+ * - the row gather, segment sum and cross-entropy gradient of ./kernels.ts run C loops.
  *
  * Method. The addon picks at load time the widest instruction set the CPU runs (avx512:
  * 16-wide vectors, avx2-fma: 8-wide, both with fused multiply-add; else portable C), recorded
@@ -99,7 +100,21 @@ function nativeMatMulKernel(addon: NativeAddon, fallback: tf.KernelFunc, fused: 
   };
 }
 
-const PRODUCT_KERNELS = ['BatchMatMul', '_FusedMatMul'] as const;
+/** Softmax over the last axis (the readout's probabilities) with the addon's exp; other axes go to TF.js. */
+function nativeSoftmaxKernel(addon: NativeAddon, fallback: tf.KernelFunc) {
+  return (args: KernelArgs): TensorInfo => {
+    const logits = args.inputs.logits as TensorInfo;
+    const rank = logits.shape.length, dim = args.attrs.dim as number;
+    if (logits.dtype !== 'float32' || rank < 1 || (dim !== -1 && dim !== rank - 1)) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    const backend = args.backend as WasmHeapBackend;
+    const out = backend.makeOutput([...logits.shape], 'float32');
+    const cols = logits.shape[rank - 1] as number, total = logits.shape.reduce((x, y) => x * y, 1);
+    if (total > 0) addon.softmax(backend.typedArrayFromHeap(logits), backend.typedArrayFromHeap(out), total / cols, cols);
+    return out;
+  };
+}
+
+const PRODUCT_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Softmax'] as const;
 let tfjsProducts: Map<string, tf.KernelFunc> | null = null;
 
 function routeProducts(addon: NativeAddon | null): void {
@@ -114,7 +129,8 @@ function routeProducts(addon: NativeAddon | null): void {
     }
     for (const [name, fallback] of tfjsProducts) {
       tf.unregisterKernel(name, 'wasm');
-      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: nativeMatMulKernel(addon, fallback, name === '_FusedMatMul') as unknown as tf.KernelFunc });
+      const kernelFunc = name === 'Softmax' ? nativeSoftmaxKernel(addon, fallback) : nativeMatMulKernel(addon, fallback, name === '_FusedMatMul');
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc });
     }
   } else if (tfjsProducts) {
     for (const [name, kernelFunc] of tfjsProducts) {
