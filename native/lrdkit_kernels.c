@@ -26,6 +26,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,10 +529,10 @@ static float *floatArray(napi_env env, napi_value v, size_t floats, const char *
 
 /* Reads `count` arrays then `ints` integers and `doubles` numbers. */
 static int arrayArgs(napi_env env, napi_callback_info info, size_t count, napi_value *arrays, size_t ints, int64_t *iv, size_t doubles, double *dv, const char *kernel) {
-  napi_value argv[12];
-  size_t argc = 12;
+  napi_value argv[16];
+  size_t argc = 16;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc != count + ints + doubles) {
+  if (count + ints + doubles > 16 || argc != count + ints + doubles) {
     char msg[160];
     snprintf(msg, sizeof msg, "lrdkit native %s: expected %zu arguments, found %zu", kernel, count + ints + doubles, argc);
     napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
@@ -560,6 +561,84 @@ static napi_value jsSoftmax(napi_env env, napi_callback_info info) {
   float *out = x ? floatArray(env, a[1], z[0] * z[1], "softmax", "out") : NULL;
   if (!out) return NULL;
   if (z[1] > 0) active->softmax(x, out, z[0], z[1]);
+  return undefinedValue(env);
+}
+
+/* The optimizer's arithmetic (src/train/internal/clippedRmsprop.ts) in float32 with each
+   operation rounded as the JavaScript's Math.fround does: no fused multiply-add (fp-contract
+   off), float division and square root (correctly rounded, as float64 rounded once is). */
+
+/* sumOfSquares(x, inFloat64): sum of x_j^2, each square rounded to float32; the sum in float32
+   (TF.js wasm's tf.sum) or in float64 rounded once (TF.js cpu's). */
+__attribute__((optimize("fp-contract=off")))
+static double sumOfSquaresF32(const float *x, size_t n, int inFloat64) {
+  if (inFloat64) {
+    double s = 0.0;
+    for (size_t j = 0; j < n; j++) s += (double)(x[j] * x[j]);
+    return (double)(float)s;
+  }
+  float s = 0.0f;
+  for (size_t j = 0; j < n; j++) s = s + x[j] * x[j];
+  return (double)s;
+}
+
+static napi_value jsSumOfSquares(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  size_t argc = 2;
+  bool inFloat64 = false;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  void *data = NULL;
+  napi_value ab;
+  bool is = false;
+  if (argc != 2 || napi_is_typedarray(env, argv[0], &is) != napi_ok || !is || napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset) != napi_ok ||
+      type != napi_float32_array || napi_get_value_bool(env, argv[1], &inFloat64) != napi_ok) {
+    napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native sumOfSquares: expected a Float32Array and a boolean");
+    return NULL;
+  }
+  napi_value out;
+  napi_create_double(env, sumOfSquaresF32((const float *)data, length, inFloat64), &out);
+  return out;
+}
+
+/* rmspropUpdate(w, g, m, q, wOut, mOut, qOut, clipping, scale, rho, oneMinusRho, mu, lr, eps):
+   g' = g scale (when clipping); m' = m rho + g'^2 (1 - rho); q' = q mu + g' lr / sqrt(m' + eps);
+   w' = w - q', every operation in float32 (the constants already float32 values). */
+__attribute__((optimize("fp-contract=off")))
+static void rmspropUpdateF32(const float *w, const float *g, const float *m, const float *q, float *wo, float *mo, float *qo, size_t n,
+                             int clipping, float scale, float rho, float oneMinusRho, float mu, float lr, float eps) {
+  for (size_t j = 0; j < n; j++) {
+    const float gj = clipping ? g[j] * scale : g[j];
+    const float gg = gj * gj;
+    const float mj = m[j] * rho + gg * oneMinusRho;
+    const float qj = q[j] * mu + (gj * lr) / sqrtf(mj + eps);
+    mo[j] = mj;
+    qo[j] = qj;
+    wo[j] = w[j] - qj;
+  }
+}
+
+static napi_value jsRmspropUpdate(napi_env env, napi_callback_info info) {
+  napi_value a[7];
+  int64_t z[1];
+  double d[6];
+  if (!arrayArgs(env, info, 7, a, 1, z, 6, d, "rmspropUpdate")) return NULL;
+  bool is = false;
+  napi_typedarray_type type;
+  size_t n = 0, offset = 0;
+  void *data = NULL;
+  napi_value ab;
+  if (napi_is_typedarray(env, a[0], &is) != napi_ok || !is || napi_get_typedarray_info(env, a[0], &type, &n, &data, &ab, &offset) != napi_ok) {
+    napi_throw_type_error(env, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native rmspropUpdate: w must be a Float32Array");
+    return NULL;
+  }
+  float *p[7];
+  for (int i = 0; i < 7; i++) {
+    p[i] = floatArray(env, a[i], n, "rmspropUpdate", "an operand");
+    if (!p[i]) return NULL;
+  }
+  rmspropUpdateF32(p[0], p[1], p[2], p[3], p[4], p[5], p[6], n, (int)z[0], (float)d[0], (float)d[1], (float)d[2], (float)d[3], (float)d[4], (float)d[5]);
   return undefinedValue(env);
 }
 
@@ -682,7 +761,7 @@ NAPI_MODULE_INIT() {
       {"gemm", jsGemm}, {"sigmoid", jsSigmoid}, {"tanh", jsTanh}, {"padRows", jsPadRows},
       {"gruForward", jsGruForward}, {"gruBackward", jsGruBackward}, {"lstmForward", jsLstmForward},
       {"lstmBackward", jsLstmBackward}, {"matmul", jsMatmul}, {"segmentSumAxis1", jsSegmentSumAxis1},
-      {"gatherAxis1", jsGatherAxis1}, {"padCopy", jsPadCopy}, {"softmax", jsSoftmax}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
+      {"gatherAxis1", jsGatherAxis1}, {"padCopy", jsPadCopy}, {"softmax", jsSoftmax}, {"sumOfSquares", jsSumOfSquares}, {"rmspropUpdate", jsRmspropUpdate}, {"crossEntropyGrad", jsCrossEntropyGrad}, {"useIsa", jsUseIsa}, {"isa", jsIsa}, {"isas", jsIsas},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

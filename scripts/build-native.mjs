@@ -64,7 +64,7 @@ try {
   if (!include) unavailable('no Node-API headers (node_api.h) found: install node-api-headers');
   mkdirSync(OUT_DIR, { recursive: true });
   const tmp = join(OUT_DIR, `lrdkit_kernels.${process.pid}.tmp.node`);
-  const args = ['-O3', '-std=gnu11', '-fPIC', '-shared', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
+  const args = ['-O3', '-std=gnu11', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', `-I${include}`, SOURCE, '-o', tmp];
   if (process.platform === 'darwin') args.splice(4, 0, '-undefined', 'dynamic_lookup');
   const built = spawnSync(cc, args, { encoding: 'utf8' });
   if (built.status !== 0) {

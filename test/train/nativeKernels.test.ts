@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/processes/prng.js';
 import { NATIVE_ADDON_PATH, NativeKernelsUnavailableError, loadNativeAddon } from '../../src/train/internal/nativeAddon.js';
+import { clippedRmspropStep } from '../../src/train/internal/clippedRmsprop.js';
 import { registerFusedKernels, runFused } from '../../src/train/internal/kernels.js';
 import { useTrainingKernels } from '../../src/train/internal/nativeKernels.js';
 import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from '../../src/train/internal/wholeSequence.js';
@@ -133,6 +134,12 @@ if (NATIVE_ADDON) {
       expect(() => addon.matmul(mem, 0, 0, 0, 0, 1, 100, 100, 100, 0, 0, 0, 0)).toThrow(/operand a/);
       expect(() => addon.padCopy(mem, 0, new Float32Array(8), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/array must be a Float32Array of at least 32 elements/);
       expect(() => addon.padCopy(mem, 4000, new Float32Array(32), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/operand padded at byte 4000/);
+      // Argument counts other than the function's: an error, never a read past the arguments.
+      const call = (f: unknown, ...args: unknown[]) => () => (f as (...x: unknown[]) => void)(...args);
+      const v = new Float32Array(4);
+      expect(call(addon.rmspropUpdate, v, v, v, v, v, v, v, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toThrow(/expected 14 arguments, found 17/);
+      expect(call(addon.gemm, mem, 0, 0)).toThrow(/expected 13 arguments/);
+      expect(call(addon.padCopy, mem, ...Array(20).fill(0))).toThrow(/expected 11 arguments/);
     });
   });
 
@@ -256,6 +263,28 @@ if (NATIVE_ADDON) {
       useTrainingKernels('wasm');
       expect(c).toEqual(js);
       expect(js[0]!.some((v) => v !== 0)).toBe(true);
+    });
+
+    it('the clipped RMSProp step (sums of squares in float32 and float64, clip on and off): the same bits', () => {
+      const rng = createRng(78);
+      const sizes = [1, 7, 300, 4096];
+      for (const clipNorm of [0.5, 1e6, null]) {
+        for (const sumInFloat64 of [false, true]) {
+          const inputs = [0, 1, 2, 3].map((k) => sizes.map((n) => uniform(n, k === 1 ? 3 : 0.5, rng).map((v) => (k === 2 ? Math.abs(v) : v))));
+          const settings = { learningRate: 0.01, decay: 0.9, momentum: 0.3, epsilon: 1e-7, clipNorm, sumInFloat64 };
+          const step = () => {
+            const outs = [0, 1, 2].map(() => sizes.map((n) => new Float32Array(n)));
+            const norm = clippedRmspropStep(inputs[0]!, inputs[1]!, inputs[2]!, inputs[3]!, settings, outs[0]!, outs[1]!, outs[2]!);
+            return { norm, outs };
+          };
+          useTrainingKernels('wasm');
+          const js = step();
+          useTrainingKernels('native');
+          const c = step();
+          useTrainingKernels('wasm');
+          expect(c, `clip ${clipNorm}, float64 sum ${sumInFloat64}`).toEqual(js);
+        }
+      }
     });
   });
 }

@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { clippedRmspropStep } from './clippedRmsprop.js';
-import { nativeAddonInUse } from './nativeKernels.js';
+import { nativeAddonInUse } from './nativeAddon.js';
 import { type SequenceSizes, gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward, savedSize } from './wholeSequence.js';
 
 type TensorInfo = tf.TensorInfo;

@@ -38,6 +38,11 @@ export interface NativeAddon {
   gatherAxis1(table: Float32Array, ids: Float32Array, out: Float32Array, g: number, v: number, n: number, k: number): void;
   /** out = scale (p - onehot(targets)) in float64 rounded to float32 (LrdkitCrossEntropyGrad, the same bits). */
   crossEntropyGrad(p: Float32Array, targets: Float32Array, out: Float32Array, n: number, v: number, scale: number): void;
+  /** Sum of x_j^2 with float32 squares, accumulated in float32 or in float64 rounded once (./clippedRmsprop.ts's sumOfSquares). */
+  sumOfSquares(x: Float32Array, inFloat64: boolean): number;
+  /** One clipped RMSProp update of a variable in float32, as ./clippedRmsprop.ts's loop (the constants float32 values). */
+  rmspropUpdate(w: Float32Array, g: Float32Array, m: Float32Array, q: Float32Array, wOut: Float32Array, mOut: Float32Array, qOut: Float32Array,
+    clipping: number, scale: number, rho: number, oneMinusRho: number, mu: number, lr: number, eps: number): void;
   /** The instruction set in use ('avx512', 'avx2-fma' or 'portable'). */
   isa(): string;
   /** The instruction sets this CPU and build run. */
@@ -79,6 +84,23 @@ export function loadNativeAddon(): { addon: NativeAddon } | { addon: null; reaso
     }
   }
   return loaded;
+}
+
+let addonInUse: NativeAddon | null = null;
+
+/**
+ * The addon while `native` kernels are installed on this thread (./nativeKernels.ts sets it):
+ * ./kernels.ts then runs its row gather, segment sum and cross-entropy gradient, and
+ * ./clippedRmsprop.ts its sums of squares and update, in C with the same loops and arithmetic
+ * (the same bits); null otherwise.
+ */
+export function nativeAddonInUse(): NativeAddon | null {
+  return addonInUse;
+}
+
+/** Records the addon in use (./nativeKernels.ts's useTrainingKernels). */
+export function setNativeAddonInUse(addon: NativeAddon | null): void {
+  addonInUse = addon;
 }
 
 /** The addon, or {@link NativeKernelsUnavailableError} naming why and how to build it. */

@@ -32,7 +32,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WasmMemory } from '../../linalg/internal/simd.js';
 import type { TrainingKernels } from '../trainingConfig.js';
-import { type NativeAddon, nativeAddon } from './nativeAddon.js';
+import { type NativeAddon, nativeAddon, setNativeAddonInUse } from './nativeAddon.js';
 import { type RecurrentKernelFunctions, useRecurrentKernels } from './wholeSequence.js';
 
 /** The addon's recurrent kernels bound to a WebAssembly memory (its buffer is read on every call: memory.grow detaches it). */
@@ -141,16 +141,6 @@ function routeProducts(addon: NativeAddon | null): void {
   }
 }
 
-let addonInUse: NativeAddon | null = null;
-
-/**
- * The addon while `native` kernels are installed (./kernels.ts then runs its row gather, segment
- * sum and cross-entropy gradient in C: the same loops and arithmetic, the same bits), else null.
- */
-export function nativeAddonInUse(): NativeAddon | null {
-  return addonInUse;
-}
-
 /** Whether TF.js's products on the wasm backend run on the native gemm (./blockOps.ts then passes transposes as flags). */
 export function nativeProductsActive(): boolean {
   return tfjsProducts !== null && tf.getBackend() === 'wasm';
@@ -175,12 +165,12 @@ export function useTrainingKernels(kernels: TrainingKernels): TrainingKernelsInU
   if (kernels === 'wasm') {
     useRecurrentKernels(null);
     routeProducts(null);
-    addonInUse = null;
+    setNativeAddonInUse(null);
     return { kernels, isa: null };
   }
   const addon = nativeAddon();
   useRecurrentKernels(nativeRecurrentKernels(addon));
   routeProducts(addon);
-  addonInUse = addon;
+  setNativeAddonInUse(addon);
   return { kernels, isa: addon.isa() };
 }
