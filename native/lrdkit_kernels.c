@@ -170,6 +170,10 @@ typedef struct {
   uint8_t *base;
   size_t length;
   int64_t v[MAX_ARGS];
+  /* An operand given as a Float32Array instead of an offset (the saved activations, which then
+     stay in the TF.js tensor instead of being copied through this memory): its data and length. */
+  float *array[MAX_ARGS];
+  size_t arrayFloats[MAX_ARGS];
   const char *name;
   int failed;
 } Call;
@@ -212,6 +216,21 @@ static int readArgs(Call *c, napi_callback_info info, size_t count) {
   c->base = data;
   c->length = length;
   for (size_t i = 0; i < count; i++) {
+    c->array[i] = NULL;
+    if (napi_is_typedarray(c->env, argv[i + 1], &is) == napi_ok && is) {
+      napi_typedarray_type type;
+      size_t elements = 0, offset = 0;
+      void *p = NULL;
+      napi_value buffer;
+      if (napi_get_typedarray_info(c->env, argv[i + 1], &type, &elements, &p, &buffer, &offset) != napi_ok || type != napi_float32_array) {
+        snprintf(msg, sizeof msg, "lrdkit native %s: argument %zu is a typed array but not a Float32Array", c->name, i + 2);
+        return fail(c, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
+      }
+      c->array[i] = p;
+      c->arrayFloats[i] = elements;
+      c->v[i] = -1;
+      continue;
+    }
     if (napi_get_value_int64(c->env, argv[i + 1], &c->v[i]) != napi_ok) {
       snprintf(msg, sizeof msg, "lrdkit native %s: argument %zu is not a number", c->name, i + 2);
       return fail(c, "ERR_LRDKIT_NATIVE_ARGUMENTS", msg);
@@ -231,6 +250,22 @@ static float *at(Call *c, int64_t off, int64_t bytes, const char *operand) {
     return NULL;
   }
   return (float *)(c->base + off);
+}
+
+/* Argument i as a float pointer spanning `bytes`: an offset into the memory (see at), or a
+   Float32Array given in its place, which must hold bytes / 4 floats. */
+static float *arg(Call *c, int i, int64_t bytes, const char *operand) {
+  if (c->failed) return NULL;
+  if (c->array[i]) {
+    if ((uint64_t)bytes > (uint64_t)c->arrayFloats[i] * 4) {
+      char msg[200];
+      snprintf(msg, sizeof msg, "lrdkit native %s: operand %s is a Float32Array of %zu floats, expected at least %lld", c->name, operand, c->arrayFloats[i], (long long)(bytes / 4));
+      fail(c, "ERR_LRDKIT_NATIVE_BOUNDS", msg);
+      return NULL;
+    }
+    return c->array[i];
+  }
+  return at(c, c->v[i], bytes, operand);
 }
 
 static int sizes(Call *c, int64_t T, int64_t B, int64_t n) {
@@ -372,7 +407,7 @@ static napi_value jsGruForward(napi_env env, napi_callback_info info) {
   const int64_t T = a[6], B = a[7], n = a[8];
   if (!sizes(&c, T, B, n)) return NULL;
   const float *xp = at(&c, a[0], T * B * 3 * n * 4, "xp"), *u = at(&c, a[1], n * 3 * n * 4, "u"), *cb = at(&c, a[2], 3 * n * 4, "c");
-  float *h = at(&c, a[3], T * B * n * 4, "h"), *s = at(&c, a[4], T * B * 4 * n * 4, "s"), *hu = at(&c, a[5], B * 3 * n * 4, "hu");
+  float *h = at(&c, a[3], T * B * n * 4, "h"), *s = arg(&c, 4, T * B * 4 * n * 4, "s"), *hu = at(&c, a[5], B * 3 * n * 4, "hu");
   if (c.failed) return NULL;
   active->gruForward(xp, u, cb, h, s, hu, T, B, n);
   return undefinedValue(env);
@@ -383,7 +418,7 @@ static napi_value jsGruBackward(napi_env env, napi_callback_info info) {
   CALL("gruBackward", 12)
   const int64_t T = a[9], B = a[10], n = a[11];
   if (!sizes(&c, T, B, n)) return NULL;
-  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = at(&c, a[2], T * B * 4 * n * 4, "s");
+  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = arg(&c, 2, T * B * 4 * n * 4, "s");
   const float *ut = at(&c, a[3], 3 * n * n * 4, "ut");
   float *dxp = at(&c, a[4], T * B * 3 * n * 4, "dxp"), *dhu = at(&c, a[5], T * B * 3 * n * 4, "dhu"), *carry = at(&c, a[6], B * n * 4, "carry");
   float *du = at(&c, a[7], n * 3 * n * 4, "du"), *dc = a[8] ? at(&c, a[8], 3 * n * 4, "dc") : NULL;
@@ -398,7 +433,7 @@ static napi_value jsLstmForward(napi_env env, napi_callback_info info) {
   const int64_t T = a[5], B = a[6], n = a[7];
   if (!sizes(&c, T, B, n)) return NULL;
   const float *xp = at(&c, a[0], T * B * 4 * n * 4, "xp"), *u = at(&c, a[1], n * 4 * n * 4, "u");
-  float *h = at(&c, a[2], T * B * n * 4, "h"), *s = at(&c, a[3], T * B * 6 * n * 4, "s"), *hu = at(&c, a[4], B * 4 * n * 4, "hu");
+  float *h = at(&c, a[2], T * B * n * 4, "h"), *s = arg(&c, 3, T * B * 6 * n * 4, "s"), *hu = at(&c, a[4], B * 4 * n * 4, "hu");
   if (c.failed) return NULL;
   active->lstmForward(xp, u, h, s, hu, T, B, n);
   return undefinedValue(env);
@@ -409,7 +444,7 @@ static napi_value jsLstmBackward(napi_env env, napi_callback_info info) {
   CALL("lstmBackward", 11)
   const int64_t T = a[8], B = a[9], n = a[10];
   if (!sizes(&c, T, B, n)) return NULL;
-  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = at(&c, a[2], T * B * 6 * n * 4, "s");
+  const float *dy = at(&c, a[0], T * B * n * 4, "dy"), *h = at(&c, a[1], T * B * n * 4, "h"), *s = arg(&c, 2, T * B * 6 * n * 4, "s");
   const float *ut = at(&c, a[3], 4 * n * n * 4, "ut");
   float *dxp = at(&c, a[4], T * B * 4 * n * 4, "dxp"), *carry = at(&c, a[5], B * n * 4, "carry"), *dcell = at(&c, a[6], B * n * 4, "dcell");
   float *du = at(&c, a[7], n * 4 * n * 4, "du");

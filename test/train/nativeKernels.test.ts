@@ -134,6 +134,9 @@ if (NATIVE_ADDON) {
       expect(() => addon.matmul(mem, 0, 0, 0, 0, 1, 100, 100, 100, 0, 0, 0, 0)).toThrow(/operand a/);
       expect(() => addon.padCopy(mem, 0, new Float32Array(8), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/array must be a Float32Array of at least 32 elements/);
       expect(() => addon.padCopy(mem, 4000, new Float32Array(32), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/operand padded at byte 4000/);
+      // The saved activations given as an array in place of an offset must be long enough; other operands must be offsets.
+      expect(() => addon.gruForward(mem, 0, 0, 0, 0, new Float32Array(10), 0, 1, 4, 4)).toThrow(/operand s is a Float32Array of 10 floats, expected at least 64/);
+      expect(() => addon.gemm(mem, new Float32Array(64) as unknown as number, 16, 4, 0, 16, 0, 16, 4, 4, 4, 0, 0)).toThrow(/operand S/);
       // Argument counts other than the function's: an error, never a read past the arguments.
       const call = (f: unknown, ...args: unknown[]) => () => (f as (...x: unknown[]) => void)(...args);
       const v = new Float32Array(4);

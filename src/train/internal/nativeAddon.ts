@@ -22,10 +22,11 @@ export interface NativeAddon {
   sigmoid(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
   tanh(mem: ArrayBufferLike | ArrayBufferView, src: number, dst: number, n: number): void;
   padRows(mem: ArrayBufferLike | ArrayBufferView, flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
-  gruForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  gruBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
-  lstmForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  lstmBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /** s (the saved activations) may be a Float32Array in place of an offset: then it is read and written there. */
+  gruForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, c: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  gruBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
+  lstmForward(mem: ArrayBufferLike | ArrayBufferView, xp: number, u: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  lstmBackward(mem: ArrayBufferLike | ArrayBufferView, dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
   /** C [batch, M, N] = op(A) op(B) (+ bias [N]); strides per batch item in floats (0: broadcast). */
   matmul(mem: ArrayBufferLike | ArrayBufferView, a: number, b: number, c: number, bias: number, batch: number, M: number, N: number, K: number, transposeA: number, transposeB: number, strideA: number, strideB: number): void;
   /** padRows between the kernels' memory (padded rows at byte `padded`) and a Float32Array (flat rows from float `from`), one pass. */

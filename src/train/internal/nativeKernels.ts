@@ -43,6 +43,7 @@ export function nativeRecurrentKernels(addon: NativeAddon): (memory: WasmMemory)
     tanh: (...a) => addon.tanh(memory.buffer, ...a),
     padRows: (...a) => addon.padRows(memory.buffer, ...a),
     padCopy: (...a) => addon.padCopy(memory.buffer, ...a),
+    savedInPlace: true,
     gruForward: (...a) => addon.gruForward(memory.buffer, ...a),
     gruBackward: (...a) => addon.gruBackward(memory.buffer, ...a),
     lstmForward: (...a) => addon.lstmForward(memory.buffer, ...a),

@@ -45,10 +45,17 @@ interface RecurrentExports {
   sigmoid(src: number, dst: number, n: number): void;
   tanh(src: number, dst: number, n: number): void;
   padRows(flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
-  gruForward(xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  gruBackward(dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
-  lstmForward(xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  lstmBackward(dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  // s: an offset into the memory, or (where savedInPlace) the block's part of the saved-activations tensor itself.
+  gruForward(xp: number, u: number, c: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  gruBackward(dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
+  lstmForward(xp: number, u: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  lstmBackward(dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /**
+   * Whether the four functions above take the saved activations as a Float32Array in place of
+   * an offset (the native addon: the saved-activations tensor is written and read where it is,
+   * without a copy through this memory); the WebAssembly module reads only its own memory.
+   */
+  readonly savedInPlace?: boolean;
   /**
    * Optional (the native addon has it, the WebAssembly module not): padRows between padded rows
    * at byte `padded` of this memory and flat rows of `array` from float `from` in one pass
@@ -187,17 +194,19 @@ function forward(kind: 'gru' | 'lstm', xp: Float32Array, u: Float32Array, c: Flo
   const G = GATES[kind], n = roundUp4(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
   const h = out?.h ?? new Float32Array(g * T * B * hb), saved = out?.saved ?? new Float32Array(g * per);
   const k = recurrentKernels();
-  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: per, hu: Bp * G * n, stage: T * B * G * hb });
+  const inPlace = k.savedInPlace === true;
+  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: inPlace ? 0 : per, hu: Bp * G * n, stage: T * B * G * hb });
   const stage = at.stage!;
   for (let blk = 0; blk < g; blk++) {
     padIn(view, at.xp!, xp, blk * T * B * G * hb, T, B, Bp, G, hb, n, stage);
     weightIn(view, at.u!, u, blk, G, hb, n, false);
+    const s = inPlace ? saved.subarray(blk * per, (blk + 1) * per) : at.s!;
     if (kind === 'gru') {
       padIn(view, at.c!, c as Float32Array, blk * G * hb, 1, 1, 1, G, hb, n, stage);
-      k.gruForward(at.xp!, at.u!, at.c!, at.h!, at.s!, at.hu!, T, Bp, n);
-    } else k.lstmForward(at.xp!, at.u!, at.h!, at.s!, at.hu!, T, Bp, n);
+      k.gruForward(at.xp!, at.u!, at.c!, at.h!, s, at.hu!, T, Bp, n);
+    } else k.lstmForward(at.xp!, at.u!, at.h!, s, at.hu!, T, Bp, n);
     padOut(h, blk * T * B * hb, view, at.h!, T, B, Bp, 1, hb, n, stage);
-    saved.set(view.subarray(at.s! >> 2, (at.s! >> 2) + per), blk * per);
+    if (!inPlace) saved.set(view.subarray(at.s! >> 2, (at.s! >> 2) + per), blk * per);
   }
   return { h, saved };
 }
@@ -215,8 +224,9 @@ function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved
   const dxp = out?.dxp ?? new Float32Array(g * T * B * G * hb), du = out?.du ?? new Float32Array(g * hb * G * hb);
   const dc = kind === 'gru' ? (out?.dc ?? new Float32Array(g * G * hb)) : null;
   const k = recurrentKernels();
+  const inPlace = k.savedInPlace === true;
   const { at, view } = layout({
-    dy: T * Bp * n, h: T * Bp * n, s: per, ut: G * n * n, dxp: T * Bp * G * n,
+    dy: T * Bp * n, h: T * Bp * n, s: inPlace ? 0 : per, ut: G * n * n, dxp: T * Bp * G * n,
     dhu: kind === 'gru' ? T * Bp * G * n : 0, carry: Bp * n, dcell: Bp * n, du: n * G * n, dc: G * n,
     stage: Math.max(T * B * G * hb, hb * G * hb),
   });
@@ -224,12 +234,13 @@ function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved
   for (let blk = 0; blk < g; blk++) {
     padIn(view, at.dy!, dy, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
     padIn(view, at.h!, h, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
-    view.set(saved.subarray(blk * per, (blk + 1) * per), at.s! >> 2);
+    const s = inPlace ? saved.subarray(blk * per, (blk + 1) * per) : at.s!;
+    if (!inPlace) view.set(saved.subarray(blk * per, (blk + 1) * per), at.s! >> 2);
     weightIn(view, at.ut!, u, blk, G, hb, n, true);
     if (kind === 'gru') {
-      k.gruBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.dhu!, at.carry!, at.du!, at.dc!, T, Bp, n);
+      k.gruBackward(at.dy!, at.h!, s, at.ut!, at.dxp!, at.dhu!, at.carry!, at.du!, at.dc!, T, Bp, n);
       padOut(dc as Float32Array, blk * G * hb, view, at.dc!, 1, 1, 1, G, hb, n, stage);
-    } else k.lstmBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.carry!, at.dcell!, at.du!, T, Bp, n);
+    } else k.lstmBackward(at.dy!, at.h!, s, at.ut!, at.dxp!, at.carry!, at.dcell!, at.du!, T, Bp, n);
     padOut(dxp, blk * T * B * G * hb, view, at.dxp!, T, B, Bp, G, hb, n, stage);
     // dU rows i < hb of [n, G n]: row i as G parts of width n.
     padOut(du, blk * hb * G * hb, view, at.du!, 1, hb, n, G, hb, n, stage);
