@@ -1,7 +1,8 @@
 /*
  * lrdkit's float32 training kernels, the body compiled once per instruction set by
- * lrdkit_kernels.c (which defines FN(name), the wide vector type VF of VW floats, and the
- * target attributes before including this file). The functions are the C twins of
+ * lrdkit_kernels.c (which defines FN(name), the wide vector type VF of VW floats and its int
+ * twin VFI, and the target attributes before including this file; the file undefines them and
+ * its own macros at its end). The functions are the C twins of
  * src/train/internal/wasm/recurrent.wat's exports: same operands, same layout (pointers are
  * float pointers into the kernels' memory, strides in floats), same equations, same order of
  * summation in every product (increasing s). They differ from the WebAssembly only in that
@@ -341,3 +342,17 @@ static void FN(softmax)(const float *x, float *y, long rows, long cols) {
 static const struct Kernels FN(kernels) = {
   FN(gemm), FN(sigmoid), FN(tanh), FN(gruForward), FN(gruBackward), FN(lstmForward), FN(lstmBackward), FN(softmax),
 };
+
+/* The next inclusion (another instruction set) defines these afresh. */
+#undef SPLAT
+#undef ACTIVATIONS
+#undef LANES
+#undef GRU_FORWARD
+#undef GRU_BACKWARD
+#undef LSTM_FORWARD
+#undef LSTM_BACKWARD
+#undef TILE
+#undef FN
+#undef VF
+#undef VFI
+#undef VW

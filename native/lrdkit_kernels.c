@@ -67,10 +67,6 @@ static float *packScratch(size_t floats) {
 #define VFI V4I
 #define VW 4
 #include "kernels_body.h"
-#undef FN
-#undef VF
-#undef VFI
-#undef VW
 
 #if defined(__x86_64__) || defined(__i386__)
 #define HAVE_AVX2 1
@@ -82,21 +78,7 @@ typedef int32_t V8I __attribute__((vector_size(32), aligned(4)));
 #define VF V8
 #define VFI V8I
 #define VW 8
-#undef SPLAT
-#undef ACTIVATIONS
-#undef LANES
-#undef GRU_FORWARD
-#undef GRU_BACKWARD
-#undef LSTM_FORWARD
-#undef LSTM_BACKWARD
-#undef TILE
-
-
 #include "kernels_body.h"
-#undef FN
-#undef VF
-#undef VFI
-#undef VW
 #pragma GCC pop_options
 
 /* AVX-512 (F, VL): 16-wide products and gates. */
@@ -108,19 +90,7 @@ typedef int32_t V16I __attribute__((vector_size(64), aligned(4)));
 #define VF V16
 #define VFI V16I
 #define VW 16
-#undef SPLAT
-#undef ACTIVATIONS
-#undef LANES
-#undef GRU_FORWARD
-#undef GRU_BACKWARD
-#undef LSTM_FORWARD
-#undef LSTM_BACKWARD
-#undef TILE
 #include "kernels_body.h"
-#undef FN
-#undef VF
-#undef VFI
-#undef VW
 #pragma GCC pop_options
 #endif
 
