@@ -23,19 +23,23 @@
  * (an estimate, labelled as such; the kernel counts thread time in 10 ms ticks, hence 8 steps
  * per block by default: about 1 s of CPU per worker).
  *
- *     npm run build && nice -n 5 node bench/train-threads.js [--rounds 5] [--steps 8] [--write]
+ *     npm run build && nice -n 5 node bench/train-threads.js [--rounds 5] [--steps 8] [--kernels wasm|native] [--write]
  *
- * --write stores the rounds in bench/train-threads-results.json.
+ * --write stores the rounds in bench/train-threads-results.json (with --kernels native:
+ * bench/train-threads-results-native.json). --kernels native times both engines on the optional
+ * native kernels (`npm run native`; every worker thread loads them too).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '8' }, write: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '8' }, write: { type: 'boolean', default: false }, only: { type: 'string' }, kernels: { type: 'string', default: 'wasm' } } });
+const kernels = values.kernels;
 const rounds = Number(values.rounds), steps = Number(values.steps);
 
 const { selectBackend } = await import('../dist/train/backend.js');
 const selection = await selectBackend({ requested: 'wasm' });
+const installed = (await import('../dist/train/internal/nativeKernels.js')).useTrainingKernels(kernels);
 const { SequenceModel } = await import('../dist/train/model.js');
 const { initialModelWeights, modelParameterCount } = await import('../dist/train/modelConfig.js');
 const { createOptimizer, trainStep } = await import('../dist/train/trainer.js');
@@ -113,7 +117,7 @@ for (const [name, config] of configs) {
   const model = new SequenceModel(config, weights);
   const optimizer = createOptimizer(0.01);
   const one = async (batch) => trainStep(model, optimizer, batch, 1);
-  const engine = await DataParallelTrainer.start({ config, backend: 'wasm', threads: 2, weights, slots: null, learningRate: 0.01 });
+  const engine = await DataParallelTrainer.start({ config, backend: 'wasm', threads: 2, weights, slots: null, learningRate: 0.01, kernels });
   const two = (batch) => engine.step(batch, 1);
   const rng = createRng(2).fork(2);
   await one(sampleCopyBatch(rng, B, R));
@@ -137,10 +141,10 @@ for (const [name, config] of configs) {
 
 const blocks = results.flatMap((r) => [...r.rounds[1], ...r.rounds[2]]);
 const loads = blocks.map((x) => x.load), others = blocks.map((x) => x.otherCores);
-console.log(`| | |\n| --- | --- |\n| date | ${new Date().toISOString()} |\n| CPU | ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores |\n| backend | ${selection.summary} |\n| timing | ${rounds} rounds (ABBA) x ${steps} steps of batch ${B} at R = ${R} after 1 warm-up step each, medians |\n| load average (1 min) at the blocks | ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} |\n| cores busy with other processes during the blocks (/proc/stat) | ${Math.min(...others).toFixed(2)} to ${Math.max(...others).toFixed(2)} (median ${median(others).toFixed(2)}) |\n`);
+console.log(`| | |\n| --- | --- |\n| date | ${new Date().toISOString()} |\n| CPU | ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores |\n| backend | ${selection.summary}; kernels ${kernels}${installed.isa ? ` (${installed.isa})` : ''} |\n| timing | ${rounds} rounds (ABBA) x ${steps} steps of batch ${B} at R = ${R} after 1 warm-up step each, medians |\n| load average (1 min) at the blocks | ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)} |\n| cores busy with other processes during the blocks (/proc/stat) | ${Math.min(...others).toFixed(2)} to ${Math.max(...others).toFixed(2)} (median ${median(others).toFixed(2)}) |\n`);
 console.log('| config | 1 thread seq/s wall (range) | 2 threads seq/s wall (range) | 2 / 1 wall (median of rounds) | 1 thread seq per CPU s | 2 threads seq per CPU s | 2 / 1 projected on 2 idle cores (critical path) |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   console.log(`| ${r.name} | ${r.one.perWall.toFixed(1)} (${r.one.minWall.toFixed(0)}-${r.one.maxWall.toFixed(0)}) | ${r.two.perWall.toFixed(1)} (${r.two.minWall.toFixed(0)}-${r.two.maxWall.toFixed(0)}) | ${r.wallRatioMedian.toFixed(2)}x | ${r.one.perCpu.toFixed(0)} | ${r.two.perCpu.toFixed(0)} | ${r.projectedRatioMedian.toFixed(2)}x (${Math.min(...r.projectedRatios).toFixed(2)}-${Math.max(...r.projectedRatios).toFixed(2)}) |`);
 }
-if (values.write) writeFileSync(new URL('./train-threads-results.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), rounds, steps, batch: B, repeats: R, results }, null, 1)}\n`);
+if (values.write) writeFileSync(new URL(kernels === 'native' ? './train-threads-results-native.json' : './train-threads-results.json', import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), kernels, kernelIsa: installed.isa, rounds, steps, batch: B, repeats: R, results }, null, 1)}\n`);

@@ -12,6 +12,7 @@
  *     node bench/train.js --quick --rounds 3 --write   (the headline rows, written to TRAIN.md)
  *     node bench/train.js --grid full           (also batch 64: 48 configurations)
  *     node bench/train.js --rounds 3 --timed-steps 5 --torch-threads 1,2 --keep
+ *     node bench/train.js --quick --kernels wasm   (without the native rows)
  *
  * Grid: GRU and LSTM, widths 64 and 128, R = 8 and 32 repeats (T = 6 (R + 1) = 54, 198),
  * batch 32 (and 64 with --grid full), dense and factorized g = 4, g = 8 at equal parameters
@@ -25,6 +26,12 @@
  * GFLOP/s (3 x T x modelFlopsPerStep per sequence: forward, and backward at twice the forward)
  * against the float32 GEMM peak measured in the same run (torch.mm 512 x 512 per thread count,
  * and lrdkit's own WebAssembly SIMD gemm on 256 x 256 x 256).
+ *
+ * Kernels (--kernels, default wasm,native where the optional addon is built): every lrdkit
+ * configuration is timed in each round with lrdkit's WebAssembly kernels (the default path)
+ * and with the native addon (`lrdkit train --kernels native`: C recurrent kernels and products,
+ * AVX2/FMA where the CPU has them), alternating, so both sit beside torch in the same run; the
+ * native gemm's peak on 256 x 256 x 256 is measured too.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +41,8 @@ import { fileURLToPath } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../dist/train/backend.js';
+import { loadNativeAddon } from '../dist/train/internal/nativeAddon.js';
+import { useTrainingKernels } from '../dist/train/internal/nativeKernels.js';
 import { recurrentKernels } from '../dist/train/internal/wholeSequence.js';
 import { SequenceModel } from '../dist/train/model.js';
 import { initialModelWeights, modelFlopsPerStep, modelParameterCount, parameterShapes } from '../dist/train/modelConfig.js';
@@ -60,6 +69,12 @@ const rounds = Number(option('rounds', quick ? 1 : 2));
 const timedSteps = Number(option('timed-steps', quick ? 2 : 3));
 const warmupSteps = 1;
 const torchThreads = option('torch-threads', '1').split(',').map(Number);
+const kernelsList = option('kernels', loadNativeAddon().addon ? 'wasm,native' : 'wasm').split(',');
+const withNative = kernelsList.includes('native');
+if (withNative && !loadNativeAddon().addon) {
+  process.stderr.write(`bench:train: --kernels native: the native kernels are not built (${loadNativeAddon().reason}); run npm run native\n`);
+  process.exit(2);
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,7 +98,7 @@ for (const kind of ['gru', 'lstm']) {
   }
 }
 
-/** GFLOP/s of the WebAssembly SIMD gemm (recurrent.wat) on n x n x n, best of `repeats`. */
+/** GFLOP/s of the recurrent kernels' gemm in use (WebAssembly SIMD, or the native addon's) on n x n x n, best of `repeats`. */
 function wasmGemmGflops(n = 256, repeats = 10) {
   const k = recurrentKernels();
   const bytes = 3 * n * n * 4 + 64;
@@ -147,8 +162,41 @@ for (const c of configs) {
   const fresh = new SequenceModel(c.model, c.weights);
   c.firstLoss = tf.tidy(() => fresh.loss(c.batch).dataSync()[0]);
   fresh.dispose();
+  if (withNative) {
+    useTrainingKernels('native');
+    const n = new SequenceModel(c.model, c.weights);
+    c.nativeFirstLoss = tf.tidy(() => n.loss(c.batch).dataSync()[0]);
+    n.dispose();
+    useTrainingKernels('wasm');
+  }
   c.lrdkit = [];
+  c.native = [];
+  c.nativeCpu = [];
   c.torch = {};
+}
+
+/**
+ * One timing block of configuration c on the installed kernels: a model and optimizer built for
+ * it (not kept across rounds: 24 models' optimizer slots and saved activations would crowd the
+ * wasm heap), warm-up steps, then `timedSteps` timed steps (wall and process CPU seconds), and
+ * with `profile` the TF.js kernel calls of one more step.
+ */
+async function timeSteps(c, profile) {
+  const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
+  for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
+  const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
+  let kernelCalls = null;
+  if (profile) {
+    const p = await tf.profile(() => {
+      trainStep(model, optimizer, c.batch, CLIP);
+    });
+    kernelCalls = p.kernels.filter((k) => k.name !== 'forward').length;
+  }
+  model.dispose();
+  optimizer.dispose();
+  return { wall, cpuSeconds: (cu.user + cu.system) / 1e6, kernelCalls };
 }
 
 let reference = null;
@@ -156,23 +204,27 @@ const load = [];
 for (let round = 0; round < rounds; round++) {
   load.push(loadavg()[0]);
   for (const c of configs) {
-    // Built per round (not kept: 24 models' optimizer slots and saved activations would crowd the wasm heap).
-    const model = new SequenceModel(c.model, c.weights), optimizer = createOptimizer(LR);
-    for (let i = 0; i < warmupSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-    const t0 = performance.now(), c0 = process.cpuUsage();
-    for (let i = 0; i < timedSteps; i++) trainStep(model, optimizer, c.batch, CLIP);
-    const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
-    c.lrdkit.push((timedSteps * c.batchSize) / wall);
-    (c.lrdkitCpu ??= []).push((timedSteps * c.batchSize) / ((cu.user + cu.system) / 1e6));
-    if (round === 0) {
-      const profile = await tf.profile(() => {
-        trainStep(model, optimizer, c.batch, CLIP);
-      });
-      c.kernelCalls = profile.kernels.filter((k) => k.name !== 'forward').length;
+    if (withNative) {
+      // The native kernels, before or after the WebAssembly ones (alternating by round).
+      const timeNative = async () => {
+        useTrainingKernels('native');
+        const { wall, cpuSeconds, kernelCalls } = await timeSteps(c, round === 0);
+        if (round === 0) c.nativeKernelCalls = kernelCalls;
+        c.native.push((timedSteps * c.batchSize) / wall);
+        c.nativeCpu.push((timedSteps * c.batchSize) / cpuSeconds);
+        useTrainingKernels('wasm');
+        process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit native ${c.name}: ${((timedSteps * c.batchSize) / wall).toFixed(0)} seq/s\n`);
+      };
+      if (round % 2 === 0) c.afterWasm = timeNative;
+      else await timeNative();
     }
-    model.dispose();
-    optimizer.dispose();
+    const { wall, cpuSeconds, kernelCalls } = await timeSteps(c, round === 0);
+    c.lrdkit.push((timedSteps * c.batchSize) / wall);
+    (c.lrdkitCpu ??= []).push((timedSteps * c.batchSize) / cpuSeconds);
+    if (round === 0) c.kernelCalls = kernelCalls;
     process.stderr.write(`bench:train: round ${round + 1}/${rounds} lrdkit ${c.name}: ${((timedSteps * c.batchSize) / wall).toFixed(0)} seq/s\n`);
+    await c.afterWasm?.();
+    c.afterWasm = undefined;
   }
   load.push(loadavg()[0]);
   const out = join(dir, `reference-${round}.json`);
@@ -195,6 +247,12 @@ for (let round = 0; round < rounds; round++) {
 }
 load.push(loadavg()[0]);
 const wasmPeak = wasmGemmGflops();
+let nativePeak = null, nativeIsa = null;
+if (withNative) {
+  nativeIsa = useTrainingKernels('native').isa;
+  nativePeak = wasmGemmGflops();
+  useTrainingKernels('wasm');
+}
 if (!flag('keep')) rmSync(dir, { recursive: true, force: true });
 
 // Results.
@@ -232,7 +290,11 @@ const rows = configs.map((c) => {
     mflopPerSequence: flopsPerSequence / 1e6,
     gflops,
     fractionOfPeak: gflops / peak1,
-    firstLoss: { lrdkit: c.firstLoss, torch: firsts, relativeDifference: Math.max(...firsts.map((f) => Math.abs(c.firstLoss - f) / f)) },
+    firstLoss: { lrdkit: c.firstLoss, torch: firsts, relativeDifference: Math.max(...firsts.map((f) => Math.abs(c.firstLoss - f) / f), withNative ? Math.abs(c.nativeFirstLoss - c.firstLoss) / c.firstLoss : 0), ...(withNative ? { native: c.nativeFirstLoss } : {}) },
+    ...(withNative ? (() => {
+      const wall = median(c.native), cpu = median(c.nativeCpu);
+      return { native: { kernelCalls: c.nativeKernelCalls, sequencesPerSecond: wall, range: [Math.min(...c.native), Math.max(...c.native)], sequencesPerCpuSecond: cpu, ratioFused: wall / torch[`fused${torchThreads[0]}`], cpuRatioFused: cpu / torchCpu[`fused${torchThreads[0]}`], cpuRatioLoop: cpu / torchCpu[`loop${torchThreads[0]}`], gflopsPerCpuSecond: (cpu * flopsPerSequence) / 1e9, fractionOfPeak: (cpu * flopsPerSequence) / 1e9 / peak1 } };
+    })() : {}),
   };
 });
 const agree = rows.every((r) => r.firstLoss.relativeDifference < 1e-5);
@@ -245,7 +307,9 @@ const meta = {
   tfjs: tf.version.tfjs,
   backend: selection.summary,
   reference: reference.meta,
-  gemmPeakGflops: { torch: torchPeak, lrdkitWasm: wasmPeak },
+  gemmPeakGflops: { torch: torchPeak, lrdkitWasm: wasmPeak, ...(withNative ? { lrdkitNative: nativePeak } : {}) },
+  kernels: kernelsList,
+  nativeIsa,
   rounds,
   timedSteps,
   warmupSteps,
@@ -271,7 +335,8 @@ md.push(`| CPU | ${meta.cpu}, ${meta.cpus} cores, ${meta.memoryGB} GB |`);
 md.push(`| node / TF.js | ${meta.node} / ${meta.tfjs} |`);
 md.push(`| lrdkit backend | ${meta.backend} (1 thread) |`);
 md.push(`| python / torch | ${meta.reference.python} / ${meta.reference.torch}, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(${torchThreads.join(', ')}) |`);
-md.push(`| float32 GEMM peak, same run | torch.mm 512: ${Object.entries(torchPeak).map(([n, g]) => `${f1(g)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ')}; lrdkit wasm gemm 256: ${f1(wasmPeak)} GFLOP/s |`);
+md.push(`| float32 GEMM peak, same run | torch.mm 512: ${Object.entries(torchPeak).map(([n, g]) => `${f1(g)} GFLOP/s (${n} thread${n === '1' ? '' : 's'})`).join(', ')}; lrdkit wasm gemm 256: ${f1(wasmPeak)} GFLOP/s${withNative ? `; lrdkit native gemm 256 (${nativeIsa}): ${f1(nativePeak)} GFLOP/s` : ''} |`);
+md.push(`| lrdkit kernels | ${withNative ? `wasm (default) and native (${nativeIsa}; \`--kernels native\`), alternating per configuration and round` : 'wasm (the default)'} |`);
 md.push(`| model | copy task: one-hot projection (257 symbols), ${LAYERS} recurrent layers, readout over 256; T = 6 (R + 1) |`);
 md.push(`| timing | ${rounds} rounds x ${timedSteps} timed steps after ${warmupSteps} warm-up step, medians |`);
 md.push(`| load average (1 min) during the rounds | ${load.map((x) => x.toFixed(2)).join(', ')} (2 cores, shared machine) |`);
@@ -285,6 +350,17 @@ for (const r of rows) {
   md.push(`| ${r.name} | ${r.hiddenSize} | ${r.parameters} | ${r.kernelCalls} | ${f0(r.lrdkitSequencesPerSecond)} (${f0(r.lrdkitRange[0])}-${f0(r.lrdkitRange[1])}) | ${f0(r.torchSequencesPerSecond[`fused${t1}`])} / ${f0(r.torchSequencesPerSecond[`loop${t1}`])} | ${f0(r.lrdkitSequencesPerCpuSecond)} | ${f0(r.torchSequencesPerCpuSecond[`fused${t1}`])} / ${f0(r.torchSequencesPerCpuSecond[`loop${t1}`])} | ${f2(r.cpuRatioFused)}x | ${f2(r.cpuRatioLoop)}x | ${f1(r.gflopsPerCpuSecond)} | ${f0((100 * r.gflopsPerCpuSecond) / peak1)} |`);
 }
 md.push('');
+if (withNative) {
+  md.push(`The same configurations with \`--kernels native\` (the optional C addon, ${nativeIsa}), timed in the same rounds:`);
+  md.push('');
+  md.push('| config | width | kernel calls / step | native seq/s wall (range) | vs wasm, wall | native seq per CPU s | vs wasm, per CPU s | vs torch fused (CPU) | vs torch fused (wall) | vs loop (CPU) | GFLOP per CPU s | % peak |');
+  md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    const n = r.native;
+    md.push(`| ${r.name} | ${r.hiddenSize} | ${n.kernelCalls} | ${f0(n.sequencesPerSecond)} (${f0(n.range[0])}-${f0(n.range[1])}) | ${f2(n.sequencesPerSecond / r.lrdkitSequencesPerSecond)}x | ${f0(n.sequencesPerCpuSecond)} | ${f2(n.sequencesPerCpuSecond / r.lrdkitSequencesPerCpuSecond)}x | ${f2(n.cpuRatioFused)}x | ${f2(n.ratioFused)}x | ${f2(n.cpuRatioLoop)}x | ${f1(n.gflopsPerCpuSecond)} | ${f0(100 * n.fractionOfPeak)} |`);
+  }
+  md.push('');
+}
 const find = (kind, width, R, B, variant) => rows.find((r) => r.kind === kind && r.width === width && r.repeats === R && r.batch === B && r.variant === variant);
 const head = find('gru', 64, 32, 32, 'dense');
 md.push('**Targets** (issue 15, GRU, width 64, R = 32, batch 32):');
@@ -296,6 +372,14 @@ if (head) {
 for (const kind of ['gru', 'lstm']) {
   const d = find(kind, 64, 32, 32, 'dense'), g4 = find(kind, 64, 32, 32, 'g4');
   if (d && g4) md.push(`- ${kind.toUpperCase()} factorized g = 4 at equal parameters (width ${g4.hiddenSize}) vs dense, per step: ${f2(g4.lrdkitSequencesPerCpuSecond / d.lrdkitSequencesPerCpuSecond)}x the dense speed per CPU second, ${f2(g4.lrdkitSequencesPerSecond / d.lrdkitSequencesPerSecond)}x wall (target >= 1): ${g4.lrdkitSequencesPerCpuSecond >= d.lrdkitSequencesPerCpuSecond ? 'met' : 'NOT met'} per CPU second.`);
+}
+if (withNative && head) {
+  const n = head.native;
+  md.push(`- with \`--kernels native\` (${nativeIsa}): dense ${f0(n.sequencesPerSecond)} seq/s wall, ${f0(n.sequencesPerCpuSecond)} per CPU second, ${f2(n.cpuRatioFused)}x torch fused per CPU second and ${f2(n.ratioFused)}x wall (target 1.3x): ${n.cpuRatioFused >= 1.3 ? 'met' : 'NOT met'} per CPU second, ${n.ratioFused >= 1.3 ? 'met' : 'NOT met'} wall; ${f1(n.gflopsPerCpuSecond)} GFLOP per CPU second, ${f0(100 * n.fractionOfPeak)} % of the 1-thread GEMM peak;`);
+  for (const kind of ['gru', 'lstm']) {
+    const d = find(kind, 64, 32, 32, 'dense'), g4 = find(kind, 64, 32, 32, 'g4');
+    if (d && g4) md.push(`- with \`--kernels native\`, ${kind.toUpperCase()} g = 4 at equal parameters vs dense, per step: ${f2(g4.native.sequencesPerCpuSecond / d.native.sequencesPerCpuSecond)}x per CPU second, ${f2(g4.native.sequencesPerSecond / d.native.sequencesPerSecond)}x wall (target >= 1): ${g4.native.sequencesPerCpuSecond >= d.native.sequencesPerCpuSecond ? 'met' : 'NOT met'} per CPU second.`);
+  }
 }
 md.push('');
 let notes = '';

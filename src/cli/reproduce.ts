@@ -31,6 +31,7 @@ import { modelParameterCount } from '../train/modelConfig.js';
 import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
 import { MAX_TRAINING_THREADS, TRAIN_DEFAULTS, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
+import { kernelsOption } from './train.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
 import { REPRODUCE_VIDEO_HELP, runReproduceVideo } from './reproduceVideo.js';
 import { progress, writeFileAtomic } from './output.js';
@@ -67,6 +68,7 @@ export const REPRODUCE_OPTIONS = {
   runs: 'string',
   jobs: 'string',
   threads: 'string',
+  kernels: 'string',
   backend: 'string',
   seed: 'string',
   only: 'string',
@@ -104,6 +106,8 @@ Options:
   --jobs N         training runs at a time, child processes (default 2)
   --threads N      data-parallel threads per training run (default 1; lrdkit train --threads);
                    a run started earlier resumes on its own count
+  --kernels K      wasm | native for the runs started (default wasm; lrdkit train --kernels,
+                   native needs \`npm run native\`); a run started earlier keeps its own
   --backend B      auto | ${TRAINING_BACKENDS.join(' | ')} (default auto)
   --quiet          no progress on stderr
   -h, --help       this help
@@ -165,6 +169,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const indivisible = plannedRuns(plan).find((r) => (r.options.batchSize ?? TRAIN_DEFAULTS.batchSize) % threads !== 0);
   if (indivisible) throw new UsageError(`lrdkit reproduce: --threads ${threads} does not divide the batch of ${indivisible.options.batchSize ?? TRAIN_DEFAULTS.batchSize} sequences of run ${indivisible.name}; expected a divisor of it`);
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
+  const kernels = kernelsOption(o, 'wasm', cmd);
   const log = progress(o.quiet === true);
   if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, log);
   if (typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
@@ -187,7 +192,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     writeFileSync(join(runs, '.gitignore'), '*\n');
   }
   try {
-    await runReproduction({ plan, runsDirectory: runs, jobs, threads, backend: selected, version, archiveDirectory: archive, onMessage: log });
+    await runReproduction({ plan, runsDirectory: runs, jobs, threads, kernels, backend: selected, version, archiveDirectory: archive, onMessage: log });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;

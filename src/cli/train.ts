@@ -13,11 +13,12 @@ import { join } from 'node:path';
 import { CheckpointError } from '../checkpoints/errors.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, type TrainingBackend, ensureBackend } from '../train/backend.js';
 import { TrainingWorkerError } from '../train/dataParallel.js';
+import { NATIVE_BUILD_HINT, NativeKernelsUnavailableError, loadNativeAddon } from '../train/internal/nativeAddon.js';
 import { ModelConfigError } from '../train/modelConfig.js';
 import { ProgressBar } from '../train/progress.js';
 import { RUN_FILE, STATE_JSON, findCheckpoint, readRunMetadata } from '../train/runDirectory.js';
 import { matchedModelWidth } from '../train/sizes.js';
-import { type CopyTrainingOptions, MAX_TRAINING_THREADS, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
+import { type CopyTrainingOptions, MAX_TRAINING_THREADS, TRAINING_KERNELS, TRAIN_DEFAULTS, TrainingDivergedError, checkTrainingOptions, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 
 export const TRAIN_OPTIONS = {
@@ -39,6 +40,7 @@ export const TRAIN_OPTIONS = {
   out: 'string',
   backend: 'string',
   threads: 'string',
+  kernels: 'string',
   resume: 'boolean',
   json: 'boolean',
   quiet: 'boolean',
@@ -84,6 +86,10 @@ Options:
   --threads N            data-parallel worker threads, each computing B / N sequences of every
                          batch (default 1; B must be a multiple of N); N > 1 equals one thread to
                          float32 rounding, not bit for bit, so a run resumes with its own N
+  --kernels K            wasm | native (default wasm): native runs the recurrent layers and the
+                         products on the optional C addon (AVX-512/AVX2 where the CPU has them),
+                         built at install or by \`npm run native\` (needs a C compiler); equal
+                         to wasm to float32 rounding, recorded in run.json, kept on --resume
   --resume               continue DIR from its checkpoint (options default to run.json's; the
                          curve is the one an uninterrupted run gives)
   --json                 print the summary as one JSON line instead of text
@@ -163,6 +169,10 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
   if (previous && threads !== (previous.threads ?? 1)) {
     throw new UsageError(`lrdkit ${cmd}: --resume --threads ${threads}: ${out} was trained on ${previous.threads ?? 1} thread(s) (run.json); expected the same count (the batch's float32 sums depend on it) or no --threads`);
   }
+  const kernels = kernelsOption(o, previous?.kernels ?? 'wasm', cmd);
+  if (previous && kernels !== (previous.kernels ?? 'wasm')) {
+    throw new UsageError(`lrdkit ${cmd}: --resume --kernels ${kernels}: ${out} was trained on the ${previous.kernels ?? 'wasm'} kernels (run.json); expected the same kernels (their float32 rounding differs) or no --kernels`);
+  }
   const batchSize = integerOption(o, 'batch', previous?.batchSize ?? TRAIN_DEFAULTS.batchSize, 1, 1_000_000, cmd);
   if (batchSize % threads !== 0) throw new UsageError(`lrdkit ${cmd}: --batch ${batchSize} is not divisible by --threads ${threads}; expected a batch that splits into ${threads} equal slices (e.g. --batch ${Math.max(threads, batchSize - (batchSize % threads))})`);
   const options = {
@@ -185,6 +195,7 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
     resume,
     backend,
     threads,
+    kernels,
   };
   try {
     checkTrainingOptions({ ...options, backend: 'auto' });
@@ -202,6 +213,19 @@ export function trainingOptionsFromArgs(args: ParsedArgs, cmd = 'train'): Omit<C
   }
   if (!resume && existsSync(join(out, RUN_FILE))) throw new UsageError(`lrdkit ${cmd}: ${out} already holds a run (${RUN_FILE}); pass --resume to continue it or choose another --out`);
   return options;
+}
+
+/**
+ * `--kernels wasm|native` (default `fallback`), checked before anything starts: native needs the
+ * addon built (one message naming `npm run native` otherwise, exit 2).
+ */
+export function kernelsOption(o: ParsedArgs['options'], fallback: 'wasm' | 'native', cmd: string): 'wasm' | 'native' {
+  const kernels = choiceOption(o, 'kernels', TRAINING_KERNELS, fallback, cmd);
+  if (kernels === 'native') {
+    const loaded = loadNativeAddon();
+    if (!loaded.addon) throw new UsageError(`lrdkit ${cmd}: --kernels native: the native kernels are not available (${'reason' in loaded ? loaded.reason : 'not built'}); ${NATIVE_BUILD_HINT}, or use --kernels wasm`);
+  }
+  return kernels;
 }
 
 /** What `lrdkit train` prints at the end (as text, or as one JSON line with --json). */
@@ -282,6 +306,7 @@ export async function runTrain(args: ParsedArgs, version: string): Promise<numbe
     }
     if (e instanceof ModelConfigError) throw new UsageError(`lrdkit train: ${e.message}`);
     if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit train: ${e.message}`);
+    if (e instanceof NativeKernelsUnavailableError) throw new UsageError(`lrdkit train: ${e.message}`);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

@@ -48,7 +48,7 @@ import type { ComputeOptions } from './internal/sequence.js';
 import type { TokenBatch } from './model.js';
 import { type ModelConfig, ModelConfigError, type ModelWeights, parameterShapes } from './modelConfig.js';
 import type { OptimizerSlots } from './runDirectory.js';
-import { RMSPROP } from './trainingConfig.js';
+import { RMSPROP, type TrainingKernels } from './trainingConfig.js';
 
 const f = Math.fround;
 
@@ -133,6 +133,8 @@ export interface GradientPoolOptions {
   readonly weights: ModelWeights;
   /** null or absent: the backend's default. */
   readonly compute?: ComputeOptions | null;
+  /** The training kernels every thread installs (default 'wasm'; see src/train/internal/nativeKernels.ts). */
+  readonly kernels?: TrainingKernels;
   /** Replaces the worker module (tests). */
   readonly moduleUrl?: URL;
 }
@@ -182,7 +184,7 @@ export class GradientWorkerPool {
     });
     const ready: Promise<number>[] = [];
     for (let k = 0; k < o.threads; k++) {
-      const data: GradientWorkerData = { index: k, config: o.config, backend: o.backend, compute: o.compute ?? null, weights: pool.weights.buffer as SharedArrayBuffer, gradients: (pool.parts[k] as Float32Array).buffer as SharedArrayBuffer };
+      const data: GradientWorkerData = { index: k, config: o.config, backend: o.backend, compute: o.compute ?? null, kernels: o.kernels ?? 'wasm', weights: pool.weights.buffer as SharedArrayBuffer, gradients: (pool.parts[k] as Float32Array).buffer as SharedArrayBuffer };
       // execArgv: [] so that the parent's flags (e.g. --input-type=module of `node -e`) do not apply to the thread.
       const worker = new Worker(url, { workerData: data, execArgv: [] });
       const pending = new Map<number, Pending>();

@@ -26,7 +26,7 @@ import { copySequenceLength, copyTaskReferenceLosses, sampleCopyBatch } from './
 import { modelFlopsPerStep, modelParameterCount } from './modelConfig.js';
 import { type LogEntry, RUN_FILE, findCheckpoint, readLog, readRunMetadata } from './runDirectory.js';
 import { matchedModelWidth } from './sizes.js';
-import { type CopyTrainingOptions, copyModelConfig } from './trainingConfig.js';
+import { type CopyTrainingOptions, type TrainingKernels, copyModelConfig } from './trainingConfig.js';
 
 /** The three networks of a comparison. */
 export type ComparisonSize = 'dense' | 'big' | 'small';
@@ -225,11 +225,12 @@ export async function measureTrainingRate(plan: ReproductionPlan, steps = 2): Pr
 }
 
 /** `lrdkit train` arguments for a planned run. */
-export function trainArguments(run: PlannedRun, out: string, backend: string, resume: boolean, threads = 1): string[] {
+export function trainArguments(run: PlannedRun, out: string, backend: string, resume: boolean, threads = 1, kernels: TrainingKernels = 'wasm'): string[] {
   const o = run.options;
   const args = ['train', '--task', 'copy', '--cell', o.kind, '--variant', o.variant, '--groups', String(o.groups), '--hidden', String(o.hiddenSize), '--layers', String(o.layers), '--repeats', String(o.repeats), '--steps', String(o.steps), '--batch', String(o.batchSize), '--lr', String(o.learningRate), '--clip', o.clipNorm === null || o.clipNorm === undefined ? 'none' : String(o.clipNorm), '--seed', String(o.seed), '--checkpoint-every', String(o.checkpointEvery), '--out', out, '--backend', backend, '--quiet'];
-  // A resumed run keeps the thread count in its run.json (no --threads).
-  return resume ? [...args, '--resume'] : threads > 1 ? [...args, '--threads', String(threads)] : args;
+  // A resumed run keeps the thread count and kernels in its run.json (no --threads, --kernels).
+  if (resume) return [...args, '--resume'];
+  return [...args, ...(threads > 1 ? ['--threads', String(threads)] : []), ...(kernels === 'native' ? ['--kernels', 'native'] : [])];
 }
 
 /** A run's state on disk: finished, resumable (a checkpoint before the last step), or to start. */
@@ -272,6 +273,8 @@ export interface ReproductionOptions {
   readonly jobs: number;
   /** Data-parallel threads per run started by this call (default 1; a resumed run keeps its own count). */
   readonly threads?: number;
+  /** Training kernels of the runs started by this call (default 'wasm'; a resumed run keeps its own). */
+  readonly kernels?: TrainingKernels;
   /** Backend name passed to the runs ('auto' or one backend). */
   readonly backend: string;
   readonly version: string;
@@ -313,7 +316,7 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
     }
     const t0 = performance.now();
     if (cli) {
-      const r = await trainInChild(cli, trainArguments(run, dir, o.backend, status === 'resume', o.threads ?? 1));
+      const r = await trainInChild(cli, trainArguments(run, dir, o.backend, status === 'resume', o.threads ?? 1, o.kernels ?? 'wasm'));
       if (r.code !== 0) {
         failures.push(`${run.name} (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         return;
@@ -321,7 +324,8 @@ export async function runReproduction(o: ReproductionOptions): Promise<void> {
     } else {
       const { trainCopyTask } = await import('./trainer.js');
       const threads = status === 'resume' || (o.threads ?? 1) === 1 ? {} : { threads: o.threads };
-      await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version, ...threads });
+      const kernels = status === 'resume' || (o.kernels ?? 'wasm') === 'wasm' ? {} : { kernels: o.kernels };
+      await trainCopyTask({ ...run.options, out: dir, resume: status === 'resume', backend: o.backend, version: o.version, ...threads, ...kernels });
     }
     if (o.archiveDirectory) archiveRun(o.plan, run, o.runsDirectory, o.archiveDirectory);
     done++;

@@ -79,6 +79,10 @@ export interface RunMetadata {
   readonly lrdkit: string;
   /** Data-parallel threads (src/train/dataParallel.ts); absent: 1 (runs before issue 15 have none). */
   readonly threads?: number;
+  /** The training kernels (src/train/internal/nativeKernels.ts); absent: 'wasm' (only 'native' is written). */
+  readonly kernels?: 'wasm' | 'native';
+  /** With kernels 'native': the addon's instruction set the run started on ('avx2-fma', 'portable'). */
+  readonly kernelIsa?: string;
 }
 
 /** One line of DIR/log.jsonl. */

@@ -39,6 +39,7 @@ import { Rng, createRng } from '../processes/prng.js';
 import { sampleCopyBatch } from './copyTask.js';
 import type { TrainingBackend } from './backend.js';
 import { DataParallelTrainer, type TrainingEngine } from './dataParallel.js';
+import { useTrainingKernels } from './internal/nativeKernels.js';
 import { type ComputeOptions, defaultComputeOptions } from './internal/sequence.js';
 import { SequenceModel, type TokenBatch } from './model.js';
 import { type ModelConfig, ModelConfigError, type ModelWeights, cellsFromWeights, initialModelWeights } from './modelConfig.js';
@@ -98,7 +99,16 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
   const previous = options.resume ? readRunMetadata(dir) : null;
   // A resumed run keeps its thread count unless one is given (then it must be the same).
   const threads = options.threads ?? previous?.threads ?? 1;
-  const meta = runMetadata({ ...options, threads });
+  // Likewise the kernels (native: the addon's instruction set is recorded beside them).
+  const kernels = options.kernels ?? previous?.kernels ?? 'wasm';
+  if (kernels === 'native' && options.backend !== 'wasm' && options.backend !== 'cpu') {
+    throw new ModelConfigError(`train: kernels native run on the wasm or cpu backend (lrdkit's fused kernels), found backend ${options.backend}; expected --backend wasm or --kernels wasm`);
+  }
+  if (previous && (previous.kernels ?? 'wasm') !== kernels) {
+    throw new CheckpointError(join(dir, RUN_FILE), 'kernels', `expected ${kernels} (the resumed run's setting), found ${previous.kernels ?? 'wasm'}: a run resumes on the kernels it started with (their float32 rounding differs)`);
+  }
+  const installed = useTrainingKernels(kernels);
+  const meta = { ...runMetadata({ ...options, threads, kernels }), ...(installed.isa ? { kernelIsa: installed.isa } : {}) };
   const clipNorm = meta.optimizer.clipNorm;
   const B = meta.batchSize;
   const say = options.onMessage ?? (() => undefined);
@@ -117,6 +127,7 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
     if ((previous.threads ?? 1) !== threads) {
       throw new CheckpointError(join(dir, RUN_FILE), 'threads', `expected ${threads} (the resumed run's setting), found ${previous.threads ?? 1}: a run resumes on the thread count it started with (the batch's float32 sums depend on it)`);
     }
+    if (previous.kernelIsa !== meta.kernelIsa) say(`note: the run started on the native kernels' ${previous.kernelIsa ?? '?'} path and resumes on ${meta.kernelIsa ?? '?'}; its curve may differ from an uninterrupted run in the last float32 digits`);
     if (previous.backend !== meta.backend) say(`note: the run started on backend ${previous.backend} and resumes on ${meta.backend}; its curve may differ from an uninterrupted ${previous.backend} run in the last float32 digits`);
     const ckpt = await readTrainingCheckpoint(dir, config);
     weights = ckpt.weights;
@@ -137,11 +148,11 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
   // Started before anything is written: a thread that cannot start leaves no partial run.
   const engine: TrainingEngine = threads === 1
     ? await singleThreadEngine(config, weights, options.compute ?? defaultComputeOptions(), meta.learningRate, slots)
-    : await DataParallelTrainer.start({ config, backend: meta.backend as TrainingBackend, threads, weights, slots, learningRate: meta.learningRate, compute: options.compute ?? null });
+    : await DataParallelTrainer.start({ config, backend: meta.backend as TrainingBackend, threads, weights, slots, learningRate: meta.learningRate, compute: options.compute ?? null, kernels });
   try {
     if (previous) {
       log = truncateLog(dir, step0);
-      writeRunMetadata(dir, { ...meta, backend: previous.backend, steps: Math.max(options.steps, previous.steps) });
+      writeRunMetadata(dir, { ...meta, backend: previous.backend, ...(previous.kernelIsa ? { kernelIsa: previous.kernelIsa } : {}), steps: Math.max(options.steps, previous.steps) });
       say(`resuming ${dir} from step ${step0} (checkpoint), ${options.steps - step0} steps to go${threads > 1 ? ` on ${threads} threads` : ''}`);
     } else {
       mkdirSync(dir, { recursive: true });
@@ -204,6 +215,7 @@ export async function trainCopyTask(options: CopyTrainingOptions): Promise<Train
     };
   } finally {
     await engine.dispose();
+    if (kernels !== 'wasm') useTrainingKernels('wasm');
   }
 }
 

@@ -17,6 +17,12 @@ export const RMSPROP = { decay: 0.9, momentum: 0, epsilon: 1e-7 } as const;
 /** The most data-parallel training threads (src/train/dataParallel.ts) a run may ask for. */
 export const MAX_TRAINING_THREADS = 64;
 
+/** Which kernels train: lrdkit's WebAssembly ones (default) or the optional native addon (src/train/internal/nativeKernels.ts). */
+export type TrainingKernels = 'wasm' | 'native';
+
+/** The accepted values of `--kernels`. */
+export const TRAINING_KERNELS: readonly TrainingKernels[] = ['wasm', 'native'];
+
 /** Defaults of {@link trainCopyTask}. */
 export const TRAIN_DEFAULTS = { layers: 2, batchSize: 32, learningRate: 0.01, seed: 0, clipNorm: 1, checkpointEvery: 100 } as const;
 
@@ -58,6 +64,13 @@ export interface CopyTrainingOptions {
    * uses the recorded count.
    */
   readonly threads?: number;
+  /**
+   * The training kernels: 'wasm' (default; lrdkit's WebAssembly kernels and TF.js's products,
+   * the committed results' arithmetic) or 'native' (the optional C addon, `npm run native`;
+   * src/train/internal/nativeKernels.ts). Recorded in run.json when native; a resume without it
+   * uses the recorded kernels.
+   */
+  readonly kernels?: TrainingKernels;
   /** Called after every step (throwing aborts the run without a checkpoint, like a crash). */
   readonly onProgress?: (p: ProgressState) => void;
   /** Notes for the user (resume, checkpoints). */
@@ -114,6 +127,8 @@ export function runMetadata(o: CopyTrainingOptions): RunMetadata {
     lrdkit: o.version ?? 'unknown',
     // Only N > 1 is written, so that the default run.json is the one earlier versions wrote.
     ...(o.threads !== undefined && o.threads > 1 ? { threads: o.threads } : {}),
+    // Likewise only the native kernels are written (with the instruction set, see trainCopyTask).
+    ...(o.kernels === 'native' ? { kernels: 'native' as const } : {}),
   };
 }
 

@@ -10,6 +10,11 @@
  * product here, step by step there), so each entry's error is of order n u |terms| with n = T B
  * <= 120 terms and u = 6e-8, i.e. ~1e-5 relative to the largest entry; a wrong term (a missing
  * gate derivative, a swapped gate) is off by order 1.
+ *
+ * With the optional native kernels (`--kernels native`, where the addon is built) the model's
+ * gradients are checked against the same autodiff reference computed with the default kernels
+ * (TF.js's XNNPACK products), so the reference shares no code with the native path; the FMA's
+ * single rounding is far inside the same tolerance.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +23,9 @@ import { blockMatMul } from '../../src/train/internal/blockOps.js';
 import { recurrentSequence } from '../../src/train/internal/sequence.js';
 import { SequenceModel, type TokenBatch } from '../../src/train/model.js';
 import { referenceLoss } from './autodiffReference.js';
+import { useTrainingKernels } from '../../src/train/internal/nativeKernels.js';
 import { VARIANTS, label, randomWeights, useWasm } from './helpers.js';
+import { NATIVE_ADDON } from './nativeSupport.js';
 
 const TOLERANCE = 1e-4;
 
@@ -74,6 +81,33 @@ describe('backpropagation through time equals TF.js autodiff of the step-by-step
     });
   });
 });
+
+if (NATIVE_ADDON) {
+  describe('with the native kernels: backpropagation through time equals TF.js autodiff of the step-by-step model', () => {
+    VARIANTS.forEach((config, k) => {
+      it(`${label(config)}: every parameter's gradient within ${TOLERANCE} relative`, () => {
+        const weights = randomWeights(config, createRng(200 + k), 0.4);
+        const batch = batchOf(config, 7, 3, 300 + k);
+        useTrainingKernels('wasm');
+        const reference = new SequenceModel(config, weights);
+        const ref = gradients(reference, () => referenceLoss(reference, batch));
+        reference.dispose();
+        useTrainingKernels('native');
+        try {
+          const model = new SequenceModel(config, weights);
+          const got = gradients(model, () => model.loss(batch));
+          expect(Math.abs(got.loss - ref.loss)).toBeLessThan(1e-5 * ref.loss);
+          model.names.forEach((name, i) => {
+            expect(relativeError(got.grads[i] as Float32Array, ref.grads[i] as Float32Array), name).toBeLessThan(TOLERANCE);
+          });
+          model.dispose();
+        } finally {
+          useTrainingKernels('wasm');
+        }
+      });
+    });
+  });
+}
 
 describe('a factorized layer is g independent cells, gradients included (eq. 14)', () => {
   for (const kind of ['gru', 'lstm'] as const) {

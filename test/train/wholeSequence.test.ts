@@ -14,13 +14,14 @@
  * variant including context switching) are in gradients.test.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compiledWatBase64 } from '../support/compileWat.js';
 import { gruFromKeras, lstmFromKeras } from '../../src/cells/frameworks.js';
 import type { Cell } from '../../src/cells/types.js';
 import { createRng } from '../../src/processes/prng.js';
 import { gruSequenceBackward, gruSequenceForward, kernelActivation, lstmSequenceBackward, lstmSequenceForward } from '../../src/train/internal/wholeSequence.js';
 import { RECURRENT_WASM_BASE64 } from '../../src/train/internal/wasm/recurrentWasm.js';
+import { recurrentImplementations, restoreDefaultKernels } from './nativeSupport.js';
 
 const WAT = fileURLToPath(new URL('../../src/train/internal/wasm/recurrent.wat', import.meta.url));
 
@@ -28,22 +29,29 @@ describe('recurrent.wat', () => {
   it('the committed recurrentWasm.ts is recurrent.wat compiled by wabt (run `npm run wasm` after editing the .wat)', async () => {
     expect(await compiledWatBase64(WAT)).toBe(RECURRENT_WASM_BASE64);
   });
-
-  it('sigmoid and tanh within 4e-7 absolute of the float64 functions on [-100, 100] (float32 output)', () => {
-    // Tolerance: the float32 spacing near 1 is 6e-8 (1.2e-7 just below 1); Cephes' expf is within
-    // 2 ulp, the division and 2 s - 1 add one rounding each, and tanh = 2 sigma(2x) - 1 doubles
-    // sigma's absolute error: about 3 ulp of 1. A wrong coefficient or range reduction is off by 1e-3 or more.
-    const x = Float32Array.from({ length: 20001 }, (_, i) => -100 + i / 100);
-    const s = kernelActivation('sigmoid', x), t = kernelActivation('tanh', x);
-    let es = 0, et = 0;
-    x.forEach((v, i) => {
-      es = Math.max(es, Math.abs((s[i] as number) - 1 / (1 + Math.exp(-v))));
-      et = Math.max(et, Math.abs((t[i] as number) - Math.tanh(v)));
-    });
-    expect(es).toBeLessThan(4e-7);
-    expect(et).toBeLessThan(4e-7);
-  });
 });
+
+afterAll(restoreDefaultKernels);
+
+for (const impl of recurrentImplementations()) {
+  describe(`${impl.label} activations`, () => {
+    it('sigmoid and tanh within 4e-7 absolute of the float64 functions on [-100, 100] (float32 output)', () => {
+      impl.install();
+      // Tolerance: the float32 spacing near 1 is 6e-8 (1.2e-7 just below 1); Cephes' expf is within
+      // 2 ulp, the division and 2 s - 1 add one rounding each, and tanh = 2 sigma(2x) - 1 doubles
+      // sigma's absolute error: about 3 ulp of 1. A wrong coefficient or range reduction is off by 1e-3 or more.
+      const x = Float32Array.from({ length: 20001 }, (_, i) => -100 + i / 100);
+      const s = kernelActivation('sigmoid', x), t = kernelActivation('tanh', x);
+      let es = 0, et = 0;
+      x.forEach((v, i) => {
+        es = Math.max(es, Math.abs((s[i] as number) - 1 / (1 + Math.exp(-v))));
+        et = Math.max(et, Math.abs((t[i] as number) - Math.tanh(v)));
+      });
+      expect(es).toBeLessThan(4e-7);
+      expect(et).toBeLessThan(4e-7);
+    });
+  });
+}
 
 const f32 = (x: number) => Math.fround(x);
 
@@ -126,10 +134,11 @@ function relativeError(got: Float32Array, want: Float64Array): number {
 // bound is set by float32 alone. A wrong derivative term is off by 1e-2 or more.
 const TOLERANCE = 2e-6;
 
-describe('whole-sequence kernels equal the float64 src/cells equations and their finite-difference gradients', () => {
+for (const impl of recurrentImplementations()) describe(`${impl.label}: whole-sequence kernels equal the float64 src/cells equations and their finite-difference gradients`, () => {
   for (const kind of ['gru', 'lstm'] as const) {
     for (const g of [1, 2]) {
       it(`${kind} ${g === 1 ? 'dense' : `factorized g=${g}`} (hb 3, batch 3, T 5): h, d xp, dU${kind === 'gru' ? ', dc' : ''} within ${TOLERANCE}`, () => {
+        impl.install();
         const p = problem(kind, g, (kind === 'gru' ? 10 : 20) + g);
         const sizes = { g, T: p.T, B: p.B, hb: p.hb };
         const fwd = kind === 'gru' ? gruSequenceForward(p.xp, p.u, p.c, sizes) : lstmSequenceForward(p.xp, p.u, sizes);
@@ -145,6 +154,7 @@ describe('whole-sequence kernels equal the float64 src/cells equations and their
   }
 
   it('the same inputs give the same bits on every call (no state kept between calls)', () => {
+    impl.install();
     const p = problem('gru', 2, 7);
     const sizes = { g: 2, T: p.T, B: p.B, hb: p.hb };
     const run = () => {

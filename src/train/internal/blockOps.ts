@@ -15,10 +15,16 @@
  * product, for the same reason. `blockMatMul` and `matMul2d` are differentiable (tf.customGrad)
  * with gradients built from the same fast products.
  *
+ * With the native kernels (`--kernels native`, ./nativeKernels.ts) the wasm backend's products
+ * run on the native gemm, which takes transposed and batched operands at full speed: then every
+ * block product is one batched tf.matMul and the gradients pass the transposes as flags (no
+ * copies, no unstacking). The default path is unchanged.
+ *
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFusedKernels, unstackBlocks as unstackAxis0 } from './kernels.js';
+import { nativeProductsActive } from './nativeKernels.js';
 
 /** A differentiable op from a forward function returning its value and gradient (tf.customGrad). */
 export function customOp<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }): (...inputs: tf.Tensor[]) => T {
@@ -30,7 +36,7 @@ export type BlockStrategy = 'batched' | 'perBlock';
 
 /** The faster strategy on the active backend for g blocks. */
 export function defaultBlockStrategy(groups: number): BlockStrategy {
-  return groups > 1 && tf.getBackend() === 'wasm' ? 'perBlock' : 'batched';
+  return groups > 1 && tf.getBackend() === 'wasm' && !nativeProductsActive() ? 'perBlock' : 'batched';
 }
 
 /**
@@ -77,11 +83,27 @@ export function blockMatMul(x: tf.Tensor3D, w: tf.Tensor3D, strategy: BlockStrat
       value: blockProduct(a, b, strategy),
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
         const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+        if (nativeProductsActive()) return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false)];
         return [blockProduct(dy, transposeBlocks(sb), strategy), blockProductTransposedLeft(sa, dy, strategy)];
       },
     };
   });
   return op(x, w);
+}
+
+/**
+ * P + b for blocks P [g, M, N] and row biases b [g, 1, N]: tf.add, except with the native
+ * products, where the bias gradient sum_rows dY is formed as the product 1^T dY of a row of ones
+ * (one native call) instead of TF.js's Sum over the middle axis (a transpose and a reduction on
+ * wasm). The same sum either way, to float32 rounding.
+ */
+export function addRowBias(p: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
+  if (!nativeProductsActive()) return tf.add(p, bias) as tf.Tensor3D;
+  const op = customOp((a: tf.Tensor3D, b: tf.Tensor3D) => ({
+    value: tf.add(a, b) as tf.Tensor3D,
+    gradFunc: (dy: tf.Tensor3D) => [dy, tf.matMul(tf.ones([dy.shape[0], 1, dy.shape[1]]), dy)],
+  }));
+  return op(p, bias);
 }
 
 /**
@@ -98,7 +120,9 @@ export function matMul2d(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D): tf
         value: tf.fused.matMul({ a, b, bias: c }) as tf.Tensor2D,
         gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
           const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-          return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy), tf.matMul(tf.ones([1, dy.shape[0]]), dy).reshape([-1])];
+          const db = tf.matMul(tf.ones([1, dy.shape[0]]), dy).reshape([-1]);
+          if (nativeProductsActive()) return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false), db];
+          return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy), db];
         },
       };
     });
@@ -110,6 +134,7 @@ export function matMul2d(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D): tf
       value: tf.matMul(a, b) as tf.Tensor2D,
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+        if (nativeProductsActive()) return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false)];
         return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)];
       },
     };

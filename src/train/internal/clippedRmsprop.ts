@@ -36,8 +36,13 @@
  * // w = [0.9683772], m = [0.1], q = [0.03162276]   (returns the norm, 2)
  * ```
  *
+ * With `--kernels native` the sums of squares and the per-variable update run in the addon
+ * (native/lrdkit_kernels.c: the same float32 operations in the same order, no fused
+ * multiply-add), giving the same bits.
+ *
  * @internal
  */
+import { nativeAddonInUse } from './nativeAddon.js';
 
 const f = Math.fround;
 
@@ -55,6 +60,8 @@ export interface ClippedRmspropSettings {
 
 /** sum_j x_j^2 as tf.sum(tf.square(x)) computes it (see {@link ClippedRmspropSettings.sumInFloat64}). */
 export function sumOfSquares(x: Float32Array, sumInFloat64: boolean): number {
+  const native = nativeAddonInUse();
+  if (native) return native.sumOfSquares(x, sumInFloat64);
   let s = 0;
   if (sumInFloat64) {
     for (let j = 0; j < x.length; j++) s += f(x[j]! * x[j]!);
@@ -86,8 +93,13 @@ export function clippedRmspropStep(
     scale = Math.min(1, f(f(settings.clipNorm as number) / Math.max(norm, f(1e-12))));
   }
   const rho = f(settings.decay), oneMinusRho = f(1 - settings.decay), mu = f(settings.momentum), lr = f(settings.learningRate), eps = f(settings.epsilon);
+  const native = nativeAddonInUse();
   for (let i = 0; i < n; i++) {
     const wi = w[i]!, gi = g[i]!, mi = m[i]!, qi = q[i]!, wo = wOut[i]!, mo = mOut[i]!, qo = qOut[i]!;
+    if (native) {
+      native.rmspropUpdate(wi, gi, mi, qi, wo, mo, qo, clipping ? 1 : 0, scale, rho, oneMinusRho, mu, lr, eps);
+      continue;
+    }
     for (let j = 0; j < wi.length; j++) {
       const gj = clipping ? f(gi[j]! * scale) : gi[j]!;
       const mj = f(f(mi[j]! * rho) + f(f(gj * gj) * oneMinusRho));

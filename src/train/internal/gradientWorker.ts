@@ -1,7 +1,9 @@
 /**
  * Internal: the entry of one data-parallel training thread (see src/train/dataParallel.ts).
  *
- * The thread starts its own TF.js backend (the one the main thread names) and lrdkit's kernels,
+ * The thread starts its own TF.js backend (the one the main thread names) and lrdkit's kernels
+ * (the WebAssembly ones or the native addon, as the main thread names: the addon is loaded once
+ * per process and its functions are context-aware, so each thread binds it to its own memory),
  * builds the model from the shared weights, then answers 'gradients' requests in order: it
  * copies the current weights out of the shared buffer into its variables, evaluates the mean
  * cross-entropy of its slice of the batch and its gradient (tf.variableGrads, exactly what
@@ -16,6 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { TrainingBackend } from '../backend.js';
 import type { TokenBatch } from '../model.js';
 import type { ModelConfig, ModelWeights } from '../modelConfig.js';
+import type { TrainingKernels } from '../trainingConfig.js';
 import type { ComputeOptions } from './sequence.js';
 
 /** What the main thread starts a gradient thread with. */
@@ -25,6 +28,8 @@ export interface GradientWorkerData {
   readonly backend: TrainingBackend;
   /** null: the backend's default (defaultComputeOptions()). */
   readonly compute: ComputeOptions | null;
+  /** The training kernels this thread installs after its backend (./nativeKernels.ts). */
+  readonly kernels: TrainingKernels;
   /** The model's parameters, float32, parameterShapes order, back to back (written by the main thread between steps). */
   readonly weights: SharedArrayBuffer;
   /** This thread's gradient, same layout as `weights`. */
@@ -58,6 +63,7 @@ function fail(id: number, e: unknown): void {
 async function main(): Promise<void> {
   const { selectBackend } = await import('../backend.js');
   await selectBackend({ requested: data.backend });
+  (await import('./nativeKernels.js')).useTrainingKernels(data.kernels);
   const tf = await import('@tensorflow/tfjs');
   const { SequenceModel } = await import('../model.js');
   const { parameterShapes } = await import('../modelConfig.js');

@@ -15,10 +15,15 @@
  *
  * Every kernel is a pure function of its inputs (new output tensors, inputs untouched).
  *
+ * With `--kernels native` (./nativeKernels.ts) the recurrent kernels run the addon's C code on
+ * the same memory, and the row gather, its segment sum and the cross-entropy gradient run C
+ * loops with the JavaScript's order and arithmetic (the same bits); the rest is unchanged.
+ *
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';
 import { clippedRmspropStep } from './clippedRmsprop.js';
+import { nativeAddonInUse } from './nativeAddon.js';
 import { type SequenceSizes, gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward, savedSize } from './wholeSequence.js';
 
 type TensorInfo = tf.TensorInfo;
@@ -121,6 +126,11 @@ const SEGMENT_SUM_AXIS1: FusedKernel = {
   compute: ([x, ids], [out], s, attrs) => {
     const { g, B: n, last: k } = dims(s, 'x');
     const v = attrs.numSegments as number;
+    const native = nativeAddonInUse();
+    if (native) {
+      native.segmentSumAxis1(x!, ids!, out!, g, n, v, k);
+      return;
+    }
     out!.fill(0);
     for (let blk = 0; blk < g; blk++) {
       for (let i = 0; i < n; i++) {
@@ -147,6 +157,11 @@ const GATHER_AXIS1: FusedKernel = {
     for (let i = 0; i < n; i++) {
       const id = ids![i]!;
       if (!(id >= 0 && id < v) || (id | 0) !== id) throw new Error(`LrdkitGatherAxis1: id ${id} at position ${i} is not an integer in [0, ${v})`);
+    }
+    const native = nativeAddonInUse();
+    if (native) {
+      native.gatherAxis1(table!, ids!, out!, g, v, n, k);
+      return;
     }
     for (let blk = 0; blk < g; blk++) {
       for (let i = 0; i < n; i++) {
@@ -208,6 +223,11 @@ const CROSS_ENTROPY_GRAD: FusedKernel = {
   compute: ([p, targets, dy], [out], s) => {
     const [n, v] = s.p as [number, number];
     const scale = dy![0]! / n;
+    const native = nativeAddonInUse();
+    if (native) {
+      native.crossEntropyGrad(p!, targets!, out!, n, v, scale);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const o = i * v;
       for (let j = 0; j < v; j++) out![o + j] = scale * p![o + j]!;

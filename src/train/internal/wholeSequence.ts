@@ -18,6 +18,14 @@
  * Per training step, a layer is two TF.js kernel calls (forward, gradient) instead of the
  * per-step kernels' ~10 T.
  *
+ * Two implementations of the kernels, chosen per thread by {@link useRecurrentKernels}: the
+ * WebAssembly module (default, always there) and the optional native addon's C twins
+ * (native/kernels_body.h via ./nativeKernels.ts, `--kernels native`), which read and write the
+ * same WebAssembly memory in the same layout, so everything in this file is shared. The
+ * addon's portable path performs the module's operations in its order (the same bits on
+ * x86-64); its AVX2/FMA path fuses multiply-adds (one rounding less) and differs by float32
+ * rounding.
+ *
  * @example
  * ```ts
  * // One GRU unit (g = 1, hb = 1), batch 1, T = 2 steps with xp = [z, r, n] = [0, 0, 1], U = 0, c = 0:
@@ -37,16 +45,33 @@ interface RecurrentExports {
   sigmoid(src: number, dst: number, n: number): void;
   tanh(src: number, dst: number, n: number): void;
   padRows(flatRows: number, paddedRows: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
-  gruForward(xp: number, u: number, c: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  gruBackward(dy: number, h: number, s: number, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
-  lstmForward(xp: number, u: number, h: number, s: number, hu: number, T: number, B: number, n: number): void;
-  lstmBackward(dy: number, h: number, s: number, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  // s: an offset into the memory, or (where savedInPlace) the block's part of the saved-activations tensor itself.
+  gruForward(xp: number, u: number, c: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  gruBackward(dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, dhu: number, carry: number, du: number, dc: number, T: number, B: number, n: number): void;
+  lstmForward(xp: number, u: number, h: number, s: number | Float32Array, hu: number, T: number, B: number, n: number): void;
+  lstmBackward(dy: number, h: number, s: number | Float32Array, ut: number, dxp: number, carry: number, dcell: number, du: number, T: number, B: number, n: number): void;
+  /**
+   * Whether the four functions above take the saved activations as a Float32Array in place of
+   * an offset (the native addon: the saved-activations tensor is written and read where it is,
+   * without a copy through this memory); the WebAssembly module reads only its own memory.
+   */
+  readonly savedInPlace?: boolean;
+  /**
+   * Optional (the native addon has it, the WebAssembly module not): padRows between padded rows
+   * at byte `padded` of this memory and flat rows of `array` from float `from` in one pass
+   * (toPadded 1 also zeroes the padding), instead of a copy to a staging area and padRows.
+   */
+  padCopy?(padded: number, array: Float32Array, from: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
 }
 
-let instance: RecurrentExports | null = null;
+/** The recurrent kernels' functions after the memory: recurrent.wat's exports, or the native addon's bound to that memory. */
+export type RecurrentKernelFunctions = Omit<RecurrentExports, 'memory'>;
 
-/** The compiled kernels (instantiated once per thread). */
-export function recurrentKernels(): RecurrentExports {
+let instance: RecurrentExports | null = null;
+let active: RecurrentExports | null = null;
+
+/** The WebAssembly kernels (instantiated once per thread). */
+function wasmKernels(): RecurrentExports {
   if (!instance) {
     // The project's lib settings do not type WebAssembly; Node 20 runs SIMD128 (the wasm backend needs it too).
     const wasm = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { readonly exports: unknown } } }).WebAssembly;
@@ -54,6 +79,22 @@ export function recurrentKernels(): RecurrentExports {
     instance = new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as RecurrentExports;
   }
   return instance;
+}
+
+/** The kernels in use: the WebAssembly ones unless {@link useRecurrentKernels} installed others. */
+export function recurrentKernels(): RecurrentExports {
+  return active ?? wasmKernels();
+}
+
+/**
+ * Chooses the implementation of the kernels' functions for this thread: `null` the WebAssembly
+ * exports (the default), else a factory given the WebAssembly memory (where the operands stay
+ * laid out as before) that returns functions with recurrent.wat's signatures and semantics, e.g.
+ * the native addon's (./nativeKernels.ts).
+ */
+export function useRecurrentKernels(make: ((memory: WasmMemory) => RecurrentKernelFunctions) | null): void {
+  const wasm = wasmKernels();
+  active = make ? { ...make(wasm.memory), memory: wasm.memory } : null;
 }
 
 /** Sizes of a layer over a sequence: g blocks of hb units, T steps, batch B. */
@@ -92,9 +133,14 @@ function padIn(view: Float32Array, to: number, src: Float32Array, from: number, 
     view.set(src.subarray(from, from + count), base);
     return;
   }
+  const k = recurrentKernels();
+  if (k.padCopy) {
+    k.padCopy(to, src, from, steps, B, Bp, parts, hb, n, 1);
+    return;
+  }
   view.fill(0, base, base + steps * Bp * parts * n);
   view.set(src.subarray(from, from + count), stage >> 2);
-  recurrentKernels().padRows(stage, to, steps, B, Bp, parts, hb, n, 1);
+  k.padRows(stage, to, steps, B, Bp, parts, hb, n, 1);
 }
 
 /** The inverse of {@link padIn}: real rows and units of the padded region at byte `from` into dst (through `stage`). */
@@ -104,7 +150,12 @@ function padOut(dst: Float32Array, to: number, view: Float32Array, from: number,
     dst.set(view.subarray(base, base + count), to);
     return;
   }
-  recurrentKernels().padRows(stage, from, steps, B, Bp, parts, hb, n, 0);
+  const k = recurrentKernels();
+  if (k.padCopy) {
+    k.padCopy(from, dst, to, steps, B, Bp, parts, hb, n, 0);
+    return;
+  }
+  k.padRows(stage, from, steps, B, Bp, parts, hb, n, 0);
   dst.set(view.subarray(stage >> 2, (stage >> 2) + count), to);
 }
 
@@ -143,17 +194,19 @@ function forward(kind: 'gru' | 'lstm', xp: Float32Array, u: Float32Array, c: Flo
   const G = GATES[kind], n = roundUp4(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
   const h = out?.h ?? new Float32Array(g * T * B * hb), saved = out?.saved ?? new Float32Array(g * per);
   const k = recurrentKernels();
-  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: per, hu: Bp * G * n, stage: T * B * G * hb });
+  const inPlace = k.savedInPlace === true;
+  const { at, view } = layout({ xp: T * Bp * G * n, u: n * G * n, c: G * n, h: T * Bp * n, s: inPlace ? 0 : per, hu: Bp * G * n, stage: T * B * G * hb });
   const stage = at.stage!;
   for (let blk = 0; blk < g; blk++) {
     padIn(view, at.xp!, xp, blk * T * B * G * hb, T, B, Bp, G, hb, n, stage);
     weightIn(view, at.u!, u, blk, G, hb, n, false);
+    const s = inPlace ? saved.subarray(blk * per, (blk + 1) * per) : at.s!;
     if (kind === 'gru') {
       padIn(view, at.c!, c as Float32Array, blk * G * hb, 1, 1, 1, G, hb, n, stage);
-      k.gruForward(at.xp!, at.u!, at.c!, at.h!, at.s!, at.hu!, T, Bp, n);
-    } else k.lstmForward(at.xp!, at.u!, at.h!, at.s!, at.hu!, T, Bp, n);
+      k.gruForward(at.xp!, at.u!, at.c!, at.h!, s, at.hu!, T, Bp, n);
+    } else k.lstmForward(at.xp!, at.u!, at.h!, s, at.hu!, T, Bp, n);
     padOut(h, blk * T * B * hb, view, at.h!, T, B, Bp, 1, hb, n, stage);
-    saved.set(view.subarray(at.s! >> 2, (at.s! >> 2) + per), blk * per);
+    if (!inPlace) saved.set(view.subarray(at.s! >> 2, (at.s! >> 2) + per), blk * per);
   }
   return { h, saved };
 }
@@ -171,8 +224,9 @@ function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved
   const dxp = out?.dxp ?? new Float32Array(g * T * B * G * hb), du = out?.du ?? new Float32Array(g * hb * G * hb);
   const dc = kind === 'gru' ? (out?.dc ?? new Float32Array(g * G * hb)) : null;
   const k = recurrentKernels();
+  const inPlace = k.savedInPlace === true;
   const { at, view } = layout({
-    dy: T * Bp * n, h: T * Bp * n, s: per, ut: G * n * n, dxp: T * Bp * G * n,
+    dy: T * Bp * n, h: T * Bp * n, s: inPlace ? 0 : per, ut: G * n * n, dxp: T * Bp * G * n,
     dhu: kind === 'gru' ? T * Bp * G * n : 0, carry: Bp * n, dcell: Bp * n, du: n * G * n, dc: G * n,
     stage: Math.max(T * B * G * hb, hb * G * hb),
   });
@@ -180,12 +234,13 @@ function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved
   for (let blk = 0; blk < g; blk++) {
     padIn(view, at.dy!, dy, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
     padIn(view, at.h!, h, blk * T * B * hb, T, B, Bp, 1, hb, n, stage);
-    view.set(saved.subarray(blk * per, (blk + 1) * per), at.s! >> 2);
+    const s = inPlace ? saved.subarray(blk * per, (blk + 1) * per) : at.s!;
+    if (!inPlace) view.set(saved.subarray(blk * per, (blk + 1) * per), at.s! >> 2);
     weightIn(view, at.ut!, u, blk, G, hb, n, true);
     if (kind === 'gru') {
-      k.gruBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.dhu!, at.carry!, at.du!, at.dc!, T, Bp, n);
+      k.gruBackward(at.dy!, at.h!, s, at.ut!, at.dxp!, at.dhu!, at.carry!, at.du!, at.dc!, T, Bp, n);
       padOut(dc as Float32Array, blk * G * hb, view, at.dc!, 1, 1, 1, G, hb, n, stage);
-    } else k.lstmBackward(at.dy!, at.h!, at.s!, at.ut!, at.dxp!, at.carry!, at.dcell!, at.du!, T, Bp, n);
+    } else k.lstmBackward(at.dy!, at.h!, s, at.ut!, at.dxp!, at.carry!, at.dcell!, at.du!, T, Bp, n);
     padOut(dxp, blk * T * B * G * hb, view, at.dxp!, T, B, Bp, G, hb, n, stage);
     // dU rows i < hb of [n, G n]: row i as G parts of width n.
     padOut(du, blk * hb * G * hb, view, at.du!, 1, hb, n, G, hb, n, stage);
