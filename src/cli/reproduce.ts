@@ -28,7 +28,7 @@ import type { ReproductionResults } from '../train/reproduce.js';
 import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../train/backend.js';
 import { copySequenceLength } from '../train/copyTask.js';
 import { modelParameterCount } from '../train/modelConfig.js';
-import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
+import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, describeLearningRates, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
 import { MAX_TRAINING_THREADS, TRAIN_DEFAULTS, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { kernelsOption } from './train.js';
@@ -219,7 +219,7 @@ async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs
   const unloaded = estimatePlan(plan, rate.flopsPerCpuSecond, jobs);
   const lines = [
     `lrdkit reproduce copy-task --${plan.name}: ${plan.description}`,
-    `${estimate.runs.length} runs into ${runs}, results into ${out}; batch ${plan.batchSize}, ${plan.layers} layers, RMSProp lr ${plan.learningRate}, clip ${plan.clipNorm}`,
+    `${estimate.runs.length} runs into ${runs}, results into ${out}; batch ${plan.batchSize}, ${plan.layers} layers, RMSProp lr ${describeLearningRates(plan)}, clip ${plan.clipNorm}`,
     '',
     '| run | cell | network | width | parameters | repeats | T | steps | seed | estimated |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

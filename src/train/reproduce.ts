@@ -45,7 +45,14 @@ export interface ReproductionPlan {
   readonly repeats: readonly number[];
   readonly steps: number;
   readonly batchSize: number;
+  /** RMSProp learning rate of every cell without its own in {@link ReproductionPlan.learningRates}. */
   readonly learningRate: number;
+  /**
+   * Per-cell learning rates that replace `learningRate` (chosen on pilot runs: see the plan's
+   * description); the runs of such a cell carry `-lr<rate>` in their names, so that a run
+   * trained at another rate is never taken for one of them.
+   */
+  readonly learningRates?: Readonly<Partial<Record<CellKind, number>>>;
   readonly clipNorm: number;
   readonly layers: number;
   /** The first seed (the only one unless `seeds` lists more). */
@@ -92,12 +99,17 @@ export const REPRODUCTION_PLANS: Readonly<Record<ReproductionPlanName, Reproduct
     steps: 3000,
     batchSize: 32,
     learningRate: 0.01,
+    // LSTM at 0.01 stayed on the ln 256 plateau at R >= 16 (R = 16: until step 2400 of 3000;
+    // R = 32: all 3000), and at 0.001 and 0.003 (1500-step pilots); at 0.03 both the dense and the
+    // factorized LSTM leave it by step 700 at R = 16 on a seed outside the plan (seed 100).
+    // reports/copy-task/standard/NOTES.md has the pilot curves.
+    learningRates: { lstm: 0.03 },
     clipNorm: 1,
     layers: 2,
     seed: 1,
     seeds: [1, 2],
     sizes: ['dense', 'big'],
-    description: 'GRU and LSTM, g = 4, dense width 64 vs factorized at equal parameters (width 100 GRU, 104 LSTM), repeats 4, 8, 16, 32, seeds 1 and 2, 3000 steps of 32 sequences: the grid of Figures 1-3 at reduced width and length (about 3 hours with 2 jobs on 2 CPU cores)',
+    description: 'GRU and LSTM, g = 4, dense width 64 vs factorized at equal parameters (width 100 GRU, 104 LSTM), repeats 4, 8, 16, 32, seeds 1 and 2, 3000 steps of 32 sequences, learning rate 0.01 (GRU) and 0.03 (LSTM, from pilot runs): the grid of Figures 1-3 at reduced width and length (about 3 hours with 2 jobs on 2 CPU cores)',
   },
   full: {
     name: 'full',
@@ -139,6 +151,17 @@ export function planSeeds(plan: ReproductionPlan): readonly number[] {
   return plan.seeds ?? [plan.seed];
 }
 
+/** The learning rate of a plan's `cell` runs. */
+export function planLearningRate(plan: ReproductionPlan, cell: CellKind): number {
+  return plan.learningRates?.[cell] ?? plan.learningRate;
+}
+
+/** The plan's learning rates in words: "0.01" or "0.01 (GRU), 0.03 (LSTM)". */
+export function describeLearningRates(plan: ReproductionPlan): string {
+  if (!plan.learningRates || plan.cells.every((c) => planLearningRate(plan, c) === plan.learningRate)) return String(plan.learningRate);
+  return plan.cells.map((c) => `${planLearningRate(plan, c)} (${c.toUpperCase()})`).join(', ');
+}
+
 /** A plan's compared networks (default: dense, big, small). */
 export function planSizes(plan: ReproductionPlan): readonly ComparisonSize[] {
   return plan.sizes ?? ['dense', 'big', 'small'];
@@ -156,14 +179,16 @@ export function plannedRuns(plan: ReproductionPlan): PlannedRun[] {
     for (const seed of seeds) {
       const suffix = seeds.length > 1 ? `-s${seed}` : '';
       for (const cell of plan.cells) {
+        const learningRate = planLearningRate(plan, cell);
+        const lr = plan.learningRates?.[cell] !== undefined ? `-lr${learningRate}` : '';
         const dense = copyModelConfig({ kind: cell, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, layers: plan.layers });
         const big = matchedModelWidth(dense, 'factorized', plan.groups, 'params');
-        const common = { kind: cell, layers: plan.layers, repeats, steps: plan.steps, batchSize: plan.batchSize, learningRate: plan.learningRate, clipNorm: plan.clipNorm, seed, checkpointEvery: Math.max(100, Math.round(plan.steps / 10)) };
+        const common = { kind: cell, layers: plan.layers, repeats, steps: plan.steps, batchSize: plan.batchSize, learningRate, clipNorm: plan.clipNorm, seed, checkpointEvery: Math.max(100, Math.round(plan.steps / 10)) };
         const ref = { hiddenSize: plan.denseHiddenSize, parameters: big.reference.parameters };
         const all: PlannedRun[] = [
-          { name: `${cell}-dense-h${plan.denseHiddenSize}-r${repeats}${suffix}`, cell, size: 'dense', repeats, seed, options: { ...common, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
-          { name: `${cell}-factorized-g${plan.groups}-big-h${big.hiddenSize}-r${repeats}${suffix}`, cell, size: 'big', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: big.hiddenSize, match: 'params', reference: ref } },
-          { name: `${cell}-factorized-g${plan.groups}-small-h${plan.denseHiddenSize}-r${repeats}${suffix}`, cell, size: 'small', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+          { name: `${cell}-dense-h${plan.denseHiddenSize}-r${repeats}${lr}${suffix}`, cell, size: 'dense', repeats, seed, options: { ...common, variant: 'dense', groups: 1, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
+          { name: `${cell}-factorized-g${plan.groups}-big-h${big.hiddenSize}-r${repeats}${lr}${suffix}`, cell, size: 'big', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: big.hiddenSize, match: 'params', reference: ref } },
+          { name: `${cell}-factorized-g${plan.groups}-small-h${plan.denseHiddenSize}-r${repeats}${lr}${suffix}`, cell, size: 'small', repeats, seed, options: { ...common, variant: 'factorized', groups: plan.groups, hiddenSize: plan.denseHiddenSize, match: null, reference: null } },
         ];
         runs.push(...all.filter((r) => sizes.includes(r.size)));
       }
@@ -356,6 +381,8 @@ export interface RunResult {
   readonly sequenceLength: number;
   readonly parameters: number;
   readonly steps: number;
+  /** RMSProp learning rate (absent in summaries archived before it was recorded, all at 0.01). */
+  readonly learningRate?: number;
   /** Mean batch loss over the last 10 % of the steps, nats per output symbol. */
   readonly finalLossNats: number;
   /** Standard error of that mean over those steps. */
@@ -493,6 +520,7 @@ export function readRunResult(plan: ReproductionPlan, run: PlannedRun, dir: stri
     sequenceLength: copySequenceLength(run.repeats),
     parameters: modelParameterCount(copyModelConfig({ kind: run.cell, variant: run.options.variant, groups: meta.groups, hiddenSize: meta.hiddenSize, layers: meta.layers })),
     steps: last.step,
+    learningRate: meta.learningRate,
     finalLossNats: f.mean,
     finalLossStandardError: f.standardError,
     initialLossNats: mean(first),
@@ -530,9 +558,25 @@ export function archiveRun(plan: ReproductionPlan, run: PlannedRun, runsDirector
   writeAtomic(join(dest, ARCHIVED_RUN_FILE), `${JSON.stringify(summary)}\n`);
 }
 
-/** Whether a run's summary is in the archive. */
+/**
+ * Whether a run's summary is in the archive.
+ *
+ * @throws Error when the archived run was trained otherwise than the plan asks (steps, width,
+ *   learning rate): a plan changed under an archive must not reuse its runs
+ */
 export function archivedRunExists(archiveDirectory: string, run: PlannedRun): boolean {
-  return existsSync(join(archiveDirectory, run.name, ARCHIVED_RUN_FILE));
+  const file = join(archiveDirectory, run.name, ARCHIVED_RUN_FILE);
+  if (!existsSync(file)) return false;
+  const r = (JSON.parse(readFileSync(file, 'utf8')) as RunSummary).result;
+  const o = run.options;
+  const archivedRate = r.learningRate ?? 0.01;
+  const mismatch = [
+    r.steps !== o.steps ? `steps ${r.steps}, the plan ${o.steps}` : null,
+    r.hiddenSize !== o.hiddenSize ? `width ${r.hiddenSize}, the plan ${o.hiddenSize}` : null,
+    archivedRate !== o.learningRate ? `learning rate ${archivedRate}, the plan ${o.learningRate}` : null,
+  ].filter((m) => m !== null);
+  if (mismatch.length > 0) throw new Error(`reproduce: ${file}: archived run trained otherwise than the plan asks (${mismatch.join('; ')}); move it away or use another --out`);
+  return true;
 }
 
 /** An archived run's summary, or null when it is not archived. */
@@ -684,7 +728,7 @@ export function resultsMarkdown(r: ReproductionResults, command: string): string
   const lines = [
     `# Copy task (Belletti et al. 2018, section 3.1, Figures 1-3): ${p.name} plan`,
     '',
-    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${p.learningRate}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, ${seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${p.seed}`}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
+    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${describeLearningRates(p)}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, ${seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${p.seed}`}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
     `"big": the widest ${p.groups}-block factorized model with at most the dense model's parameters (whole model: projection, recurrent layers, readout)${small ? `; "small": the dense width with ${p.groups} blocks` : ''}.`,
     seeds.length > 1
       ? `Loss: cross-entropy in nats per output symbol, per run the mean over the last 10 % of the steps; the table gives the mean over the ${seeds.length} seeds +- its standard error over the seeds (the gap's: over the per-seed differences). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`

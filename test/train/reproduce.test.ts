@@ -9,7 +9,7 @@ import { vegaLiteValidator } from '../support/vegaLiteSchema.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelFlopsPerStep, modelParameterCount } from '../../src/train/modelConfig.js';
 import { copySequenceLength } from '../../src/train/copyTask.js';
-import { type ReproductionPlan, REPRODUCTION_PLANS, archiveRun, archivedRunExists, collectResults, estimatePlan, runReproduction, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
+import { type ReproductionPlan, REPRODUCTION_PLANS, archiveRun, archivedRunExists, collectResults, describeLearningRates, estimatePlan, runReproduction, finalLoss, formatDuration, lossCurveSpec, plannedRuns, resultsMarkdown, runStatus, runTrainingFlopsPerStep, smoothCurve, trainArguments } from '../../src/train/reproduce.js';
 import { runMetadata } from '../../src/train/trainingConfig.js';
 import { LRDKIT_SHARD } from '../../src/checkpoints/lrdkitFormat.js';
 import { copyTrainedCheckpoints } from '../../src/cli/reproduce.js';
@@ -119,12 +119,27 @@ describe('the copy-task reproduction', () => {
     const runs = plannedRuns(plan);
     expect(runs).toHaveLength(2 * 4 * 2 * 2);
     expect(new Set(runs.map((r) => r.name)).size).toBe(runs.length);
-    expect(runs.slice(0, 4).map((r) => r.name)).toEqual(['gru-dense-h64-r32-s1', 'gru-factorized-g4-big-h100-r32-s1', 'lstm-dense-h64-r32-s1', 'lstm-factorized-g4-big-h104-r32-s1']);
+    // The GRU names are those of the committed archive; the LSTM runs (learning rate 0.03 since
+    // the pilots) carry their rate, so the archived LSTM runs at 0.01 are not taken for them.
+    expect(runs.slice(0, 4).map((r) => r.name)).toEqual(['gru-dense-h64-r32-s1', 'gru-factorized-g4-big-h100-r32-s1', 'lstm-dense-h64-r32-lr0.03-s1', 'lstm-factorized-g4-big-h104-r32-lr0.03-s1']);
+    expect(runs.filter((r) => r.cell === 'lstm').every((r) => r.options.learningRate === 0.03)).toBe(true);
+    expect(runs.filter((r) => r.cell === 'gru').every((r) => r.options.learningRate === 0.01)).toBe(true);
     expect(runs.every((r) => r.options.seed === r.seed && r.options.steps === plan.steps && r.size !== 'small')).toBe(true);
     // The description states the widths the plan really uses.
     expect(plan.description).toContain('width 100 GRU, 104 LSTM');
     // The quick plan keeps its unsuffixed names (its committed results refer to them).
     expect(plannedRuns(REPRODUCTION_PLANS.quick)[0]!.name).toBe('gru-dense-h64-r16');
+  });
+
+  it('per-cell learning rates: the runs of a cell with its own rate train at it and carry -lr<rate> in their names; the others keep theirs', () => {
+    const plan: ReproductionPlan = { ...REPRODUCTION_PLANS.standard, learningRates: { lstm: 0.03 } };
+    const runs = plannedRuns(plan);
+    const gru = runs.filter((r) => r.cell === 'gru'), lstm = runs.filter((r) => r.cell === 'lstm');
+    expect(gru.every((r) => r.options.learningRate === 0.01 && !r.name.includes('-lr'))).toBe(true);
+    expect(lstm.every((r) => r.options.learningRate === 0.03 && /-r\d+-lr0\.03-s\d$/.test(r.name))).toBe(true);
+    expect(trainArguments(lstm[0]!, 'x', 'wasm', false).join(' ')).toContain('--lr 0.03');
+    expect(describeLearningRates(plan)).toBe('0.01 (GRU), 0.03 (LSTM)');
+    expect(describeLearningRates(REPRODUCTION_PLANS.quick)).toBe('0.01');
   });
 
   it('training FLOPs per step are 3 T B x the model FLOPs; the estimate schedules the runs longest first over the jobs', () => {
@@ -196,6 +211,11 @@ describe('the copy-task reproduction', () => {
     expect(collectResults(plan, runsDir, 'test', archive)).toEqual(fromRuns);
     // Without the archive the missing run folders are an error naming the first run.
     expect(() => collectResults(plan, runsDir, 'test')).toThrow(new RegExp(`${first!.name}: expected 40 logged steps, found 0`));
+    // A plan changed under the archive (another learning rate or step count for the same run
+    // names) is refused, naming the archived run, rather than reusing runs trained otherwise.
+    const changed: ReproductionPlan = { ...plan, learningRate: 0.02 };
+    expect(() => archivedRunExists(archive, plannedRuns(changed)[0]!)).toThrow(new RegExp(`${first!.name}/result\\.json: archived run trained otherwise than the plan asks \\(learning rate 0\\.01, the plan 0\\.02\\)`));
+    expect(() => archivedRunExists(archive, plannedRuns({ ...plan, steps: 50 })[0]!)).toThrow(/steps 40, the plan 50/);
     // archiveRun refuses a run without a checkpoint.
     const bare = join(tempDir(), 'runs');
     fakeRun(join(bare, first!.name), first!, 2);
