@@ -4,12 +4,12 @@
  * writes nothing. Fixtures refuse_*.onnx come from test/fixtures/checkpoints/generate_onnx.py;
  * the constant-folding and external-data cases are encoded here with protobufjs.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNode } from '../support/runNode.js';
 import type { Cell } from '../../src/cells/types.js';
 import { readOnnxBytes } from '../../src/checkpoints/onnx.js';
 import { CheckpointError } from '../../src/checkpoints/errors.js';
@@ -35,10 +35,11 @@ const REFUSALS: [string, RegExp][] = [
 
 describe('refused ONNX constructs: one CheckpointError naming the node, exit 2, no output', () => {
   for (const [fixture, message] of REFUSALS) {
-    it(fixture, () => {
+    it(fixture, async () => {
       const file = join(DIR, `${fixture}.onnx`);
       const out = join(work, fixture);
-      const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', file, '--out', out, '--quiet', '--no-report'], { encoding: 'utf8' });
+      // Asynchronously (test/support/runNode.ts): 28 spawnSync calls in a row block the worker's loop.
+      const r = await runNode([join(root, 'dist/cli/main.js'), 'audit', file, '--out', out, '--quiet', '--no-report']);
       expect(r.status).toBe(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);

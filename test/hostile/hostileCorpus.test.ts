@@ -13,15 +13,17 @@
  * Time: each case takes 0.5-2 s on this 2-core machine (up to 7 s for the two cases that run
  * a small analysis) even under a load of 14; the per-case cap is 120 s, far from anything load
  * can cause, and only there to turn a hang (the FIFO, /dev/zero before the fix) into a failure
- * instead of a stuck suite.
+ * instead of a stuck suite. The children run asynchronously (test/support/runNode.ts): 35
+ * spawnSync calls in a row kept the worker's event loop blocked for the whole file (67 s under a
+ * load of 10), and vitest's worker messages time out after 60 s of a blocked loop.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript generator without types
 import { buildHostileCorpus } from '../fixtures/hostile/generate.mjs';
+import { runNode } from '../support/runNode.js';
 
 interface HostileCase {
   name: string;
@@ -56,17 +58,16 @@ describe('lrdkit audit on the hostile corpus: exit 2, one line, bounded memory, 
   });
 
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const hasOut = c.args.includes('--out');
       const out = hasOut ? (c.args[c.args.indexOf('--out') + 1] as string) : join(dir, 'out', c.name);
       const before = snapshot(out);
       const rssFile = join(dir, `${c.name}.maxrss`);
-      const r = spawnSync(
-        process.execPath,
+      const r = await runNode(
         ['--max-old-space-size=512', '--import', join(root, 'test/support/reportMaxRss.mjs'), join(root, 'dist/cli/main.js'), 'audit', ...c.args, ...(hasOut ? [] : ['--out', out]), '--quiet'],
-        { cwd: dir, encoding: 'utf8', timeout: CASE_CAP_MS, env: { ...process.env, LRDKIT_TEST_MAXRSS_FILE: rssFile } },
+        { cwd: dir, killAfterMs: CASE_CAP_MS, env: { ...process.env, LRDKIT_TEST_MAXRSS_FILE: rssFile } },
       );
-      const detail = `${c.name}: status ${r.status} signal ${r.signal}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 400)}`;
+      const detail = `${c.name}: status ${r.status} signal ${r.signal}${r.error ? ` (${r.error.message})` : ''}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(0, 400)}`;
       expect(r.status, detail).toBe(2);
       const lines = r.stderr.trimEnd().split('\n');
       expect(lines, detail).toHaveLength(1);

@@ -14,7 +14,8 @@
  * (nothing was staged) with the previous folder intact. No assertion depends on timing: a late or early signal only changes which
  * of the two allowed outcomes is observed.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { runNode } from '../support/runNode.js';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,8 +42,9 @@ function state(folder: string): Record<string, string> {
   return s;
 }
 
-function runToEnd(seed: number, to: string): void {
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', checkpoint, '--out', to, '--seed', String(seed), ...SMALL], { encoding: 'utf8' });
+/** A whole audit run, asynchronously (test/support/runNode.ts: a blocked worker loop times out vitest's messages under load). */
+async function runToEnd(seed: number, to: string): Promise<void> {
+  const r = await runNode([join(root, 'dist/cli/main.js'), 'audit', checkpoint, '--out', to, '--seed', String(seed), ...SMALL]);
   expect(r.status, r.stderr).toBe(0);
 }
 
@@ -70,8 +72,8 @@ async function exitOf(child: ChildProcess): Promise<number | string | null> {
 describe('SIGINT in the write phase leaves the previous folder or the complete new one', () => {
   let previous: Record<string, string>;
   let fresh: Record<string, string>;
-  beforeAll(() => {
-    runToEnd(1, join(dir, 'reference-new'));
+  beforeAll(async () => {
+    await runToEnd(1, join(dir, 'reference-new'));
     fresh = state(join(dir, 'reference-new'));
   }, 120_000);
 
@@ -80,7 +82,7 @@ describe('SIGINT in the write phase leaves the previous folder or the complete n
     const signalAt = trial === 5 ? 'analysis' : Math.round(random() * 1.5 * PAUSE_MS * FILES);
     it(`trial ${trial}: SIGINT ${signalAt === 'analysis' ? 'during the analysis' : `${signalAt} ms into the write phase`}`, async () => {
       rmSync(out, { recursive: true, force: true });
-      runToEnd(0, out);
+      await runToEnd(0, out);
       previous = state(out);
       expect(previous['audit.json']).not.toBe(fresh['audit.json']);
       const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'audit', checkpoint, '--out', out, '--seed', '1', ...SMALL], {

@@ -24,8 +24,9 @@ export interface NodeRun {
   readonly error?: Error;
 }
 
-/** `node ARGS...` in `cwd` (default: the repository root). */
-export function runNode(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<NodeRun> {
+/** `node ARGS...` in `cwd` (default: the repository root), killed after `killAfterMs` (default {@link HANG_GUARD_MS}). */
+export function runNode(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; killAfterMs?: number } = {}): Promise<NodeRun> {
+  const cap = options.killAfterMs ?? HANG_GUARD_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -36,14 +37,14 @@ export function runNode(args: readonly string[], options: { cwd?: string; env?: 
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, HANG_GUARD_MS);
+    }, cap);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
     });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, ...(timedOut ? { error: new Error(`node ${args.join(' ')}: still running after ${HANG_GUARD_MS} ms (killed)`) } : {}) });
+      resolve({ status, signal, stdout, stderr, ...(timedOut ? { error: new Error(`node ${args.join(' ')}: still running after ${cap} ms (killed)`) } : {}) });
     });
   });
 }
