@@ -363,16 +363,10 @@ static napi_value jsPadCopy(napi_env env, napi_callback_info info) {
           continue;
         }
         float *f = array + from + ((t * B + b) * parts + p) * hb;
-        /* Rows of a few dozen floats: inline 4-float moves, not a memcpy call per row. */
-        int64_t j = 0;
         if (toPadded) {
-          for (; j + 4 <= hb; j += 4) STOREU(V4, q + j, LOADU(V4, f + j));
-          for (; j < hb; j++) q[j] = f[j];
-          for (; j < n; j++) q[j] = 0.0f;
-        } else {
-          for (; j + 4 <= hb; j += 4) STOREU(V4, f + j, LOADU(V4, q + j));
-          for (; j < hb; j++) f[j] = q[j];
-        }
+          memcpy(q, f, hb * sizeof(float));
+          memset(q + hb, 0, (n - hb) * sizeof(float));
+        } else memcpy(f, q, hb * sizeof(float));
       }
   return undefinedValue(env);
 }
