@@ -44,6 +44,8 @@ export function nativeRecurrentKernels(addon: NativeAddon): (memory: WasmMemory)
     padRows: (...a) => addon.padRows(memory.buffer, ...a),
     padCopy: (...a) => addon.padCopy(memory.buffer, ...a),
     savedInPlace: true,
+    // The instruction set chosen when the kernels are installed (a later useIsa computes the same values).
+    laneWidth: addon.isa() === 'avx512' ? 16 : addon.isa() === 'avx2-fma' ? 8 : 4,
     gruForward: (...a) => addon.gruForward(memory.buffer, ...a),
     gruBackward: (...a) => addon.gruBackward(memory.buffer, ...a),
     lstmForward: (...a) => addon.lstmForward(memory.buffer, ...a),

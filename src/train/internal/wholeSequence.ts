@@ -62,6 +62,12 @@ interface RecurrentExports {
    * (toPadded 1 also zeroes the padding), instead of a copy to a staging area and padRows.
    */
   padCopy?(padded: number, array: Float32Array, from: number, T: number, B: number, Bp: number, parts: number, hb: number, n: number, toPadded: number): void;
+  /**
+   * Optional: the floats per vector of the kernels' elementwise loops and product tiles (the
+   * native addon's instruction set: 16 AVX-512, 8 AVX2; the WebAssembly module 4, the default).
+   * Only a performance hint for {@link paddedUnits}: any multiple of 4 computes the same values.
+   */
+  readonly laneWidth?: number;
 }
 
 /** The recurrent kernels' functions after the memory: recurrent.wat's exports, or the native addon's bound to that memory. */
@@ -106,6 +112,23 @@ export interface SequenceSizes {
 }
 
 const roundUp4 = (x: number) => (x + 3) & ~3;
+
+/**
+ * The padded width n of a block of hb units in the kernels' memory: hb rounded up to 4, or to
+ * the kernels' lane width L (./nativeKernels.ts) where that takes fewer vector passes per row
+ * (the elementwise loops run L-wide, then 4-wide: n4 / L + (n4 mod L) / 4 passes against
+ * roundUp(hb, L) / L) and widens by at most 25 % (the per-step product grows with n^2). With
+ * 4-wide kernels (the WebAssembly module) always roundUp(hb, 4).
+ *
+ * @example paddedUnits(25) // 28 on the WebAssembly kernels, 32 on the native AVX-512 ones (4 passes against 2)
+ */
+function paddedUnits(hb: number): number {
+  const n4 = roundUp4(hb), lanes = recurrentKernels().laneWidth ?? 4;
+  if (lanes <= 4) return n4;
+  const nLanes = Math.ceil(hb / lanes) * lanes;
+  const passesN4 = Math.floor(n4 / lanes) + (n4 % lanes) / 4;
+  return nLanes / lanes < passesN4 && nLanes * 4 <= n4 * 5 ? nLanes : n4;
+}
 
 /** Named float32 regions of the module's memory, 16-byte aligned, from byte 64 on (0 is "no bias"). */
 function layout(regions: Record<string, number>): { at: Record<string, number>; view: Float32Array } {
@@ -180,7 +203,7 @@ const GATES = { gru: 3, lstm: 4 } as const;
 
 /** Float count of the saved activations of one block (padded layout, opaque outside this module). */
 export function savedSize(kind: 'gru' | 'lstm', s: SequenceSizes): number {
-  return s.T * roundUp4(s.B) * SAVED_PARTS[kind] * roundUp4(s.hb);
+  return s.T * roundUp4(s.B) * SAVED_PARTS[kind] * paddedUnits(s.hb);
 }
 
 /** Result of a forward pass: h_1 .. h_T [g, T, B, hb] and the activations the backward pass reads. */
@@ -191,7 +214,7 @@ export interface SequenceForward {
 
 function forward(kind: 'gru' | 'lstm', xp: Float32Array, u: Float32Array, c: Float32Array | null, sz: SequenceSizes, out?: SequenceForward): SequenceForward {
   const { g, T, B, hb } = sz;
-  const G = GATES[kind], n = roundUp4(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
+  const G = GATES[kind], n = paddedUnits(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
   const h = out?.h ?? new Float32Array(g * T * B * hb), saved = out?.saved ?? new Float32Array(g * per);
   const k = recurrentKernels();
   const inPlace = k.savedInPlace === true;
@@ -220,7 +243,7 @@ export interface SequenceGradients {
 
 function backward(kind: 'gru' | 'lstm', dy: Float32Array, h: Float32Array, saved: Float32Array, u: Float32Array, sz: SequenceSizes, out?: SequenceGradients): SequenceGradients {
   const { g, T, B, hb } = sz;
-  const G = GATES[kind], n = roundUp4(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
+  const G = GATES[kind], n = paddedUnits(hb), Bp = roundUp4(B), per = savedSize(kind, sz);
   const dxp = out?.dxp ?? new Float32Array(g * T * B * G * hb), du = out?.du ?? new Float32Array(g * hb * G * hb);
   const dc = kind === 'gru' ? (out?.dc ?? new Float32Array(g * G * hb)) : null;
   const k = recurrentKernels();
