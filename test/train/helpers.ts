@@ -54,3 +54,13 @@ export function tempDir(prefix = 'lrdkit-train-'): string {
 export function removeTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
+
+/** Largest |got - want| over the largest |want| (the kernels' tolerances are relative to the largest entry). */
+export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let d = 0, s = 0;
+  for (let i = 0; i < want.length; i++) {
+    d = Math.max(d, Math.abs((got[i] as number) - (want[i] as number)));
+    s = Math.max(s, Math.abs(want[i] as number));
+  }
+  return d / s;
+}

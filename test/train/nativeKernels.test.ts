@@ -20,7 +20,7 @@ import { clippedRmspropStep } from '../../src/train/internal/clippedRmsprop.js';
 import { registerFusedKernels, runFused } from '../../src/train/internal/kernels.js';
 import { useTrainingKernels } from '../../src/train/internal/nativeKernels.js';
 import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from '../../src/train/internal/wholeSequence.js';
-import { useWasm } from './helpers.js';
+import { useWasm, relativeError } from './helpers.js';
 import { NATIVE_ADDON, compilerAvailable, recurrentImplementations, restoreDefaultKernels } from './nativeSupport.js';
 
 beforeAll(async () => {
@@ -63,15 +63,6 @@ describe('availability', () => {
   });
 });
 
-/** Largest |a - b| over the largest |b|. */
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let d = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
-    s = Math.max(s, Math.abs(b[i] as number));
-  }
-  return d / s;
-}
 
 function uniform(n: number, scale: number, rng: ReturnType<typeof createRng>): Float32Array {
   return Float32Array.from({ length: n }, () => scale * (2 * rng.uniform() - 1));

@@ -15,6 +15,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { relativeError } from './helpers.js';
 import { compiledWatBase64 } from '../support/compileWat.js';
 import { gruFromKeras, lstmFromKeras } from '../../src/cells/frameworks.js';
 import type { Cell } from '../../src/cells/types.js';
@@ -118,14 +119,6 @@ function finiteDifferences(p: Problem): { h: Float64Array; dxp: Float64Array; du
   return { h: referenceOutputs(p, xp, u, c), dxp: diff(xp), du: diff(u), dc: p.kind === 'gru' ? diff(c) : new Float64Array(0) };
 }
 
-function relativeError(got: Float32Array, want: Float64Array): number {
-  let d = 0, s = 0;
-  for (let i = 0; i < want.length; i++) {
-    d = Math.max(d, Math.abs((got[i] as number) - (want[i] as number)));
-    s = Math.max(s, Math.abs(want[i] as number));
-  }
-  return d / s;
-}
 
 // Tolerance 2e-6 relative to the largest entry: the kernels are float32 (unit roundoff 6e-8)
 // with activations within 3 ulp; over T = 5 steps of products of length <= 12 the forward
