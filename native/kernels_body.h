@@ -182,27 +182,64 @@ static void FN(weightGradients)(const float *h, const float *d, float *du, float
 
 /* ---- GRU ---- */
 
-static void FN(gruForward)(const float *xp, const float *u, const float *c, float *h, float *s, float *hu, long T, long B, long n) {
+/* One GRU step over B rows (B a multiple of 4) of n-float parts: xs [B][3n] this step's input
+   pre-activations, hu [B][3n] = h_{t-1} U + c, hp [B][n] = h_{t-1} (NULL at the first step,
+   read as zeros); writes the saved activations s [B][4n] (z, r, n, hn) and h_t into ho [B][n]. */
+static inline void FN(gruStep)(const float *xs, const float *hu, const float *hp, float *s, float *ho, long B, long n) {
   const long g3 = 3 * n;
-  for (long t = 0; t < T; t++) {
-    FN(gemm)(t ? h + (t - 1) * B * n : h, n, 1, u, g3, hu, g3, B, g3, t ? n : 0, 0, c);
-    for (long b = 0; b < B; b++) {
-      const long row = t * B + b;
-      const float *xr = xp + row * g3, *hur = hu + b * g3;
-      float *sr = s + row * 4 * n, *hr = h + row * n;
+  for (long b = 0; b < B; b++) {
+    const float *xr = xs + b * g3, *hur = hu + b * g3, *hpr = hp ? hp + b * n : NULL;
+    float *sr = s + b * 4 * n, *hr = ho + b * n;
 #define GRU_FORWARD(VT, W_, SUF)                                                          \
   const VT z = FN(sigmoid##SUF)(LOADU(VT, xr + j) + LOADU(VT, hur + j));                     \
   const VT r = FN(sigmoid##SUF)(LOADU(VT, xr + n + j) + LOADU(VT, hur + n + j));             \
   const VT hn = LOADU(VT, hur + 2 * n + j);                                                  \
   const VT nn = FN(tanh##SUF)(LOADU(VT, xr + 2 * n + j) + r * hn);                           \
-  const VT hp = t ? LOADU(VT, hr + j - B * n) : SPLAT(VT, 0.0f);                             \
+  const VT hq = hpr ? LOADU(VT, hpr + j) : SPLAT(VT, 0.0f);                                  \
   STOREU(VT, sr + j, z);                                                                     \
   STOREU(VT, sr + n + j, r);                                                                 \
   STOREU(VT, sr + 2 * n + j, nn);                                                            \
   STOREU(VT, sr + 3 * n + j, hn);                                                            \
-  STOREU(VT, hr + j, nn + z * (hp - nn));
-      LANES(GRU_FORWARD)
-    }
+  STOREU(VT, hr + j, nn + z * (hq - nn));
+    LANES(GRU_FORWARD)
+  }
+}
+
+/* The GRU step backward over B rows: dy [B][n] the loss gradient of h_t, carry [B][n] the
+   gradient reaching h_t through h_{t+1} (replaced by dh z, the part through h_t's own
+   interpolation; the caller then adds dhu_t U^T), s [B][4n] the step's saved activations, hp
+   h_{t-1} (NULL: zeros); writes dxp [B][3n] (d of the input pre-activations) and dhu [B][3n]
+   (d of h_{t-1} U + c). */
+static inline void FN(gruBackStep)(const float *dy, float *carry, const float *s, const float *hp, float *dxp, float *dhu, long B, long n) {
+  const long g3 = 3 * n;
+  for (long b = 0; b < B; b++) {
+    const float *sr = s + b * 4 * n, *yr = dy + b * n, *hpr = hp ? hp + b * n : NULL;
+    float *cr = carry + b * n, *dxr = dxp + b * g3, *dhr = dhu + b * g3;
+#define GRU_BACKWARD(VT, W_, SUF)                                                         \
+  const VT one = SPLAT(VT, 1.0f);                                                            \
+  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
+  const VT z = LOADU(VT, sr + j), r = LOADU(VT, sr + n + j), nn = LOADU(VT, sr + 2 * n + j); \
+  const VT hq = hpr ? LOADU(VT, hpr + j) : SPLAT(VT, 0.0f);                                  \
+  const VT dan = (dh * (one - z)) * (one - nn * nn);                                         \
+  const VT daz = (dh * (hq - nn)) * (z * (one - z));                                         \
+  const VT dar = (dan * LOADU(VT, sr + 3 * n + j)) * (r * (one - r));                        \
+  STOREU(VT, dxr + j, daz);                                                                  \
+  STOREU(VT, dxr + n + j, dar);                                                              \
+  STOREU(VT, dxr + 2 * n + j, dan);                                                          \
+  STOREU(VT, dhr + j, daz);                                                                  \
+  STOREU(VT, dhr + n + j, dar);                                                              \
+  STOREU(VT, dhr + 2 * n + j, dan * r);                                                      \
+  STOREU(VT, cr + j, dh * z);
+    LANES(GRU_BACKWARD)
+  }
+}
+
+static void FN(gruForward)(const float *xp, const float *u, const float *c, float *h, float *s, float *hu, long T, long B, long n) {
+  const long g3 = 3 * n;
+  for (long t = 0; t < T; t++) {
+    const float *hp = t ? h + (t - 1) * B * n : NULL;
+    FN(gemm)(hp ? hp : h, n, 1, u, g3, hu, g3, B, g3, t ? n : 0, 0, c);
+    FN(gruStep)(xp + t * B * g3, hu, hp, s + t * B * 4 * n, h + t * B * n, B, n);
   }
 }
 
@@ -211,27 +248,7 @@ static void FN(gruBackward)(const float *dy, const float *h, const float *s, con
   const long g3 = 3 * n;
   for (long j = 0; j < B * n; j++) carry[j] = 0.0f;
   for (long t = T - 1; t >= 0; t--) {
-    for (long b = 0; b < B; b++) {
-      const long row = t * B + b, gr = row * g3;
-      const float *sr = s + row * 4 * n, *hr = h + row * n, *yr = dy + row * n;
-      float *cr = carry + b * n;
-#define GRU_BACKWARD(VT, W_, SUF)                                                         \
-  const VT one = SPLAT(VT, 1.0f);                                                            \
-  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
-  const VT z = LOADU(VT, sr + j), r = LOADU(VT, sr + n + j), nn = LOADU(VT, sr + 2 * n + j); \
-  const VT hp = t ? LOADU(VT, hr + j - B * n) : SPLAT(VT, 0.0f);                             \
-  const VT dan = (dh * (one - z)) * (one - nn * nn);                                         \
-  const VT daz = (dh * (hp - nn)) * (z * (one - z));                                         \
-  const VT dar = (dan * LOADU(VT, sr + 3 * n + j)) * (r * (one - r));                        \
-  STOREU(VT, dxp + gr + j, daz);                                                             \
-  STOREU(VT, dxp + gr + n + j, dar);                                                         \
-  STOREU(VT, dxp + gr + 2 * n + j, dan);                                                     \
-  STOREU(VT, dhu + gr + j, daz);                                                             \
-  STOREU(VT, dhu + gr + n + j, dar);                                                         \
-  STOREU(VT, dhu + gr + 2 * n + j, dan * r);                                                 \
-  STOREU(VT, cr + j, dh * z);
-      LANES(GRU_BACKWARD)
-    }
+    FN(gruBackStep)(dy + t * B * n, carry, s + t * B * 4 * n, t ? h + (t - 1) * B * n : NULL, dxp + t * B * g3, dhu + t * B * g3, B, n);
     if (t) FN(gemm)(dhu + t * B * g3, g3, 1, ut, n, carry, n, B, n, g3, 1, 0);
   }
   FN(weightGradients)(h, dhu, du, dc, T, B, n, 3);
@@ -239,20 +256,20 @@ static void FN(gruBackward)(const float *dy, const float *h, const float *s, con
 
 /* ---- LSTM ---- */
 
-static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s, float *hu, long T, long B, long n) {
+/* One LSTM step over B rows: xs [B][4n] input pre-activations (bias included), hu [B][4n] =
+   h_{t-1} U, sp [B][6n] the previous step's saved activations (its cell state c_{t-1} at part
+   4; NULL at the first step: zeros); writes s [B][6n] (i, f, g, o, c, tanh c) and h_t into ho. */
+static inline void FN(lstmStep)(const float *xs, const float *hu, const float *sp, float *s, float *ho, long B, long n) {
   const long g4 = 4 * n;
-  for (long t = 0; t < T; t++) {
-    FN(gemm)(t ? h + (t - 1) * B * n : h, n, 1, u, g4, hu, g4, B, g4, t ? n : 0, 0, 0);
-    for (long b = 0; b < B; b++) {
-      const long row = t * B + b;
-      const float *xr = xp + row * g4, *hur = hu + b * g4;
-      float *sr = s + row * 6 * n, *hr = h + row * n;
+  for (long b = 0; b < B; b++) {
+    const float *xr = xs + b * g4, *hur = hu + b * g4, *spr = sp ? sp + b * 6 * n : NULL;
+    float *sr = s + b * 6 * n, *hr = ho + b * n;
 #define LSTM_FORWARD(VT, W_, SUF)                                                         \
   const VT i = FN(sigmoid##SUF)(LOADU(VT, xr + j) + LOADU(VT, hur + j));                     \
   const VT f = FN(sigmoid##SUF)(LOADU(VT, xr + n + j) + LOADU(VT, hur + n + j));             \
   const VT g = FN(tanh##SUF)(LOADU(VT, xr + 2 * n + j) + LOADU(VT, hur + 2 * n + j));        \
   const VT o = FN(sigmoid##SUF)(LOADU(VT, xr + 3 * n + j) + LOADU(VT, hur + 3 * n + j));     \
-  const VT cp = t ? LOADU(VT, sr + j - B * 6 * n + 4 * n) : SPLAT(VT, 0.0f);                 \
+  const VT cp = spr ? LOADU(VT, spr + 4 * n + j) : SPLAT(VT, 0.0f);                          \
   const VT c = f * cp + i * g;                                                               \
   const VT tc = FN(tanh##SUF)(c);                                                            \
   STOREU(VT, sr + j, i);                                                                     \
@@ -262,8 +279,40 @@ static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s,
   STOREU(VT, sr + 4 * n + j, c);                                                             \
   STOREU(VT, sr + 5 * n + j, tc);                                                            \
   STOREU(VT, hr + j, o * tc);
-      LANES(LSTM_FORWARD)
-    }
+    LANES(LSTM_FORWARD)
+  }
+}
+
+/* The LSTM step backward over B rows: dy [B][n], carry [B][n] (d h_t through h_{t+1}), dcell
+   [B][n] (d c_t through c_{t+1}; replaced by dc_t f), s and sp as in lstmStep; writes dxp
+   [B][4n] (d of the gates' pre-activations, also d of h_{t-1} U). */
+static inline void FN(lstmBackStep)(const float *dy, const float *carry, float *dcell, const float *s, const float *sp, float *dxp, long B, long n) {
+  const long g4 = 4 * n;
+  for (long b = 0; b < B; b++) {
+    const float *sr = s + b * 6 * n, *spr = sp ? sp + b * 6 * n : NULL, *yr = dy + b * n, *cr = carry + b * n;
+    float *dr = dxp + b * g4, *er = dcell + b * n;
+#define LSTM_BACKWARD(VT, W_, SUF)                                                        \
+  const VT one = SPLAT(VT, 1.0f);                                                            \
+  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
+  const VT i = LOADU(VT, sr + j), f = LOADU(VT, sr + n + j), g = LOADU(VT, sr + 2 * n + j);  \
+  const VT o = LOADU(VT, sr + 3 * n + j), tc = LOADU(VT, sr + 5 * n + j);                    \
+  const VT cp = spr ? LOADU(VT, spr + 4 * n + j) : SPLAT(VT, 0.0f);                          \
+  const VT dct = LOADU(VT, er + j) + (dh * o) * (one - tc * tc);                             \
+  STOREU(VT, dr + j, (dct * g) * (i * (one - i)));                                           \
+  STOREU(VT, dr + n + j, (dct * cp) * (f * (one - f)));                                      \
+  STOREU(VT, dr + 2 * n + j, (dct * i) * (one - g * g));                                     \
+  STOREU(VT, dr + 3 * n + j, (dh * tc) * (o * (one - o)));                                   \
+  STOREU(VT, er + j, dct * f);
+    LANES(LSTM_BACKWARD)
+  }
+}
+
+static void FN(lstmForward)(const float *xp, const float *u, float *h, float *s, float *hu, long T, long B, long n) {
+  const long g4 = 4 * n;
+  for (long t = 0; t < T; t++) {
+    const float *hp = t ? h + (t - 1) * B * n : NULL;
+    FN(gemm)(hp ? hp : h, n, 1, u, g4, hu, g4, B, g4, t ? n : 0, 0, 0);
+    FN(lstmStep)(xp + t * B * g4, hu, t ? s + (t - 1) * B * 6 * n : NULL, s + t * B * 6 * n, h + t * B * n, B, n);
   }
 }
 
@@ -272,24 +321,7 @@ static void FN(lstmBackward)(const float *dy, const float *h, const float *s, co
   const long g4 = 4 * n;
   for (long j = 0; j < B * n; j++) carry[j] = dcell[j] = 0.0f;
   for (long t = T - 1; t >= 0; t--) {
-    for (long b = 0; b < B; b++) {
-      const long row = t * B + b;
-      const float *sr = s + row * 6 * n, *yr = dy + row * n;
-      float *dr = dxp + row * g4, *cr = carry + b * n, *er = dcell + b * n;
-#define LSTM_BACKWARD(VT, W_, SUF)                                                        \
-  const VT one = SPLAT(VT, 1.0f);                                                            \
-  const VT dh = LOADU(VT, yr + j) + LOADU(VT, cr + j);                                       \
-  const VT i = LOADU(VT, sr + j), f = LOADU(VT, sr + n + j), g = LOADU(VT, sr + 2 * n + j);  \
-  const VT o = LOADU(VT, sr + 3 * n + j), tc = LOADU(VT, sr + 5 * n + j);                    \
-  const VT cp = t ? LOADU(VT, sr + j - B * 6 * n + 4 * n) : SPLAT(VT, 0.0f);                 \
-  const VT dct = LOADU(VT, er + j) + (dh * o) * (one - tc * tc);                             \
-  STOREU(VT, dr + j, (dct * g) * (i * (one - i)));                                           \
-  STOREU(VT, dr + n + j, (dct * cp) * (f * (one - f)));                                      \
-  STOREU(VT, dr + 2 * n + j, (dct * i) * (one - g * g));                                     \
-  STOREU(VT, dr + 3 * n + j, (dh * tc) * (o * (one - o)));                                   \
-  STOREU(VT, er + j, dct * f);
-      LANES(LSTM_BACKWARD)
-    }
+    FN(lstmBackStep)(dy + t * B * n, carry, dcell, s + t * B * 6 * n, t ? s + (t - 1) * B * 6 * n : NULL, dxp + t * B * g4, B, n);
     if (t) FN(gemm)(dxp + t * B * g4, g4, 1, ut, n, carry, n, B, n, g4, 0, 0);
   }
   FN(weightGradients)(h, dxp, du, 0, T, B, n, 4);

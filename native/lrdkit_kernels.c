@@ -254,7 +254,7 @@ static napi_value undefinedValue(napi_env env) {
 }
 
 #define CALL(NAME, COUNT)                       \
-  Call c = {env, NULL, 0, {0}, NAME, 0};        \
+  Call c = {.env = env, .name = NAME};        \
   if (!readArgs(&c, info, COUNT)) return NULL;  \
   const int64_t *a = c.v;
 
@@ -322,7 +322,7 @@ static napi_value jsPadCopy(napi_env env, napi_callback_info info) {
   napi_value argv[11];
   size_t argc = 11;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  Call c = {env, NULL, 0, {0}, "padCopy", 0};
+  Call c = {.env = env, .name = "padCopy"};
   if (argc != 11) {
     fail(&c, "ERR_LRDKIT_NATIVE_ARGUMENTS", "lrdkit native padCopy: expected 11 arguments");
     return NULL;

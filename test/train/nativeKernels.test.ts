@@ -115,24 +115,24 @@ if (NATIVE_ADDON) {
     }
   });
 
-  describe('bad operands throw a RangeError naming the operand, before any access', () => {
+  describe('bad operands throw a RangeError naming the kernel and the operand, before any access', () => {
     it('an offset past the memory, a misaligned offset, sizes that are not multiples of 4', () => {
       const mem = new ArrayBuffer(4096);
-      expect(() => addon.gemm(mem, 0, 16, 4, 0, 16, 1 << 20, 16, 4, 4, 4, 0, 0)).toThrow(/operand C at byte 1048576/);
+      expect(() => addon.gemm(mem, 0, 16, 4, 0, 16, 1 << 20, 16, 4, 4, 4, 0, 0)).toThrow(/^lrdkit native gemm: operand C at byte 1048576/);
       expect(() => addon.gemm(mem, 2, 16, 4, 0, 16, 0, 16, 4, 4, 4, 0, 0)).toThrow(/operand S/);
-      expect(() => addon.gruForward(mem, 0, 0, 0, 0, 0, 0, 2, 3, 4)).toThrow(/multiples of 4/);
+      expect(() => addon.gruForward(mem, 0, 0, 0, 0, 0, 0, 2, 3, 4)).toThrow(/^lrdkit native gruForward: expected .* multiples of 4/);
       expect(() => addon.lstmForward(mem, 0, 0, 0, 0, 0, 100, 32, 64)).toThrow(RangeError);
       expect(() => addon.matmul(mem, 0, 0, 0, 0, 1, 100, 100, 100, 0, 0, 0, 0)).toThrow(/operand a/);
       expect(() => addon.padCopy(mem, 0, new Float32Array(8), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/array must be a Float32Array of at least 32 elements/);
-      expect(() => addon.padCopy(mem, 4000, new Float32Array(32), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/operand padded at byte 4000/);
+      expect(() => addon.padCopy(mem, 4000, new Float32Array(32), 0, 2, 4, 4, 1, 4, 4, 1)).toThrow(/^lrdkit native padCopy: operand padded at byte 4000/);
       // The saved activations given as an array in place of an offset must be long enough; other operands must be offsets.
-      expect(() => addon.gruForward(mem, 0, 0, 0, 0, new Float32Array(10), 0, 1, 4, 4)).toThrow(/operand s is a Float32Array of 10 floats, expected at least 64/);
+      expect(() => addon.gruForward(mem, 0, 0, 0, 0, new Float32Array(10), 0, 1, 4, 4)).toThrow(/^lrdkit native gruForward: operand s is a Float32Array of 10 floats, expected at least 64/);
       expect(() => addon.gemm(mem, new Float32Array(64) as unknown as number, 16, 4, 0, 16, 0, 16, 4, 4, 4, 0, 0)).toThrow(/operand S/);
       // Argument counts other than the function's: an error, never a read past the arguments.
       const call = (f: unknown, ...args: unknown[]) => () => (f as (...x: unknown[]) => void)(...args);
       const v = new Float32Array(4);
       expect(call(addon.rmspropUpdate, v, v, v, v, v, v, v, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)).toThrow(/expected 14 arguments, found 17/);
-      expect(call(addon.gemm, mem, 0, 0)).toThrow(/expected 13 arguments/);
+      expect(call(addon.gemm, mem, 0, 0)).toThrow(/^lrdkit native gemm: expected 13 arguments/);
       expect(call(addon.padCopy, mem, ...Array(20).fill(0))).toThrow(/expected 11 arguments/);
     });
   });
