@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Cell } from '../cells/types.js';
-import { addRowBias, blockMatMul, gatherRows, matMul2d, softmaxCrossEntropy } from './internal/blockOps.js';
+import { blockAffine, blockMatMul, gatherRows, matMul2d, softmaxCrossEntropy } from './internal/blockOps.js';
 import { registerFusedKernels } from './internal/kernels.js';
 import { type ComputeOptions, defaultComputeOptions, recurrentSequence } from './internal/sequence.js';
 import { type ModelConfig, ModelConfigError, type ModelWeights, auxiliaryWidth, cellsFromWeights, checkModelConfig, modelParameterCount, parameterShapes } from './modelConfig.js';
@@ -81,13 +81,11 @@ export class SequenceModel {
       const E = this.v('embedding') as unknown as tf.Tensor2D;
       const [V, d] = E.shape;
       const table = blocks === 1 ? (E.reshape([1, V, d]) as tf.Tensor3D) : (tf.transpose(E.reshape([V, blocks, d / blocks]), [1, 0, 2]) as tf.Tensor3D);
-      let p = blockMatMul(table, k);
-      if (bias) p = addRowBias(p, bias as unknown as tf.Tensor3D);
+      const p = bias ? blockAffine(table, k, bias as unknown as tf.Tensor3D) : blockMatMul(table, k);
       return gatherRows(p, input.ids, input.idsAsFloat, this.compute.fused);
     }
     const x = toBlocks(input.blocks, blocks);
-    const p = blockMatMul(x, k);
-    return bias ? addRowBias(p, bias as unknown as tf.Tensor3D) : p;
+    return bias ? blockAffine(x, k, bias as unknown as tf.Tensor3D) : blockMatMul(x, k);
   }
 
   private layer(l: number, input: LayerInput, T: number, B: number, masks?: tf.Tensor2D[]): tf.Tensor3D {

@@ -138,7 +138,7 @@ if (NATIVE_ADDON) {
   });
 
   describe('BatchMatMul and _FusedMatMul on the wasm backend through the native gemm', () => {
-    const shapes: { a: number[]; b: number[]; ta: boolean; tb: boolean; bias?: boolean }[] = [
+    const shapes: { a: number[]; b: number[]; ta: boolean; tb: boolean; bias?: boolean | 'perItem' }[] = [
       { a: [37, 29], b: [29, 23], ta: false, tb: false },
       { a: [29, 37], b: [29, 23], ta: true, tb: false },
       { a: [37, 29], b: [23, 29], ta: false, tb: true },
@@ -149,21 +149,27 @@ if (NATIVE_ADDON) {
       { a: [9, 17], b: [2, 3, 6, 17], ta: false, tb: true },
       { a: [37, 29], b: [29, 23], ta: false, tb: false, bias: true },
       { a: [29, 37], b: [23, 29], ta: true, tb: true, bias: true },
+      // A factorized layer's block biases [g, 1, N]: one bias row per batch item.
+      { a: [4, 33, 25], b: [4, 25, 75], ta: false, tb: false, bias: 'perItem' },
+      { a: [3, 9, 17], b: [3, 17, 6], ta: false, tb: false, bias: 'perItem' },
     ];
     for (const [k, s] of shapes.entries()) {
-      it(`[${s.a}]${s.ta ? '^T' : ''} x [${s.b}]${s.tb ? '^T' : ''}${s.bias ? ' + bias' : ''}: within the float32 bound of the float64 product, and near XNNPACK's`, () => {
+      it(`[${s.a}]${s.ta ? '^T' : ''} x [${s.b}]${s.tb ? '^T' : ''}${s.bias === 'perItem' ? ' + a bias row per item' : s.bias ? ' + bias' : ''}: within the float32 bound of the float64 product, and near XNNPACK's`, () => {
         const rng = createRng(40 + k);
         const size = (sh: number[]) => sh.reduce((x, y) => x * y, 1);
         const av = uniform(size(s.a), 1, rng), bv = uniform(size(s.b), 1, rng);
         const N = s.tb ? (s.b.at(-2) as number) : (s.b.at(-1) as number);
-        const biasV = uniform(N, 1, rng);
-        const run = () => tf.tidy(() => {
+        const items = size(s.a.length > s.b.length ? s.a.slice(0, -2) : s.b.slice(0, -2));
+        const biasV = uniform(s.bias === 'perItem' ? items * N : N, 1, rng);
+        const biasShape = s.bias === 'perItem' ? [...(s.a.length > s.b.length ? s.a : s.b).slice(0, -2), 1, N] : [N];
+        // TF.js's own wasm _FusedMatMul takes a rank-1 bias only: its reference for a bias per item is the product plus tf.add.
+        const run = (reference = false) => tf.tidy(() => {
           const a = tf.tensor(av, s.a), b = tf.tensor(bv, s.b);
-          const y = s.bias ? tf.fused.matMul({ a, b, transposeA: s.ta, transposeB: s.tb, bias: tf.tensor1d(biasV) }) : tf.matMul(a, b, s.ta, s.tb);
+          const y = reference && s.bias === 'perItem' ? tf.add(tf.matMul(a, b, s.ta, s.tb), tf.tensor(biasV, biasShape)) : s.bias ? tf.fused.matMul({ a, b, transposeA: s.ta, transposeB: s.tb, bias: tf.tensor(biasV, biasShape) }) : tf.matMul(a, b, s.ta, s.tb);
           return { shape: y.shape, values: y.dataSync() as Float32Array };
         });
         useTrainingKernels('wasm');
-        const xnn = run();
+        const xnn = run(true);
         expect(useTrainingKernels('native').kernels).toBe('native');
         const nat = run();
         useTrainingKernels('wasm');
@@ -177,7 +183,7 @@ if (NATIVE_ADDON) {
           const oa = batchA === 1 ? 0 : i * M * K, ob = batchB === 1 ? 0 : i * K * N;
           for (let m = 0; m < M; m++) {
             for (let n = 0; n < N; n++) {
-              let exact = s.bias ? (biasV[n] as number) : 0, magnitude = Math.abs(exact);
+              let exact = s.bias ? (biasV[(s.bias === 'perItem' ? i * N : 0) + n] as number) : 0, magnitude = Math.abs(exact);
               for (let q = 0; q < K; q++) {
                 const x = av[oa + (s.ta ? q * M + m : m * K + q)] as number, y = bv[ob + (s.tb ? n * K + q : q * N + n)] as number;
                 exact += x * y;

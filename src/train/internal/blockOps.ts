@@ -107,6 +107,27 @@ export function addRowBias(p: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
+ * Differentiable block affine map X W + b ([g, M, K] x [g, K, N] + [g, 1, N]): with the native
+ * products one fused product per block that adds the bias while it sums (no separate pass over
+ * the [g, M, N] output), gradients dY W^T, X^T dY (transposes as flags) and 1^T dY; otherwise
+ * {@link blockMatMul} then {@link addRowBias}, the default path's operations.
+ */
+export function blockAffine(x: tf.Tensor3D, w: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
+  if (!nativeProductsActive()) return addRowBias(blockMatMul(x, w), bias);
+  const op = customOp((a: tf.Tensor3D, b: tf.Tensor3D, c: tf.Tensor3D, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.fused.matMul({ a, b, bias: c }) as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+        return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false), tf.matMul(tf.ones([dy.shape[0], 1, dy.shape[1]]), dy)];
+      },
+    };
+  });
+  return op(x, w, bias);
+}
+
+/**
  * Differentiable rank-2 affine map X W (+ b) ([M, K] x [K, N] (+ [N])) with gradients
  * dX = dY W^T, dW = X^T dY (explicit transposes, plain products) and db = 1^T dY (a product with a
  * row of ones: tf.sum over rows transposes first on wasm). The bias

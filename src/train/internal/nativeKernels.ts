@@ -83,14 +83,28 @@ function productSizes(a: TensorInfo, b: TensorInfo, transposeA: boolean, transpo
   return { batch, M, N, K, strideA: batchA === 1 ? 0 : M * K, strideB: batchB === 1 ? 0 : K * N, outShape: [...outer, M, N] };
 }
 
+/**
+ * How a fused product's bias broadcasts, where the native gemm can add it while it sums: one row
+ * [N] for every output row (`shared`), or one row per batch item, shape [...batch, 1, N]
+ * (`perItem`: a factorized layer's block biases [g, 1, G hb]); null otherwise (TF.js's kernel).
+ */
+function biasLayout(bias: TensorInfo, z: { batch: number; N: number; outShape: number[] }): 'shared' | 'perItem' | null {
+  if (bias.dtype !== 'float32' || bias.shape[bias.shape.length - 1] !== z.N) return null;
+  const size = bias.shape.reduce((x, y) => x * y, 1);
+  if (size === z.N) return 'shared';
+  const outer = z.outShape.slice(0, -2), r = bias.shape.length;
+  if (size === z.batch * z.N && r === outer.length + 2 && bias.shape[r - 2] === 1 && outer.every((d, i) => bias.shape[i] === d)) return 'perItem';
+  return null;
+}
+
 function nativeMatMulKernel(addon: NativeAddon, fallback: tf.KernelFunc, fused: boolean) {
   return (args: KernelArgs): TensorInfo => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const transposeA = Boolean(args.attrs.transposeA), transposeB = Boolean(args.attrs.transposeB);
     const z = productSizes(a, b, transposeA, transposeB);
     const bias = fused ? args.inputs.bias : undefined;
-    const unsupported = fused && ((args.attrs.activation ?? 'linear') !== 'linear' || args.inputs.preluActivationWeights
-      || (bias && (bias.dtype !== 'float32' || bias.shape.reduce((x, y) => x * y, 1) !== z?.N || (bias.shape[bias.shape.length - 1] ?? 1) !== z?.N)));
+    const biasKind = bias && z ? biasLayout(bias, z) : null;
+    const unsupported = fused && ((args.attrs.activation ?? 'linear') !== 'linear' || args.inputs.preluActivationWeights || (bias && !biasKind));
     if (!z || unsupported) return fallback(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
     const backend = args.backend as WasmHeapBackend;
     const out = backend.makeOutput(z.outShape, 'float32');
@@ -98,7 +112,13 @@ function nativeMatMulKernel(addon: NativeAddon, fallback: tf.KernelFunc, fused: 
     const o = backend.typedArrayFromHeap(out), av = backend.typedArrayFromHeap(a), bv = backend.typedArrayFromHeap(b);
     const biasAt = bias ? backend.typedArrayFromHeap(bias).byteOffset : 0;
     const mem = o.buffer instanceof ArrayBuffer ? o.buffer : new Uint8Array(o.buffer);
-    addon.matmul(mem, av.byteOffset, bv.byteOffset, o.byteOffset, biasAt, z.batch, z.M, z.N, z.K, transposeA ? 1 : 0, transposeB ? 1 : 0, z.strideA, z.strideB);
+    const tA = transposeA ? 1 : 0, tB = transposeB ? 1 : 0;
+    if (biasKind === 'perItem') {
+      // One bias row per batch item (a factorized layer's block biases): one call per item.
+      for (let i = 0; i < z.batch; i++) {
+        addon.matmul(mem, av.byteOffset + 4 * i * z.strideA, bv.byteOffset + 4 * i * z.strideB, o.byteOffset + 4 * i * z.M * z.N, biasAt + 4 * i * z.N, 1, z.M, z.N, z.K, tA, tB, 0, 0);
+      }
+    } else addon.matmul(mem, av.byteOffset, bv.byteOffset, o.byteOffset, biasAt, z.batch, z.M, z.N, z.K, tA, tB, z.strideA, z.strideB);
     return out;
   };
 }
