@@ -114,10 +114,11 @@ describe('the copy-task reproduction', () => {
     expect(() => collectResults(PLAN, runsDir, 'test')).toThrow(/expected 40 logged steps, found 0/);
   });
 
-  it('the standard plan: GRU and LSTM, repeats 4-32, dense vs big at equal parameters, 2 seeds, seed-suffixed run names', () => {
+  it('the standard plan: GRU and LSTM, repeats 4-32, dense vs big at equal parameters, 3 seeds, seed-suffixed run names', () => {
     const plan = REPRODUCTION_PLANS.standard;
     const runs = plannedRuns(plan);
-    expect(runs).toHaveLength(2 * 4 * 2 * 2);
+    expect(runs).toHaveLength(2 * 4 * 2 * 3);
+    expect([...new Set(runs.map((r) => r.seed))]).toEqual([1, 2, 3]);
     expect(new Set(runs.map((r) => r.name)).size).toBe(runs.length);
     // The GRU names are those of the committed archive; the LSTM runs (learning rate 0.03 since
     // the pilots) carry their rate, so the archived LSTM runs at 0.01 are not taken for them.
