@@ -29,7 +29,7 @@ import { BackendUnavailableError, TRAINING_BACKENDS, ensureBackend } from '../tr
 import { copySequenceLength } from '../train/copyTask.js';
 import { modelParameterCount } from '../train/modelConfig.js';
 import { REPRODUCTION_PLANS, type ReproductionPlan, type ReproductionPlanName, collectResults, compiledCli, describeLearningRates, estimatePlan, formatDuration, lossCurveSpec, measureTrainingRate, plannedRuns, resultsMarkdown, runReproduction } from '../train/reproduce.js';
-import { MAX_TRAINING_THREADS, TRAIN_DEFAULTS, copyModelConfig } from '../train/trainingConfig.js';
+import { MAX_TRAINING_THREADS, TRAIN_DEFAULTS, type TrainingKernels, copyModelConfig } from '../train/trainingConfig.js';
 import { type ParsedArgs, UsageError, choiceOption, integerOption } from './args.js';
 import { kernelsOption } from './train.js';
 import { REPRODUCE_RECSYS_HELP, runReproduceRecsys } from './reproduceRecsys.js';
@@ -55,12 +55,14 @@ function wrapLines(text: string, width: number, indent: number): string {
 const DEFAULT_OUT: Readonly<Record<ReproductionPlanName, string>> = {
   quick: join('reports', 'copy-task'),
   standard: join('reports', 'copy-task', 'standard'),
+  long: join('reports', 'copy-task', 'long'),
   full: join('reports', 'copy-task', 'full'),
 };
 
 export const REPRODUCE_OPTIONS = {
   quick: 'boolean',
   standard: 'boolean',
+  long: 'boolean',
   full: 'boolean',
   plan: 'boolean',
   ablations: 'boolean',
@@ -77,7 +79,7 @@ export const REPRODUCE_OPTIONS = {
 
 export const REPRODUCE_COPY_TASK_HELP = `lrdkit reproduce copy-task: the paper's copy-task experiment (section 3.1, Figures 1-3).
 
-Usage: lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [options]
+Usage: lrdkit reproduce copy-task [--quick|--standard|--long|--full] [--plan] [options]
 
 Dense vs ${REPRODUCTION_PLANS.quick.groups}-block factorized networks at equal parameters ("big") and equal width
 ("small": about ${REPRODUCTION_PLANS.quick.groups} times fewer parameters) for each repeat count, trained with
@@ -89,12 +91,14 @@ machine from the committed archive skips those runs.
 Options:
   --quick          ${wrapLines(`${REPRODUCTION_PLANS.quick.description} (default)`, 78, 19)}
   --standard       ${wrapLines(REPRODUCTION_PLANS.standard.description, 78, 19)}
+  --long           ${wrapLines(REPRODUCTION_PLANS.long.description, 78, 19)}
   --full           ${wrapLines(REPRODUCTION_PLANS.full.description, 78, 19)}
   --plan           print the plan's runs (cell, network, width, parameters, repeats, steps,
                    seed) and the estimated time from a few timed training steps; train nothing
   --out DIR        output folder (default ${DEFAULT_OUT.quick}; --standard: ${DEFAULT_OUT.standard};
-                   --full: ${DEFAULT_OUT.full}); results already in a plan's default folder
-                   (committed results) are never overwritten: pass --out. Writes
+                   --long: ${DEFAULT_OUT.long}; --full: ${DEFAULT_OUT.full});
+                   results already in a plan's default folder (committed results) are
+                   never overwritten: pass --out. Writes
                    results.json (per run: final loss in nats per symbol with its standard
                    error; per repeat count: the gaps; the verdict), results.md (table),
                    loss-curves.vl.json / .svg / .png, the trained dense and big
@@ -121,7 +125,7 @@ Examples:
 
 export const REPRODUCE_HELP = `lrdkit reproduce: the paper's experiments, at reduced (--quick) or full (--full) scale.
 
-Usage: lrdkit reproduce copy-task [--quick|--standard|--full] [--plan] [options]
+Usage: lrdkit reproduce copy-task [--quick|--standard|--long|--full] [--plan] [options]
        lrdkit reproduce recsys [--quick|--full] [options]
        lrdkit reproduce video [--quick|--standard] [--plan] [options]
 
@@ -157,8 +161,8 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   if (experiment === 'video') return runReproduceVideo(args, version);
   if (experiment !== 'copy-task') throw new UsageError(`lrdkit reproduce: expected the experiment copy-task, recsys or video, found ${experiment === undefined ? 'none (see lrdkit reproduce --help)' : `"${experiment}"${didYouMean(experiment, ['copy-task', 'recsys', 'video'])}`}`);
   if (extra.length > 0) throw new UsageError(`lrdkit reproduce: unexpected argument "${extra[0]}"`);
-  const chosen = (['quick', 'standard', 'full'] as const).filter((n) => o[n] === true);
-  if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : 'all three'}`);
+  const chosen = (['quick', 'standard', 'long', 'full'] as const).filter((n) => o[n] === true);
+  if (chosen.length > 1) throw new UsageError(`lrdkit reproduce: ${chosen.map((n) => `--${n}`).join(' and ')} exclude each other, found ${chosen.length === 2 ? 'both' : `${chosen.length} of them`}`);
   const plan = REPRODUCTION_PLANS[chosen[0] ?? 'quick'];
   const out = typeof o.out === 'string' ? o.out : DEFAULT_OUT[plan.name];
   const runs = typeof o.runs === 'string' ? o.runs : join(out, 'runs');
@@ -171,7 +175,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
   const backend = choiceOption(o, 'backend', ['auto', ...TRAINING_BACKENDS] as const, 'auto', cmd);
   const kernels = kernelsOption(o, 'wasm', cmd);
   const log = progress(o.quiet === true);
-  if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, log);
+  if (o.plan === true) return printPlan(plan, jobs, out, runs, backend, kernels, log);
   if (typeof o.out !== 'string' && existsSync(join(out, 'results.json'))) {
     throw new UsageError(`lrdkit reproduce: ${join(out, 'results.json')} exists (committed results are not overwritten by default); pass --out ${out} to overwrite them or --out DIR to write elsewhere`);
   }
@@ -197,7 +201,7 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
     process.stderr.write(`${(e as Error).message}\n`);
     return 1;
   }
-  const command = `lrdkit reproduce copy-task --${plan.name} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
+  const command = `lrdkit reproduce copy-task --${plan.name}${kernels === 'native' ? ' --kernels native' : ''} --out ${out}${typeof o.runs === 'string' ? ` --runs ${runs}` : ''}`;
   const results = await finishCopyTaskReproduction({ plan, runsDirectory: runs, archiveDirectory: archive, out, version, command, log });
   process.stdout.write(`${results.verdict.summary}\n`);
   return 0;
@@ -207,14 +211,14 @@ export async function runReproduce(args: ParsedArgs, version: string): Promise<n
  * `--plan`: the plan's runs and the estimated time, from a calibration of a few training steps
  * on the selected backend (stdout; nothing written).
  */
-async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs: string, backend: Parameters<typeof ensureBackend>[0], log: (m: string) => void): Promise<number> {
+async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs: string, backend: Parameters<typeof ensureBackend>[0], kernels: TrainingKernels, log: (m: string) => void): Promise<number> {
   try {
     await ensureBackend(backend, log);
   } catch (e) {
     if (e instanceof BackendUnavailableError) throw new UsageError(`lrdkit reproduce: ${e.message}`);
     throw e;
   }
-  const rate = await measureTrainingRate(plan);
+  const rate = await measureTrainingRate(plan, 2, kernels);
   const estimate = estimatePlan(plan, rate.flopsPerSecond, jobs);
   const unloaded = estimatePlan(plan, rate.flopsPerCpuSecond, jobs);
   const lines = [
@@ -229,7 +233,7 @@ async function printPlan(plan: ReproductionPlan, jobs: number, out: string, runs
       return `| ${run.name} | ${run.cell} | ${run.size === 'dense' ? 'dense' : `factorized g=${x.groups} ${run.size}`} | ${x.hiddenSize} | ${params} | ${run.repeats} | ${copySequenceLength(run.repeats)} | ${x.steps} | ${run.seed} | ${formatDuration(seconds)} |`;
     }),
     '',
-    `Estimated time: ${formatDuration(estimate.totalSeconds)} with ${jobs} job${jobs > 1 ? 's' : ''} at the machine's current load (${formatDuration(estimate.runs.reduce((a, r) => a + r.seconds, 0))} of training in all; ${(rate.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s per job, measured now from ${rate.secondsPerStep.toFixed(2)} s per step of ${rate.run.name}), ${formatDuration(unloaded.totalSeconds)} with a core per job (${(rate.flopsPerCpuSecond / 1e9).toFixed(2)} GFLOP per CPU second). FLOPs per step: 3 T x batch x the model's FLOPs per time step; the estimate scales the measured rate to every run (the table: at the current load).`,
+    `Estimated time: ${formatDuration(estimate.totalSeconds)} with ${jobs} job${jobs > 1 ? 's' : ''} at the machine's current load (${formatDuration(estimate.runs.reduce((a, r) => a + r.seconds, 0))} of training in all; ${(rate.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s per job, measured now from ${rate.secondsPerStep.toFixed(2)} s per step of ${rate.run.name} on the ${kernels} kernels), ${formatDuration(unloaded.totalSeconds)} with a core per job (${(rate.flopsPerCpuSecond / 1e9).toFixed(2)} GFLOP per CPU second). FLOPs per step: 3 T x batch x the model's FLOPs per time step; the estimate scales the measured rate to every run (the table: at the current load).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -32,7 +32,7 @@ import { type CopyTrainingOptions, type TrainingKernels, copyModelConfig } from 
 export type ComparisonSize = 'dense' | 'big' | 'small';
 
 /** The reproduction plans' names. */
-export type ReproductionPlanName = 'quick' | 'standard' | 'full';
+export type ReproductionPlanName = 'quick' | 'standard' | 'long' | 'full';
 
 /** A reproduction plan. */
 export interface ReproductionPlan {
@@ -65,13 +65,37 @@ export interface ReproductionPlan {
   readonly description: string;
 }
 
+/** The standard plan (also the base of the long one). */
+const STANDARD_PLAN: ReproductionPlan = {
+  name: 'standard',
+  cells: ['gru', 'lstm'],
+  groups: 4,
+  denseHiddenSize: 64,
+  repeats: [4, 8, 16, 32],
+  steps: 3000,
+  batchSize: 32,
+  learningRate: 0.01,
+  // LSTM at 0.01 stayed on the ln 256 plateau at R >= 16 (R = 16: until step 2400 of 3000;
+  // R = 32: all 3000), and at 0.001 and 0.003 (1500-step pilots); at 0.03 both the dense and the
+  // factorized LSTM leave it by step 700 at R = 16 on a seed outside the plan (seed 100).
+  // reports/copy-task/standard/NOTES.md has the pilot curves.
+  learningRates: { lstm: 0.03 },
+  clipNorm: 1,
+  layers: 2,
+  seed: 1,
+  seeds: [1, 2, 3],
+  sizes: ['dense', 'big'],
+  description: 'GRU and LSTM, g = 4, dense width 64 vs factorized at equal parameters (width 100 GRU, 104 LSTM), repeats 4, 8, 16, 32, seeds 1, 2 and 3, 3000 steps of 32 sequences, learning rate 0.01 (GRU) and 0.03 (LSTM, from pilot runs): the grid of Figures 1-3 at reduced width and length (about 1 h 40 min with 2 jobs on 2 idle CPU cores)',
+};
+
 /**
  * The plans. `quick` (GRU, repeats 4, 8, 16, 1200 steps, dense width 64: about 500 CPU-seconds)
  * takes about 5 minutes with 2 jobs on 2 idle cores (wasm backend) and about 10 on a machine
  * shared with as much other work; `standard` (GRU and LSTM, repeats 4, 8, 16, 32, dense vs big,
  * 3 seeds, 3000 steps, dense width 64) is the paper's grid at a width and length that 2 CPU
- * cores finish in about 3 hours with the whole-sequence kernels (bench/TRAIN-NOTES.md: how the
- * width and the steps were chosen from pilot runs); `full` (GRU and LSTM, repeats 4, 8, 16, 32,
+ * cores finish in under 2 hours with the whole-sequence kernels (bench/TRAIN-NOTES.md: how the
+ * width and the steps were chosen from pilot runs); `long` trains the standard plan's R = 32
+ * runs 4 times longer (2 seeds); `full` (GRU and LSTM, repeats 4, 8, 16, 32,
  * 20 000 steps, dense width 128) takes days on a CPU and is meant for a GPU machine.
  * `lrdkit reproduce copy-task --plan` prints any plan's runs with a time estimate.
  */
@@ -90,26 +114,14 @@ export const REPRODUCTION_PLANS: Readonly<Record<ReproductionPlanName, Reproduct
     seed: 1,
     description: 'GRU, g = 4, dense width 64, repeats 4, 8, 16, 1200 steps of 32 sequences: a reduced-scale check of the direction of Figures 1 and 3 (about 5 minutes on 2 idle CPU cores)',
   },
-  standard: {
-    name: 'standard',
-    cells: ['gru', 'lstm'],
-    groups: 4,
-    denseHiddenSize: 64,
-    repeats: [4, 8, 16, 32],
-    steps: 3000,
-    batchSize: 32,
-    learningRate: 0.01,
-    // LSTM at 0.01 stayed on the ln 256 plateau at R >= 16 (R = 16: until step 2400 of 3000;
-    // R = 32: all 3000), and at 0.001 and 0.003 (1500-step pilots); at 0.03 both the dense and the
-    // factorized LSTM leave it by step 700 at R = 16 on a seed outside the plan (seed 100).
-    // reports/copy-task/standard/NOTES.md has the pilot curves.
-    learningRates: { lstm: 0.03 },
-    clipNorm: 1,
-    layers: 2,
-    seed: 1,
-    seeds: [1, 2, 3],
-    sizes: ['dense', 'big'],
-    description: 'GRU and LSTM, g = 4, dense width 64 vs factorized at equal parameters (width 100 GRU, 104 LSTM), repeats 4, 8, 16, 32, seeds 1, 2 and 3, 3000 steps of 32 sequences, learning rate 0.01 (GRU) and 0.03 (LSTM, from pilot runs): the grid of Figures 1-3 at reduced width and length (about 1 h 40 min with 2 jobs on 2 idle CPU cores)',
+  standard: STANDARD_PLAN,
+  long: {
+    ...STANDARD_PLAN,
+    name: 'long',
+    repeats: [32],
+    steps: 4 * STANDARD_PLAN.steps,
+    seeds: [1, 2],
+    description: 'GRU and LSTM at R = 32 only, the standard plan\'s networks and learning rates trained 4 times longer (12 000 steps of 32 sequences), seeds 1 and 2: whether the standard plan\'s comparison at its longest repeat count changes with training (about 40 min with --kernels native and 2 jobs on 2 idle CPU cores, about 2 h 30 min with the default kernels)',
   },
   full: {
     name: 'full',
@@ -226,8 +238,10 @@ export function estimatePlan(plan: ReproductionPlan, flopsPerSecond: number, job
  * second (as loaded as the machine is now) and per CPU second of this process (what a job
  * with a core of its own would get). A calibration for {@link estimatePlan}.
  */
-export async function measureTrainingRate(plan: ReproductionPlan, steps = 2): Promise<{ flopsPerSecond: number; flopsPerCpuSecond: number; run: PlannedRun; secondsPerStep: number }> {
+export async function measureTrainingRate(plan: ReproductionPlan, steps = 2, kernels: TrainingKernels = 'wasm'): Promise<{ flopsPerSecond: number; flopsPerCpuSecond: number; run: PlannedRun; secondsPerStep: number }> {
   const run = plannedRuns(plan).filter((r) => r.size === 'dense').sort((a, b) => b.repeats - a.repeats)[0] as PlannedRun;
+  const { useTrainingKernels } = await import('./internal/nativeKernels.js');
+  useTrainingKernels(kernels);
   const { SequenceModel } = await import('./model.js');
   const { createOptimizer, trainStep } = await import('./trainer.js');
   const { initialModelWeights } = await import('./modelConfig.js');
@@ -245,6 +259,7 @@ export async function measureTrainingRate(plan: ReproductionPlan, steps = 2): Pr
   const cpuSecondsPerStep = (cpu.user + cpu.system) / 1e6 / steps;
   model.dispose();
   optimizer.dispose();
+  useTrainingKernels('wasm');
   const flops = runTrainingFlopsPerStep(run);
   return { flopsPerSecond: flops / secondsPerStep, flopsPerCpuSecond: flops / cpuSecondsPerStep, run, secondsPerStep };
 }
@@ -390,6 +405,8 @@ export interface RunResult {
   /** Mean loss of the first 1 % of the steps (at least one). */
   readonly initialLossNats: number;
   readonly backend: string;
+  /** The training kernels (run.json; absent in summaries archived before it was recorded, all 'wasm'). */
+  readonly kernels?: string;
   readonly elapsedSeconds: number;
 }
 
@@ -525,6 +542,7 @@ export function readRunResult(plan: ReproductionPlan, run: PlannedRun, dir: stri
     finalLossStandardError: f.standardError,
     initialLossNats: mean(first),
     backend: meta.backend,
+    kernels: meta.kernels === 'native' ? `native (${meta.kernelIsa ?? 'isa not recorded'})` : 'wasm',
     elapsedSeconds: last.elapsedSeconds,
   };
   const sizeLabel = run.size === 'dense' ? `dense h=${meta.hiddenSize}` : `factorized g=${meta.groups} ${run.size} h=${meta.hiddenSize}`;
@@ -728,7 +746,7 @@ export function resultsMarkdown(r: ReproductionResults, command: string): string
   const lines = [
     `# Copy task (Belletti et al. 2018, section 3.1, Figures 1-3): ${p.name} plan`,
     '',
-    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${describeLearningRates(p)}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, ${seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${p.seed}`}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}.`,
+    `${p.description}. Batch ${p.batchSize}, RMSProp (learning rate ${describeLearningRates(p)}, decay 0.9, gradient norm clipped at ${p.clipNorm}), ${p.layers} stacked layers, ${seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${p.seed}`}, backend ${[...new Set(r.runs.map((x) => x.backend))].join(', ')}, kernels ${[...new Set(r.runs.map((x) => x.kernels ?? 'wasm'))].join(', ')}.`,
     `"big": the widest ${p.groups}-block factorized model with at most the dense model's parameters (whole model: projection, recurrent layers, readout)${small ? `; "small": the dense width with ${p.groups} blocks` : ''}.`,
     seeds.length > 1
       ? `Loss: cross-entropy in nats per output symbol, per run the mean over the last 10 % of the steps; the table gives the mean over the ${seeds.length} seeds +- its standard error over the seeds (the gap's: over the per-seed differences). Reference levels: ln 256 = ${fmt(Math.log(256))} (guessing), R/(R+1) ln 256 (only the visible first word copied).`

@@ -83,7 +83,7 @@ describe('help on every command', () => {
     expect((await say('help', 'reproduce', 'copy-task')).text).toBe(`${REPRODUCE_COPY_TASK_HELP}\n`);
     expect(REPRODUCE_RECSYS_HELP).not.toContain('copy-task');
     expectConventionalHelp(REPRODUCE_RECSYS_HELP, 'reproduce recsys', ['quick', 'full', 'out', 'seed', 'backend', 'quiet']);
-    expectConventionalHelp(REPRODUCE_COPY_TASK_HELP, 'reproduce copy-task', ['quick', 'full', 'out', 'runs', 'jobs', 'backend', 'quiet']);
+    expectConventionalHelp(REPRODUCE_COPY_TASK_HELP, 'reproduce copy-task', ['quick', 'standard', 'long', 'full', 'out', 'runs', 'jobs', 'kernels', 'backend', 'quiet']);
   });
 
   it('reproduce video: listed in the overview, its own conventional help, one-line usage errors', async () => {

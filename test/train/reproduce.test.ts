@@ -23,9 +23,9 @@ afterAll(removeTempDirs);
 const PLAN: ReproductionPlan = { ...REPRODUCTION_PLANS.quick, repeats: [4, 8], steps: 40 };
 
 /** Writes a finished run folder whose loss decays from ln 256 to `final` (plus a fixed ripple). */
-function fakeRun(dir: string, run: ReturnType<typeof plannedRuns>[number], final: number): void {
+function fakeRun(dir: string, run: ReturnType<typeof plannedRuns>[number], final: number, kernels: Record<string, string> = {}): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run.json'), JSON.stringify(runMetadata({ ...run.options, out: dir, backend: 'wasm', version: 'test' })));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...runMetadata({ ...run.options, out: dir, backend: 'wasm', version: 'test' }), ...kernels }));
   const lines = Array.from({ length: PLAN.steps }, (_, i) => {
     const step = i + 1;
     const loss = final + (Math.log(256) - final) * Math.exp(-step / 8) + 0.01 * Math.sin(step);
@@ -130,6 +130,28 @@ describe('the copy-task reproduction', () => {
     expect(plan.description).toContain('width 100 GRU, 104 LSTM');
     // The quick plan keeps its unsuffixed names (its committed results refer to them).
     expect(plannedRuns(REPRODUCTION_PLANS.quick)[0]!.name).toBe('gru-dense-h64-r16');
+  });
+
+  it('the long plan: the standard plan\'s R = 32 runs (same networks, rates and names) trained 4 times longer, 2 seeds', () => {
+    const plan = REPRODUCTION_PLANS.long, runs = plannedRuns(plan);
+    expect(runs).toHaveLength(2 * 2 * 2);
+    expect(runs.every((r) => r.repeats === 32 && r.options.steps === 4 * REPRODUCTION_PLANS.standard.steps)).toBe(true);
+    const standard = new Map(plannedRuns(REPRODUCTION_PLANS.standard).map((r) => [r.name, r]));
+    for (const r of runs) {
+      const twin = standard.get(r.name);
+      expect(twin, r.name).toBeDefined();
+      expect({ ...r.options, steps: 0, checkpointEvery: 0 }).toEqual({ ...twin!.options, steps: 0, checkpointEvery: 0 }); // checkpoints every tenth of the steps
+    }
+    expect([...new Set(runs.map((r) => r.seed))]).toEqual([1, 2]);
+  });
+
+  it('results name the kernels each run trained with (run.json; wasm where it records none)', () => {
+    const runsDir = tempDir();
+    const planned = plannedRuns(PLAN);
+    planned.forEach((run, i) => fakeRun(join(runsDir, run.name), run, 3, i === 1 ? { kernels: 'native', kernelIsa: 'avx512' } : {}));
+    const results = collectResults(PLAN, runsDir, 'test');
+    expect(results.runs.map((r) => r.kernels)).toEqual(planned.map((_, i) => (i === 1 ? 'native (avx512)' : 'wasm')));
+    expect(resultsMarkdown(results, 'x')).toContain(', backend wasm, kernels wasm, native (avx512).');
   });
 
   it('per-cell learning rates: the runs of a cell with its own rate train at it and carry -lr<rate> in their names; the others keep theirs', () => {

@@ -107,24 +107,36 @@ export function addRowBias(p: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
- * Differentiable block affine map X W + b ([g, M, K] x [g, K, N] + [g, 1, N]): with the native
- * products one fused product per block that adds the bias while it sums (no separate pass over
- * the [g, M, N] output), gradients dY W^T, X^T dY (transposes as flags) and 1^T dY; otherwise
- * {@link blockMatMul} then {@link addRowBias}, the default path's operations.
+ * X W + b as one fused product (the bias added while the product sums) with gradients dX = dY W^T,
+ * dW = X^T dY (with the native products the transposes are flags, otherwise explicit
+ * transposes and plain products) and db from `biasGradient` (a product with a row of ones).
  */
-export function blockAffine(x: tf.Tensor3D, w: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
-  if (!nativeProductsActive()) return addRowBias(blockMatMul(x, w), bias);
-  const op = customOp((a: tf.Tensor3D, b: tf.Tensor3D, c: tf.Tensor3D, save: tf.GradSaveFunc) => {
+function fusedAffine<T extends tf.Tensor2D | tf.Tensor3D>(x: T, w: T, bias: tf.Tensor, biasGradient: (dy: T) => tf.Tensor): T {
+  const swapLast = (t: tf.Tensor) => (t.rank === 2 ? tf.transpose(t) : tf.transpose(t, [0, 2, 1]));
+  const op = customOp((a: T, b: T, c: tf.Tensor, save: tf.GradSaveFunc) => {
     save([a, b]);
     return {
-      value: tf.fused.matMul({ a, b, bias: c }) as tf.Tensor3D,
-      gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-        const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
-        return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false), tf.matMul(tf.ones([dy.shape[0], 1, dy.shape[1]]), dy)];
+      value: tf.fused.matMul({ a, b, bias: c }) as T,
+      gradFunc: (dy: T, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as [T, T];
+        const db = biasGradient(dy);
+        if (nativeProductsActive()) return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false), db];
+        return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy), db];
       },
     };
   });
   return op(x, w, bias);
+}
+
+/**
+ * Differentiable block affine map X W + b ([g, M, K] x [g, K, N] + [g, 1, N]): with the native
+ * products one fused product per block that adds the bias while it sums (no separate pass over
+ * the [g, M, N] output; the native _FusedMatMul takes one bias row per block); otherwise
+ * {@link blockMatMul} then {@link addRowBias}, the default path's operations.
+ */
+export function blockAffine(x: tf.Tensor3D, w: tf.Tensor3D, bias: tf.Tensor3D): tf.Tensor3D {
+  if (!nativeProductsActive()) return addRowBias(blockMatMul(x, w), bias);
+  return fusedAffine(x, w, bias, (dy) => tf.matMul(tf.ones([dy.shape[0], 1, dy.shape[1]]), dy));
 }
 
 /**
@@ -134,21 +146,7 @@ export function blockAffine(x: tf.Tensor3D, w: tf.Tensor3D, bias: tf.Tensor3D): 
  * is added inside the product (tf.fused.matMul), not by a separate pass over the M x N output.
  */
 export function matMul2d(x: tf.Tensor2D, w: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
-  if (bias) {
-    const op = customOp((a: tf.Tensor2D, b: tf.Tensor2D, c: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      save([a, b]);
-      return {
-        value: tf.fused.matMul({ a, b, bias: c }) as tf.Tensor2D,
-        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-          const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-          const db = tf.matMul(tf.ones([1, dy.shape[0]]), dy).reshape([-1]);
-          if (nativeProductsActive()) return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false), db];
-          return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy), db];
-        },
-      };
-    });
-    return op(x, w, bias);
-  }
+  if (bias) return fusedAffine(x, w, bias, (dy) => tf.matMul(tf.ones([1, dy.shape[0]]), dy).reshape([-1]));
   const op = customOp((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
     save([a, b]);
     return {
