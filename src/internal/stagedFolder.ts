@@ -3,10 +3,10 @@
  * by mkdtemp beside the destination (an unpredictable name, mode 0700, nothing planted in it
  * can be followed), then the folder is renamed into place: a previous folder at the
  * destination is first renamed aside and removed once the new one is in place. A SIGINT or
- * SIGTERM while the folder is staged removes it and exits (130 / 143); the two renames run
- * back to back in one synchronous step, which no signal handler can split, so an interrupted
- * run leaves either the complete previous folder or the complete new one, and no temporary
- * folder.
+ * SIGTERM while the folder is staged removes it and exits (130 / 143); the two renames and the
+ * previous folder's removal run back to back in one synchronous step, with the handlers still
+ * installed, which no signal can split, so an interrupted run leaves either the complete
+ * previous folder or the complete new one, and no temporary or aside folder.
  *
  * @module
  */
@@ -87,8 +87,14 @@ export class StagedFolder {
       this.discard();
       throw e;
     }
-    this.finish();
-    if (moved) rmSync(aside, { recursive: true, force: true });
+    // The previous folder goes before the handlers do: a signal reaches JavaScript only between
+    // synchronous steps, so one arriving now waits for the whole commit, while without a handler
+    // Node's default one could end the process mid-removal and leave the aside folder behind.
+    try {
+      if (moved) rmSync(aside, { recursive: true, force: true });
+    } finally {
+      this.finish();
+    }
   }
 
   /** Removes the staged folder (nothing reaches the destination). */
