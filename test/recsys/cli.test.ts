@@ -28,7 +28,7 @@ describe('lrdkit reproduce recsys', () => {
     const overview = await runLrdkit(['reproduce', '--help']);
     expect(overview.status).toBe(0);
     expect(overview.stdout).toContain('lrdkit reproduce recsys [--quick|--full]');
-    expect(overview.stdout).toContain('lrdkit reproduce copy-task [--quick|--standard|--full]');
+    expect(overview.stdout).toContain('lrdkit reproduce copy-task [--quick|--standard|--long|--full]');
     for (const args of [['reproduce', 'recsys', '--help'], ['reproduce', 'recsys', '-h'], ['help', 'reproduce', 'recsys']]) {
       const r = await runLrdkit(args);
       expect(r.status, args.join(' ')).toBe(0);

@@ -148,7 +148,7 @@ describe('lrdkit reproduce copy-task: --plan, and committed results are not over
     const rows = r.stdout.split('\n').filter((l) => /^\| gru-/.test(l));
     expect(rows.map((l) => l.split(' | ')[0])).toEqual(['| gru-dense-h64-r16', '| gru-factorized-g4-big-h100-r16', '| gru-factorized-g4-small-h64-r16', '| gru-dense-h64-r8', '| gru-factorized-g4-big-h100-r8', '| gru-factorized-g4-small-h64-r8', '| gru-dense-h64-r4', '| gru-factorized-g4-big-h100-r4', '| gru-factorized-g4-small-h64-r4']);
     expect(rows[1]).toMatch(/^\| gru-factorized-g4-big-h100-r16 \| gru \| factorized g=4 big \| 100 \| 82756 \| 16 \| 102 \| 1200 \| 1 \| (\d+ s|\d+ min|\d+ h \d{2} min) \|$/);
-    expect(r.stdout).toMatch(/^Estimated time: .+ with 1 job at the machine's current load .+ GFLOP\/s per job, measured now from [\d.]+ s per step of gru-dense-h64-r16\), .+ with a core per job/m);
+    expect(r.stdout).toMatch(/^Estimated time: .+ with 1 job at the machine's current load .+ GFLOP\/s per job, measured now from [\d.]+ s per step of gru-dense-h64-r16 on the wasm kernels\), .+ with a core per job/m);
     expect(existsSync(out)).toBe(false);
   });
 });
